@@ -1,0 +1,475 @@
+"""The scorecard design as plain, immutable dataclasses.
+
+A design is a value: every edit builds a new ``Scorecard`` (``dataclasses.replace``) instead
+of mutating one in place. That keeps undo commands trivial (the inverse of an edit is the
+old value), makes versions cheap to compare, and lets the scoring engine cache on identity.
+
+Nothing here knows about files, Qt, SQL or pandas; the meaning of every field is fixed by the
+domain specification (sections 1 to 3) and summarised in each docstring.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Direction(StrEnum):
+    """Whether a higher actual is better. For ``linear`` scoring the targets decide."""
+
+    HIGHER = "higher"
+    LOWER = "lower"
+
+
+class IndicatorType(StrEnum):
+    """Leading indicators predict outcomes (usage, CES); lagging ones record them (churn)."""
+
+    LEADING = "leading"
+    LAGGING = "lagging"
+
+
+class Aggregation(StrEnum):
+    """How a KPI turns the rows of one (tier, period) into one actual."""
+
+    SUM = "sum"
+    MEAN = "mean"
+    MEDIAN = "median"
+    MIN = "min"
+    MAX = "max"
+    COUNT = "count"
+    DISTINCT_COUNT = "distinct_count"
+    LAST = "last"
+    RATIO = "ratio"
+    TTM_SUM = "ttm_sum"
+    NPS = "nps"
+    CSAT = "csat"
+    CES = "ces"
+    CHURN_RATE = "churn_rate"
+    CLV_SIMPLE = "clv_simple"
+    CLV_DISCOUNTED = "clv_discounted"
+    FORMULA = "formula"
+
+
+#: Aggregations computed from survey responses: they carry a sample size and a scale.
+SURVEY_AGGREGATIONS = frozenset({Aggregation.NPS, Aggregation.CSAT, Aggregation.CES})
+
+#: Aggregations a ``ratio`` numerator or denominator may use.
+SIMPLE_AGGREGATIONS = frozenset(
+    {
+        Aggregation.SUM,
+        Aggregation.MEAN,
+        Aggregation.MEDIAN,
+        Aggregation.MIN,
+        Aggregation.MAX,
+        Aggregation.COUNT,
+        Aggregation.DISTINCT_COUNT,
+        Aggregation.LAST,
+    }
+)
+
+
+class ScoringMethod(StrEnum):
+    """How an actual becomes a score in [0, cap] (specification section 3)."""
+
+    LINEAR = "linear"
+    RATIO = "ratio"
+    RANGE = "range"
+    BINARY = "binary"
+
+
+class StatusRule(StrEnum):
+    """Whether the RAG status comes from the score thresholds or a red-flag value."""
+
+    SCORE = "score"
+    RED_FLAG = "red_flag"
+
+
+class Status(StrEnum):
+    """RAG status of a score. ``NO_DATA`` is never red and never zero."""
+
+    GREEN = "green"
+    AMBER = "amber"
+    RED = "red"
+    NO_DATA = "no_data"
+
+
+class Frequency(StrEnum):
+    """Length of a reporting period."""
+
+    MONTH = "month"
+    QUARTER = "quarter"
+    YEAR = "year"
+
+
+class MissingDataPolicy(StrEnum):
+    """What a roll-up does with a child that has no score."""
+
+    RENORMALISE = "renormalise"
+    ZERO = "zero"
+
+
+class FiscalYearLabel(StrEnum):
+    """Which calendar year names a fiscal year that straddles two (``end`` is the US usage)."""
+
+    END = "end"
+    START = "start"
+
+
+class CesMode(StrEnum):
+    """CES as the mean answer, or as the share of answers in the top box."""
+
+    MEAN = "mean"
+    TOP_BOX = "top_box"
+
+
+class Layout(StrEnum):
+    """A data source with a column per measure (wide) or a metric-name column (long)."""
+
+    WIDE = "wide"
+    LONG = "long"
+
+
+class DateOrder(StrEnum):
+    """How ambiguous text dates such as 03/04/2026 are read."""
+
+    AUTO = "auto"
+    DAY_FIRST = "day_first"
+    MONTH_FIRST = "month_first"
+
+
+class TierMode(StrEnum):
+    """Where each row's tier comes from."""
+
+    COLUMN = "column"
+    RULES = "rules"
+
+
+class TierWeighting(StrEnum):
+    """How the headline weighs the tiers."""
+
+    EQUAL = "equal"
+    FIXED = "fixed"
+    COLUMN = "column"
+
+
+@dataclass(frozen=True, slots=True)
+class TargetValues:
+    """Baseline, target and their optional companions, in the KPI's own units.
+
+    ``baseline`` scores 0 and ``target`` scores 1; ``stretch`` (beyond the target) scores the
+    scorecard's cap, so over-achievement is rewarded only up to a stated level. ``red_flag``
+    is a value on the bad side of the target at which the status turns red. ``low``/``high``
+    and ``tolerance`` serve the ``range`` method.
+    """
+
+    baseline: float | None = None
+    target: float | None = None
+    stretch: float | None = None
+    red_flag: float | None = None
+    low: float | None = None
+    high: float | None = None
+    tolerance: float | None = None
+
+    def merged_over(self, base: TargetValues) -> TargetValues:
+        """Fields set here win; unset ones are inherited from ``base``."""
+        return TargetValues(
+            *(
+                mine if mine is not None else theirs
+                for mine, theirs in zip(_values(self), _values(base), strict=True)
+            )
+        )
+
+    def is_empty(self) -> bool:
+        return all(v is None for v in _values(self))
+
+
+def _values(tv: TargetValues) -> tuple[float | None, ...]:
+    return (tv.baseline, tv.target, tv.stretch, tv.red_flag, tv.low, tv.high, tv.tolerance)
+
+
+TARGET_FIELDS: tuple[str, ...] = (
+    "baseline",
+    "target",
+    "stretch",
+    "red_flag",
+    "low",
+    "high",
+    "tolerance",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TargetOverride:
+    """Targets for one tier, one period, or one (tier, period); unset fields inherit."""
+
+    values: TargetValues
+    tier: str | None = None
+    period: str | None = None
+
+    @property
+    def specificity(self) -> int:
+        """Most specific wins: tier+period (3), tier (2), period (1)."""
+        return (2 if self.tier is not None else 0) + (1 if self.period is not None else 0)
+
+
+@dataclass(frozen=True, slots=True)
+class TargetSet:
+    """A KPI's default targets with optional per-tier and per-period overrides."""
+
+    default: TargetValues = field(default_factory=TargetValues)
+    overrides: tuple[TargetOverride, ...] = ()
+
+    def resolve(self, tier: str | None, period: str | None) -> TargetValues:
+        """The targets in force for (tier, period): most specific override first.
+
+        Resolution layers the matching overrides from least to most specific over the
+        default, so a tier override that sets only ``target`` keeps the default baseline.
+        """
+        values = self.default
+        matching = [
+            o
+            for o in self.overrides
+            if (o.tier is None or o.tier == tier) and (o.period is None or o.period == period)
+        ]
+        for override in sorted(matching, key=lambda o: o.specificity):
+            values = override.values.merged_over(values)
+        return values
+
+    def override_for(self, tier: str | None, period: str | None) -> TargetOverride | None:
+        """The override set exactly for (tier, period), if any."""
+        for o in self.overrides:
+            if o.tier == tier and o.period == period:
+                return o
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class SurveyScale:
+    """Scale of a survey question and the 'top box' that counts as satisfied."""
+
+    minimum: float
+    maximum: float
+    box_low: float
+    box_high: float
+
+
+DEFAULT_SCALES: dict[Aggregation, SurveyScale] = {
+    Aggregation.NPS: SurveyScale(0, 10, 9, 10),
+    Aggregation.CSAT: SurveyScale(1, 5, 4, 5),
+    Aggregation.CES: SurveyScale(1, 7, 5, 7),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    """What a KPI measures and how rows become its actual.
+
+    Only the fields its ``aggregation`` needs are set:
+
+    * simple aggregations and TTM: ``column`` (``count`` may omit it to count rows);
+    * ``ratio``: ``column``/``aggregation_of_column`` over ``denominator``/
+      ``aggregation_of_denominator``;
+    * survey metrics: ``column`` of responses, optional ``scale`` and ``ces_mode``;
+    * ``churn_rate``: ``start_column`` (customer since) and ``end_column`` (lost on, blank
+      while active), one row per account;
+    * CLV: ``column`` of margin per row, ``retention_column`` (fraction) or
+      ``retention_rate``, ``discount_rate`` and, for the discounted form, ``horizon``;
+    * ``formula``: ``formula`` over other KPIs' ids.
+    """
+
+    aggregation: Aggregation
+    source: str | None = None
+    column: str | None = None
+    aggregation_of_column: Aggregation = Aggregation.SUM
+    denominator: str | None = None
+    aggregation_of_denominator: Aggregation = Aggregation.SUM
+    scale: SurveyScale | None = None
+    ces_mode: CesMode = CesMode.MEAN
+    start_column: str | None = None
+    end_column: str | None = None
+    retention_column: str | None = None
+    retention_rate: float | None = None
+    discount_rate: float = 0.1
+    horizon: int = 5
+    formula: str | None = None
+
+    def effective_scale(self) -> SurveyScale | None:
+        """The configured scale, else the default scale of a survey metric."""
+        if self.scale is not None:
+            return self.scale
+        return DEFAULT_SCALES.get(self.aggregation)
+
+
+@dataclass(frozen=True, slots=True)
+class Kpi:
+    """One measure of the scorecard (specification section 1)."""
+
+    id: str
+    name: str
+    measure: Measure
+    targets: TargetSet = field(default_factory=TargetSet)
+    weight: float = 1.0
+    direction: Direction = Direction.HIGHER
+    indicator: IndicatorType = IndicatorType.LAGGING
+    method: ScoringMethod = ScoringMethod.LINEAR
+    status_rule: StatusRule = StatusRule.SCORE
+    description: str = ""
+    unit: str = ""
+    number_format: str = "0.00"
+    owner: str = ""
+    notes: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Objective:
+    """An optional group of KPIs inside a perspective."""
+
+    id: str
+    name: str
+    weight: float = 1.0
+    kpis: tuple[Kpi, ...] = ()
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Perspective:
+    """A top-level group: objectives, and KPIs that sit directly in it."""
+
+    id: str
+    name: str
+    weight: float = 1.0
+    objectives: tuple[Objective, ...] = ()
+    kpis: tuple[Kpi, ...] = ()
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Tier:
+    """A customer segment; ``weight`` is used when tiers are weighted ``fixed``."""
+
+    id: str
+    name: str
+    weight: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class TierRule:
+    """Rows whose ``column`` value is at least ``minimum`` belong to ``tier`` (first match)."""
+
+    tier: str
+    minimum: float
+
+
+@dataclass(frozen=True, slots=True)
+class Tiering:
+    """How each row gets its tier.
+
+    ``column`` mode reads a tier column of each source (``values`` maps raw cell text to
+    tier ids; tier ids and names match without a mapping). A source without a tier column
+    takes the tier of its key from the ``source`` named here. ``rules`` mode derives the
+    tier from a numeric ``column`` of ``source`` by thresholds, taken per key from its
+    latest row.
+    """
+
+    mode: TierMode = TierMode.COLUMN
+    source: str | None = None
+    column: str | None = None
+    values: tuple[tuple[str, str], ...] = ()
+    rules: tuple[TierRule, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TierWeights:
+    """How tier scores combine into the headline."""
+
+    mode: TierWeighting = TierWeighting.EQUAL
+    source: str | None = None
+    column: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RagThresholds:
+    """Score at or above ``green`` is green, at or above ``amber`` amber, else red."""
+
+    green: float = 1.0
+    amber: float = 0.7
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Scorecard-wide settings (specification sections 1 to 3)."""
+
+    frequency: Frequency = Frequency.QUARTER
+    fiscal_year_start_month: int = 1
+    fiscal_year_label: FiscalYearLabel = FiscalYearLabel.END
+    timezone: str = "UTC"
+    cap: float = 1.0
+    rag: RagThresholds = field(default_factory=RagThresholds)
+    missing_data: MissingDataPolicy = MissingDataPolicy.RENORMALISE
+    minimum_sample: int = 30
+    currency: str = "USD"
+
+
+@dataclass(frozen=True, slots=True)
+class DataSource:
+    """Where a table of rows comes from and what its columns mean.
+
+    Kept in the design so the same file can be refreshed later: ``columns`` records the
+    columns seen at import, so a refreshed file whose columns changed is reported.
+    """
+
+    id: str
+    name: str
+    file: str = ""
+    sheet: str | None = None
+    layout: Layout = Layout.WIDE
+    key_column: str | None = None
+    date_column: str | None = None
+    period_column: str | None = None
+    tier_column: str | None = None
+    metric_column: str | None = None
+    value_column: str | None = None
+    date_order: DateOrder = DateOrder.AUTO
+    header_row: int | None = None
+    columns: tuple[str, ...] = ()
+
+
+DEFAULT_TIERS: tuple[Tier, ...] = tuple(Tier(f"tier_{i}", f"Tier {i}") for i in range(1, 5))
+
+
+@dataclass(frozen=True, slots=True)
+class Scorecard:
+    """A whole scorecard design: what a version stores and a design file holds."""
+
+    name: str
+    perspectives: tuple[Perspective, ...] = ()
+    tiers: tuple[Tier, ...] = DEFAULT_TIERS
+    tiering: Tiering = field(default_factory=Tiering)
+    tier_weights: TierWeights = field(default_factory=TierWeights)
+    settings: Settings = field(default_factory=Settings)
+    sources: tuple[DataSource, ...] = ()
+    description: str = ""
+
+    def all_kpis(self) -> list[Kpi]:
+        """Every KPI in tree order: per perspective, direct KPIs then objectives' KPIs."""
+        out: list[Kpi] = []
+        for p in self.perspectives:
+            out.extend(p.kpis)
+            for o in p.objectives:
+                out.extend(o.kpis)
+        return out
+
+    def kpi(self, kpi_id: str) -> Kpi:
+        for k in self.all_kpis():
+            if k.id == kpi_id:
+                return k
+        raise KeyError(kpi_id)
+
+    def source(self, source_id: str) -> DataSource:
+        for s in self.sources:
+            if s.id == source_id:
+                return s
+        raise KeyError(source_id)
+
+    def tier_ids(self) -> list[str]:
+        return [t.id for t in self.tiers]

@@ -1,0 +1,65 @@
+"""Loading the data files a design's sources point at, for headless scoring and saving.
+
+A ``--data`` argument is either ``PATH`` (matched to the sources whose ``file`` has the same
+name; one file and one source match each other) or ``SOURCE_ID=PATH``. A workbook feeds every
+source that names one of its sheets.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from scorecard_studio.domain.errors import DataImportError
+from scorecard_studio.domain.model import DataSource, Scorecard
+
+
+def assign_files(card: Scorecard, data: Sequence[str]) -> dict[str, Path]:
+    """Which file feeds which source; raises when an argument matches nothing."""
+    by_source: dict[str, Path] = {}
+    loose: list[Path] = []
+    ids = {s.id for s in card.sources}
+    for arg in data:
+        source_id, sep, named = arg.partition("=")
+        if sep and source_id in ids:
+            by_source[source_id] = Path(named)
+        else:
+            loose.append(Path(arg))
+    for path in loose:
+        if not path.exists():
+            raise DataImportError(f"{path}: no such file")
+        matched = [s for s in card.sources if s.file and Path(s.file).name == path.name]
+        if not matched and len(loose) == 1 and len(card.sources) == 1:
+            matched = list(card.sources)
+        if not matched:
+            names = ", ".join(sorted({Path(s.file).name for s in card.sources if s.file})) or "none"
+            raise DataImportError(
+                f"{path.name}: no data source of the design reads this file "
+                f"(expected: {names}); use SOURCE_ID={path.name} to assign it"
+            )
+        for source in matched:
+            by_source.setdefault(source.id, path)
+    return by_source
+
+
+def load_source_tables(
+    card: Scorecard, data: Sequence[str | os.PathLike[str]]
+) -> dict[str, pd.DataFrame]:
+    """Read the table of every source that a ``--data`` argument feeds."""
+    files = assign_files(card, [os.fspath(d) for d in data])
+    return {sid: read_source_table(card.source(sid), path) for sid, path in files.items()}
+
+
+def read_source_table(source: DataSource, path: Path) -> pd.DataFrame:
+    """One source's table: a plain CSV or the named sheet of a trusted workbook."""
+    suffix = path.suffix.lower()
+    header = source.header_row or 0
+    try:
+        if suffix in {".csv", ".txt", ".tsv"}:
+            return pd.read_csv(path, sep=None, engine="python", header=header)
+        return pd.read_excel(path, sheet_name=source.sheet or 0, header=header, engine="calamine")
+    except (OSError, ValueError) as exc:
+        raise DataImportError(f"{path.name}: cannot read ({exc})") from None

@@ -1,0 +1,38 @@
+"""The ``scorecard-studio`` entry point: the window by default, the headless CLI on request.
+
+Kept tiny and import-light so that ``scorecard-studio --version`` and every headless command
+start fast: the Qt layer is imported only when the window is really wanted.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+
+def _wants_window(argv: Sequence[str]) -> bool:
+    """True when no sub-command was given: start the designer window."""
+    from scorecard_studio.cli.main import command_names
+
+    if not argv:
+        return True
+    first = argv[0]
+    if first in command_names() or first in {"-h", "--help", "--version"}:
+        return False
+    return (
+        first in {"gui", "--gui"}
+        or (first.startswith("-") is False
+        and first.endswith((".json", ".scorecard")))
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI or the window; returns the process exit code."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if _wants_window(args):
+        from scorecard_studio.qt.app import run_app
+
+        return run_app([a for a in args if a not in {"gui", "--gui"}])
+    from scorecard_studio.cli.main import run_cli
+
+    return run_cli(args)
