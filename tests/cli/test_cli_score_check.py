@@ -38,15 +38,22 @@ def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]
 @pytest.fixture
 def design(tmp_path: Path) -> Path:
     source = DataSource(
-        "billing", "Billing", file="billing.csv", key_column="account",
-        date_column="month", tier_column="tier",
+        "billing",
+        "Billing",
+        file="billing.csv",
+        key_column="account",
+        date_column="month",
+        tier_column="tier",
     )
     revenue = Kpi(
-        "revenue", "Revenue", Measure(Aggregation.SUM, source="billing", column="amount"),
+        "revenue",
+        "Revenue",
+        Measure(Aggregation.SUM, source="billing", column="amount"),
         TargetSet(TargetValues(baseline=0, target=200)),
     )
-    card = Scorecard("Billing card", (Perspective("fin", "Financial", kpis=(revenue,)),),
-                     sources=(source,))
+    card = Scorecard(
+        "Billing card", (Perspective("fin", "Financial", kpis=(revenue,)),), sources=(source,)
+    )
     path = tmp_path / "card.json"
     save_design(card, path)
     pd.DataFrame(
@@ -93,10 +100,14 @@ def test_score_text_table(design: Path) -> None:
     [
         (["score", "missing.json"], "missing.json: no such file"),
         (["score", "{design}", "--data", "{dir}/nope.csv"], "nope.csv: no such file"),
-        (["score", "{design}", "--data", "{dir}/billing.csv", "--period", "2019-Q1"],
-         "period '2019-Q1' has no data (data covers 2026-Q3 to 2026-Q3)"),
-        (["score", "{design}", "--data", "{dir}/billing.csv", "--period", "July"],
-         "is not a quarter"),
+        (
+            ["score", "{design}", "--data", "{dir}/billing.csv", "--period", "2019-Q1"],
+            "period '2019-Q1' has no data (data covers 2026-Q3 to 2026-Q3)",
+        ),
+        (
+            ["score", "{design}", "--data", "{dir}/billing.csv", "--period", "July"],
+            "is not a quarter",
+        ),
         (["check", "{dir}/broken.json"], "broken.json: not valid JSON"),
         (["frobnicate"], "invalid choice"),
     ],
