@@ -19,11 +19,8 @@ def _wants_window(argv: Sequence[str]) -> bool:
     first = argv[0]
     if first in command_names() or first in {"-h", "--help", "--version"}:
         return False
-    return (
-        first in {"gui", "--gui"}
-        or (first.startswith("-") is False
-        and first.endswith((".json", ".scorecard")))
-    )
+    # "gui", or a design/portable file to open, also mean the window.
+    return first in {"gui", "--gui"} or first.endswith((".json", ".scorecard"))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
