@@ -5,6 +5,7 @@
 #  3. the project's virtual environment, exactly as uv.lock pins it.
 # Safe to run again: every step is skipped when already done.
 set -euo pipefail
+export PATH="$PATH:/usr/sbin:/sbin"
 cd "$(dirname "$0")/.."
 
 UV_VERSION="0.13.9"
