@@ -1,0 +1,120 @@
+"""Writing cells safely: imported text never becomes a formula, sheet names are legal.
+
+openpyxl stores any string that starts with ``=`` as a formula. Text from imported data
+(KPI names, owners, notes, source columns) is written through :func:`put_text`, which forces
+the string type and sets Excel's quote prefix, so ``=HYPERLINK(...)``, ``+1``, ``-2``,
+``@SUM`` or a leading tab stays inert text in Excel and LibreOffice, even after an edit.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from copy import copy
+from typing import Any, cast
+
+from openpyxl.cell.cell import Cell
+from openpyxl.worksheet.worksheet import Worksheet
+
+_FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+_ILLEGAL_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+# Control characters that XML 1.0 cannot carry (openpyxl would refuse the whole cell).
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def clean_text(value: str) -> str:
+    """Text without characters an xlsx file cannot hold.
+
+    A bare carriage return would be folded into a line feed by every XML reader anyway, so
+    line breaks are written as line feeds, the form Excel and LibreOffice use.
+    """
+    text = value.replace("\r\n", "\n").replace("\r", "\n")
+    return _ILLEGAL_XML.sub("\ufffd", text)
+
+
+def _cell(ws: Worksheet, row: int, column: int) -> Cell:
+    """A writable cell (the report never writes into merged ranges)."""
+    return cast(Cell, ws.cell(row=row, column=column))
+
+
+def put_text(ws: Worksheet, row: int, column: int, value: str) -> Cell:
+    """Write ``value`` as a string cell that can never be read as a formula."""
+    text = clean_text(value)
+    cell = _cell(ws, row, column)
+    if not text:
+        return cell  # an empty cell, not an empty string
+    cell.value = text
+    cell.data_type = "s"
+    if text.startswith(_FORMULA_TRIGGERS):
+        cell.quotePrefix = True
+    return cell
+
+
+def put_number(
+    ws: Worksheet, row: int, column: int, value: float | None, number_format: str | None = None
+) -> Cell:
+    """Write a number; missing (None or NaN) stays an empty cell, never 0."""
+    cell = _cell(ws, row, column)
+    if value is not None and not (isinstance(value, float) and math.isnan(value)):
+        cell.value = float(value)
+        if number_format:
+            _apply_number_format(ws, cell, number_format)
+    return cell
+
+
+def _apply_number_format(ws: Worksheet, cell: Cell, number_format: str) -> None:
+    """Set a number format, reusing the style of an earlier cell with the same format.
+
+    Assigning ``number_format`` looks the format up in the workbook's registries every time;
+    a report sets it on hundreds of thousands of cells, so the resolved style is cached per
+    worksheet and copied (the same thing openpyxl stores, without the lookups).
+    """
+    cache: dict[str, Any] = ws.__dict__.setdefault("_number_style_cache", {})
+    template = cache.get(number_format)
+    if template is not None and not cell.has_style:
+        cell._style = copy(template)  # type: ignore[attr-defined]
+        return
+    cell.number_format = number_format
+    if number_format not in cache and not _has_other_style(cell):
+        cache[number_format] = copy(cell._style)  # type: ignore[attr-defined]
+
+
+def _has_other_style(cell: Cell) -> bool:
+    style = cell._style  # type: ignore[attr-defined]
+    return bool(style.fontId or style.fillId or style.borderId or style.alignmentId)
+
+
+def put_formula(
+    ws: Worksheet, row: int, column: int, formula: str, number_format: str | None = None
+) -> Cell:
+    """Write a formula we built ourselves (never from imported text)."""
+    assert formula.startswith("="), formula
+    cell = _cell(ws, row, column)
+    cell.value = formula
+    if number_format:
+        cell.number_format = number_format
+    return cell
+
+
+def sheet_title(name: str, taken: Iterable[str] = ()) -> str:
+    """A legal, unique sheet title: no ``[]:*?/\\``, at most 31 characters, not 'History'."""
+    title = _ILLEGAL_SHEET_CHARS.sub("_", clean_text(name)).strip("'").strip() or "Sheet"
+    if title.casefold() == "history":
+        title = "History_"
+    title = title[:31]
+    used = {t.casefold() for t in taken}
+    candidate, n = title, 2
+    while candidate.casefold() in used:
+        suffix = f" ({n})"
+        candidate = title[: 31 - len(suffix)] + suffix
+        n += 1
+    return candidate
+
+
+def excel_number_format(kpi_format: str, unit: str) -> str:
+    """The KPI's number format, or one implied by its unit."""
+    if kpi_format and kpi_format != "0.00":
+        return kpi_format
+    unit_formats = {"%": "0.0%", "$": '"$"#,##0', "€": '#,##0 "€"', "£": '"£"#,##0', "days": "0.0"}
+    return unit_formats.get(unit.strip(), "#,##0.00")

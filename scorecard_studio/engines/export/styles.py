@@ -1,0 +1,40 @@
+"""The report's look: one place for fonts, fills, borders and RAG colours.
+
+RAG fills are paired with a text label in every cell ("Green", "Amber"...), so the report
+reads the same printed in grey or by a colour-blind reader.
+"""
+
+from __future__ import annotations
+
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+BRAND = "1F3A5F"
+HEADER_FILL = PatternFill("solid", fgColor=BRAND)
+SUBHEADER_FILL = PatternFill("solid", fgColor="DCE3EC")
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+BOLD = Font(bold=True)
+TITLE_FONT = Font(bold=True, size=16, color=BRAND)
+SUBTITLE_FONT = Font(italic=True, color="555555")
+INPUT_FILL = PatternFill("solid", fgColor="FFF4CC")  # editable What-if inputs
+WRAP = Alignment(wrap_text=True, vertical="top")
+CENTER = Alignment(horizontal="center", vertical="center")
+THIN = Side(style="thin", color="B7C3D0")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+
+RAG_FILLS = {
+    "green": PatternFill("solid", fgColor="C6EFCE"),
+    "amber": PatternFill("solid", fgColor="FFEB9C"),
+    "red": PatternFill("solid", fgColor="FFC7CE"),
+    "no_data": PatternFill("solid", fgColor="EDEDED"),
+}
+RAG_FONTS = {
+    "green": Font(color="006100"),
+    "amber": Font(color="7F6000"),
+    "red": Font(color="9C0006"),
+    "no_data": Font(color="666666", italic=True),
+}
+RAG_LABELS = {"green": "Green", "amber": "Amber", "red": "Red", "no_data": "No data"}
+
+SCORE_FORMAT = "0.00"
+PERCENT_FORMAT = "0.0%"
+SHARE_FORMAT = "0.0%"
