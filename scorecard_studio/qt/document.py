@@ -1,0 +1,156 @@
+"""The open scorecard: its design, its data tables, its undo stack and its scores.
+
+Views never change the design themselves: they call :meth:`ScorecardDocument.edit` with a
+pure function from ``scorecard_studio.domain.edits``; the document wraps the result in an
+undo command. Scoring reuses the actuals while only weights and targets change (the fast
+half of the engine), so the Results view follows an edit within milliseconds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
+
+from scorecard_studio.domain.errors import ScorecardError
+from scorecard_studio.domain.model import Scorecard
+from scorecard_studio.engines.scoring import Actuals, ScoreResult, compute_actuals, score_actuals
+from scorecard_studio.qt.commands import EditCommand
+
+
+def data_signature(card: Scorecard) -> tuple[Any, ...]:
+    """What the actuals depend on: measures, sources, tiers and period settings."""
+    s = card.settings
+    return (
+        tuple((k.id, k.measure) for k in card.all_kpis()),
+        card.sources,
+        card.tiers,
+        card.tiering,
+        card.tier_weights,
+        (s.frequency, s.fiscal_year_start_month, s.fiscal_year_label, s.timezone),
+    )
+
+
+class ScorecardDocument(QObject):
+    """Holds the design being edited and everything derived from it."""
+
+    designChanged = Signal(object)  # Scorecard
+    tablesChanged = Signal()
+    resultChanged = Signal(object)  # ScoreResult | None
+    errorRaised = Signal(str)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.undo_stack = QUndoStack(self)
+        self._card = Scorecard("Untitled scorecard")
+        self._tables: dict[str, pd.DataFrame] = {}
+        self._actuals: Actuals | None = None
+        self._actuals_key: tuple[Any, ...] | None = None
+        self.result: ScoreResult | None = None
+        self.path: Path | None = None
+        self.store_name: str | None = None
+        self.base_version: int | None = None
+
+    # --- state --------------------------------------------------------------------------
+
+    @property
+    def card(self) -> Scorecard:
+        return self._card
+
+    @property
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return self._tables
+
+    def is_modified(self) -> bool:
+        return not self.undo_stack.isClean()
+
+    def load(
+        self,
+        card: Scorecard,
+        tables: dict[str, pd.DataFrame],
+        path: Path | None = None,
+        store_name: str | None = None,
+        base_version: int | None = None,
+    ) -> None:
+        """Open a design: a fresh undo history, a clean state, new scores."""
+        self.undo_stack.clear()
+        self.path = path
+        self.store_name = store_name
+        self.base_version = base_version
+        self._tables = dict(tables)
+        self._actuals = None
+        self.set_card(card)
+        self.undo_stack.setClean()
+        self.tablesChanged.emit()
+
+    def set_tables(self, tables: dict[str, pd.DataFrame]) -> None:
+        """New or refreshed data (not an undoable edit: the data is not the design)."""
+        self._tables = dict(tables)
+        self._actuals = None
+        self.tablesChanged.emit()
+        self.rescore()
+
+    def add_table(self, source_id: str, frame: pd.DataFrame) -> None:
+        self.set_tables({**self._tables, source_id: frame})
+
+    # --- edits ------------------------------------------------------------------------
+
+    def set_card(self, card: Scorecard) -> None:
+        """Replace the design (called by undo commands); views and scores follow."""
+        self._card = card
+        self.designChanged.emit(card)
+        self.rescore()
+
+    def edit(
+        self,
+        text: str,
+        change: Callable[..., Scorecard],
+        *args: Any,
+        merge_key: str | None = None,
+        **kwargs: Any,
+    ) -> bool:
+        """Apply ``change(card, *args, **kwargs)`` as one undoable step.
+
+        A change that raises a ScorecardError is reported and leaves the design as it was.
+        """
+        try:
+            after = change(self._card, *args, **kwargs)
+        except ScorecardError as exc:
+            self.errorRaised.emit(str(exc))
+            return False
+        if after == self._card:
+            return False
+        self.undo_stack.push(EditCommand(self, text, self._card, after, merge_key))
+        return True
+
+    def replace_card(self, text: str, after: Scorecard) -> None:
+        """Replace the whole design as one undoable step (applying a what-if scenario)."""
+        if after != self._card:
+            self.undo_stack.push(EditCommand(self, text, self._card, after))
+
+    def rename(self, name: str) -> None:
+        self.edit("Rename scorecard", lambda c: replace(c, name=name))
+
+    # --- scoring ------------------------------------------------------------------------
+
+    def rescore(self) -> None:
+        """Score the current design: actuals are recomputed only when the data side changed."""
+        card = self._card
+        if not self._tables:
+            self.result = None
+            self.resultChanged.emit(None)
+            return
+        key = data_signature(card)
+        if self._actuals is None or key != self._actuals_key:
+            self._actuals = compute_actuals(card, self._tables)
+            self._actuals_key = key
+        if not self._actuals.period_labels:
+            self.result = None
+        else:
+            self.result = score_actuals(card, self._actuals)
+        self.resultChanged.emit(self.result)

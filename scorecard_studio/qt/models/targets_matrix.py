@@ -1,0 +1,205 @@
+"""The tier targets matrix: KPIs (and their period overrides) × tiers × baseline/target/stretch.
+
+Each row is a KPI's default set or one of its period overrides; each tier has three columns.
+A cell shows the value in force there; values inherited from a less specific set are grey
+and italic, values set exactly in that cell are bold. Editing writes an override for that
+(tier, period) through an undoable edit; clearing a cell goes back to the inherited value.
+Pasting a block from Excel and filling down/right are single undo steps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from scorecard_studio.domain import edits
+from scorecard_studio.domain.model import Scorecard, TargetValues
+from scorecard_studio.qt.document import ScorecardDocument
+
+ItemIndex = QModelIndex | QPersistentModelIndex
+FIELDS = ("baseline", "target", "stretch")
+DEFAULT_TIER = None
+
+
+@dataclass(frozen=True, slots=True)
+class TargetRow:
+    kpi_id: str
+    kpi_name: str
+    period: str | None
+
+
+def parse_number(text: str) -> float | None:
+    """A number as people type or paste it: "1,200", "45%", "$3.5", "" (clear)."""
+    cleaned = text.strip().replace("\u00a0", "").replace(" ", "")
+    if not cleaned:
+        return None
+    percent = cleaned.endswith("%")
+    cleaned = cleaned.rstrip("%").lstrip("$€£").replace(",", "")
+    value = float(cleaned)  # ValueError for anything else: the caller reports it
+    return value / 100 if percent else value
+
+
+class TargetsMatrixModel(QAbstractTableModel):
+    """Editable matrix of target sets over the document's design."""
+
+    def __init__(self, document: ScorecardDocument) -> None:
+        super().__init__()
+        self.document = document
+        self._rows: list[TargetRow] = []
+        self._tiers: list[tuple[str | None, str]] = []
+        self._rebuild(document.card)
+        document.designChanged.connect(self._rebuild)
+
+    def _rebuild(self, card: Scorecard) -> None:
+        self.beginResetModel()
+        self._tiers = [(DEFAULT_TIER, "All tiers (default)"), *((t.id, t.name) for t in card.tiers)]
+        rows: list[TargetRow] = []
+        for kpi in card.all_kpis():
+            rows.append(TargetRow(kpi.id, kpi.name, None))
+            periods = sorted({o.period for o in kpi.targets.overrides if o.period is not None})
+            rows.extend(TargetRow(kpi.id, kpi.name, period) for period in periods)
+        self._rows = rows
+        self.endResetModel()
+
+    # --- geometry -------------------------------------------------------------------
+
+    def rowCount(self, parent: ItemIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: ItemIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._tiers) * len(FIELDS)
+
+    def position(self, index: ItemIndex) -> tuple[TargetRow, str | None, str]:
+        row = self._rows[index.row()]
+        tier, _ = self._tiers[index.column() // len(FIELDS)]
+        return row, tier, FIELDS[index.column() % len(FIELDS)]
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            _, tier_name = self._tiers[section // len(FIELDS)]
+            return f"{tier_name}\n{FIELDS[section % len(FIELDS)]}"
+        row = self._rows[section]
+        return row.kpi_name if row.period is None else f"   {row.kpi_name} · {row.period}"
+
+    # --- values ---------------------------------------------------------------------
+
+    def value(self, index: ItemIndex) -> tuple[float | None, bool]:
+        """(value in force, whether it is set exactly in this cell)."""
+        row, tier, name = self.position(index)
+        kpi = self.document.card.kpi(row.kpi_id)
+        in_force = getattr(kpi.targets.resolve(tier, row.period), name)
+        if tier is None and row.period is None:
+            own = getattr(kpi.targets.default, name)
+        else:
+            override = kpi.targets.override_for(tier, row.period)
+            own = getattr(override.values, name) if override else None
+        return in_force, own is not None
+
+    def data(self, index: ItemIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        value, explicit = self.value(index)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return "" if value is None else f"{value:,.6g}"
+        if role == Qt.ItemDataRole.EditRole:
+            return "" if value is None or not explicit else f"{value:.10g}"
+        if role == Qt.ItemDataRole.FontRole:
+            font = QFont()
+            font.setBold(explicit)
+            font.setItalic(not explicit)
+            return font
+        if role == Qt.ItemDataRole.ForegroundRole and not explicit:
+            return QBrush(QColor("#808080"))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            row, tier, name = self.position(index)
+            where = " / ".join(x for x in (tier, row.period) if x) or "default"
+            state = "set here" if explicit else "inherited"
+            return f"{row.kpi_name}: {name} for {where} ({state})"
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def flags(self, index: ItemIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEditable
+
+    def setData(self, index: ItemIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if not index.isValid() or role != Qt.ItemDataRole.EditRole:
+            return False
+        try:
+            number = (
+                parse_number(str(value)) if not isinstance(value, int | float) else float(value)
+            )
+        except ValueError:
+            self.document.errorRaised.emit(f"{value!r} is not a number")
+            return False
+        return self.set_cells([(index.row(), index.column(), number)], "Edit target")
+
+    # --- block edits ----------------------------------------------------------------
+
+    def set_cells(self, cells: list[tuple[int, int, float | None]], text: str) -> bool:
+        """Apply many cell values as one undoable edit."""
+        positions = [
+            (*self.position(self.index(r, c)), value)
+            for r, c, value in cells
+            if 0 <= r < self.rowCount() and 0 <= c < self.columnCount()
+        ]
+
+        def change(card: Scorecard) -> Scorecard:
+            for row, tier, name, value in positions:
+                card = edits.set_target_field(card, row.kpi_id, name, value, tier, row.period)
+            return card
+
+        return bool(positions) and self.document.edit(text, change)
+
+    def paste_block(self, top: int, left: int, text: str) -> bool:
+        """Paste tab-separated rows (as Excel puts them on the clipboard) at (top, left)."""
+        cells: list[tuple[int, int, float | None]] = []
+        for dr, line in enumerate(text.rstrip("\r\n").splitlines()):
+            for dc, raw in enumerate(line.split("\t")):
+                try:
+                    cells.append((top + dr, left + dc, parse_number(raw)))
+                except ValueError:
+                    self.document.errorRaised.emit(f"cannot paste {raw!r}: not a number")
+                    return False
+        return self.set_cells(cells, "Paste targets")
+
+    def fill(self, indexes: list[QModelIndex], direction: str) -> bool:
+        """Fill down (first row's values) or right (first column's value per field)."""
+        if not indexes:
+            return False
+        cells: list[tuple[int, int, float | None]] = []
+        if direction == "down":
+            top = min(i.row() for i in indexes)
+            for i in indexes:
+                source, _ = self.value(self.index(top, i.column()))
+                cells.append((i.row(), i.column(), source))
+        else:
+            left = min(i.column() for i in indexes)
+            for i in indexes:
+                # Fill right copies between cells of the same field (target to target).
+                same_field = left + ((i.column() - left) % len(FIELDS))
+                source, _ = self.value(self.index(i.row(), same_field))
+                cells.append((i.row(), i.column(), source))
+        return self.set_cells(cells, f"Fill {direction}")
+
+    def add_period_override(self, kpi_id: str, period: str) -> bool:
+        """Start a period row for a KPI (its default targets copied as the period's)."""
+        kpi = self.document.card.kpi(kpi_id)
+        values = kpi.targets.default
+        return self.document.edit(
+            f"Targets for {period}",
+            edits.set_targets,
+            kpi_id,
+            TargetValues(baseline=values.baseline, target=values.target, stretch=values.stretch),
+            None,
+            period,
+        )
