@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from typing import Any
 
 from scorecard_studio.domain.errors import DesignError
 from scorecard_studio.domain.model import (
@@ -301,3 +302,51 @@ def set_target_field(
         override = kpi.targets.override_for(tier, period)
         current = override.values if override else TargetValues()
     return set_targets(card, kpi_id, replace(current, **{field_name: value}), tier, period)
+
+
+# --- keyboard equivalents of drags and field edits ---------------------------------------
+
+
+def shift_item(card: Scorecard, item_id: str, delta: int) -> Scorecard:
+    """Move an item ``delta`` places among the siblings of its own kind (Move up/down).
+
+    The keyboard and menu equivalent of reordering by drag: a perspective among the
+    perspectives, an objective among its perspective's objectives, a KPI among the KPIs of
+    its parent. Moving past either end leaves the design unchanged.
+    """
+    for pi, p in enumerate(card.perspectives):
+        if p.id == item_id:
+            return move_perspective(card, item_id, max(0, pi + delta))
+        for oi, o in enumerate(p.objectives):
+            if o.id == item_id:
+                return move_objective(card, item_id, p.id, max(0, oi + delta))
+    pi, oi, ki = locate_kpi(card, item_id)
+    parent = card.perspectives[pi]
+    parent_id = parent.id if oi is None else parent.objectives[oi].id
+    count = len(parent.kpis) if oi is None else len(parent.objectives[oi].kpis)
+    target = max(0, min(ki + delta, count - 1))
+    if target == ki:
+        return card
+    # move_kpi's index counts the KPI's own slot when moving down within one parent.
+    return move_kpi(card, item_id, parent_id, target + 1 if target > ki else target)
+
+
+def update_kpi(card: Scorecard, kpi_id: str, **changes: Any) -> Scorecard:
+    """Change fields of one KPI (the Properties panel's edits)."""
+    return _map_kpi(card, kpi_id, lambda k: replace(k, **changes))
+
+
+def update_measure(card: Scorecard, kpi_id: str, **changes: Any) -> Scorecard:
+    """Change fields of one KPI's measure (aggregation, source, columns...)."""
+    return _map_kpi(card, kpi_id, lambda k: replace(k, measure=replace(k.measure, **changes)))
+
+
+def update_group(card: Scorecard, item_id: str, **changes: Any) -> Scorecard:
+    """Change fields (name, description, weight) of a perspective or an objective."""
+    for p in card.perspectives:
+        if p.id == item_id:
+            return replace_perspective(card, replace(p, **changes))
+        for o in p.objectives:
+            if o.id == item_id:
+                return replace_objective(card, replace(o, **changes))
+    raise DesignError(item_id, "no such perspective or objective")

@@ -1,140 +1,372 @@
-"""The main window: the scorecard tree and the results matrix of the current design."""
+"""The designer window: docks around the preview, menus, toolbar and status bar.
+
+The window owns one :class:`ScorecardDocument`. Docks (Data, Scorecard, Properties, Tier
+targets, Results, History) are views of it; their arrangement is remembered between runs.
+Opening, saving and exporting live in :mod:`scorecard_studio.qt.workspace`, so this module
+only wires widgets and actions together.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
+from functools import partial
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QColor, QKeySequence
+from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog,
+    QDockWidget,
+    QLabel,
     QMainWindow,
     QMessageBox,
-    QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
-    QTreeWidget,
-    QTreeWidgetItem,
+    QStackedWidget,
+    QWidget,
 )
 
-from scorecard_studio.domain.errors import ScorecardError
-from scorecard_studio.domain.model import Scorecard
-from scorecard_studio.resources import resource
+from scorecard_studio.qt.document import ScorecardDocument
+from scorecard_studio.qt.icons import Shortcut, app_icon, icon
+from scorecard_studio.qt.settings import settings
+from scorecard_studio.qt.widgets.data_panel import DataPanel
+from scorecard_studio.qt.widgets.properties_panel import PropertiesPanel
+from scorecard_studio.qt.widgets.results_view import ResultsView
+from scorecard_studio.qt.widgets.scorecard_editor import ScorecardEditor
+from scorecard_studio.qt.widgets.start_page import StartPage
+from scorecard_studio.qt.widgets.targets_view import TargetsView
+from scorecard_studio.qt.workspace import Workspace
 
-_STATUS_COLOURS = {"green": "#2e7d32", "amber": "#f9a825", "red": "#c62828", "no_data": "#9e9e9e"}
+#: Bumped when the dock layout changes incompatibly, so an old saved layout is ignored.
+LAYOUT_VERSION = 2
+OPENABLE_SUFFIXES = (".json", ".scorecard")
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".txt")
 
 
 class MainWindow(QMainWindow):
-    """Shows a design and its scores; every failure becomes a message, never a crash."""
+    """The whole designer; every failure becomes a message, never a crash."""
 
-    def __init__(self) -> None:
+    def __init__(self, store_path: str | None = None) -> None:
         super().__init__()
         self.setWindowTitle("Scorecard Studio")
-        self.resize(1200, 760)
-        self.card: Scorecard | None = None
-        self.tree = QTreeWidget()
-        self.tree.setHeaderLabels(["Scorecard", "Weight"])
-        self.results = QTableWidget()
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self.tree)
-        splitter.addWidget(self.results)
-        splitter.setSizes([380, 820])
-        self.setCentralWidget(splitter)
+        self.setWindowIcon(app_icon())
+        self.resize(1440, 900)
+        self.setAcceptDrops(True)
+        self.setDockNestingEnabled(True)
+        self.document = ScorecardDocument(self)
+        self.workspace = Workspace(self, self.document, store_path)
+
+        self.editor = ScorecardEditor(self.document)
+        self.properties = PropertiesPanel(self.document)
+        self.data_panel = DataPanel(self.document)
+        self.targets = TargetsView(self.document)
+        self.results = ResultsView(self.document)
+        self.history = self.workspace.history_panel()
+        self.preview = _make_preview(self.document)
+        self.start_page = StartPage()
+
+        self.central = QStackedWidget()
+        self.central.addWidget(self.start_page)
+        self.central.addWidget(self.preview)
+        self.setCentralWidget(self.central)
+
+        self.docks: dict[str, QDockWidget] = {}
+        left, right, bottom = (
+            Qt.DockWidgetArea.LeftDockWidgetArea,
+            Qt.DockWidgetArea.RightDockWidgetArea,
+            Qt.DockWidgetArea.BottomDockWidgetArea,
+        )
+        self._dock("Scorecard", self.editor, left)
+        self._dock("Data", self.data_panel, left)
+        self._dock("Properties", self.properties, right)
+        self._dock("History", self.history, right)
+        self._dock("Tier targets", self.targets, bottom)
+        self._dock("Results", self.results, bottom)
+        self.tabifyDockWidget(self.docks["Properties"], self.docks["History"])
+        self.tabifyDockWidget(self.docks["Tier targets"], self.docks["Results"])
+        self.docks["Properties"].raise_()
+        self.docks["Results"].raise_()
+        self.resizeDocks(
+            [self.docks["Scorecard"], self.docks["Properties"]],
+            [380, 360],
+            Qt.Orientation.Horizontal,
+        )
+        self.resizeDocks([self.docks["Results"]], [300], Qt.Orientation.Vertical)
+        self._default_state = self.saveState(LAYOUT_VERSION)
+
+        self._connect()
+        self._build_actions()
         self._build_menus()
-        self.statusBar().showMessage("Open a design to begin")
+        self._build_toolbar()
+        self._build_status_bar()
+        self._restore_layout()
+        self.show_start_page(True)
+
+    # --- construction -------------------------------------------------------------------
+
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> None:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock_{title.lower().replace(' ', '_')}")
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        self.docks[title] = dock
+
+    def _connect(self) -> None:
+        doc = self.document
+        self.editor.selectionChanged.connect(self.properties.show_item)
+        self.data_panel.createKpiRequested.connect(self.editor.add_kpi_from_column)
+        self.data_panel.importRequested.connect(self.workspace.import_spreadsheet)
+        doc.errorRaised.connect(self.show_error)
+        doc.resultChanged.connect(lambda _r: self._update_headline())
+        doc.designChanged.connect(lambda _c: self._update_title())
+        doc.undo_stack.cleanChanged.connect(lambda _c: self._update_title())
+        activated = getattr(self.preview, "kpiActivated", None)
+        if activated is not None:
+            activated.connect(self.editor.select_item)
+        sp = self.start_page
+        sp.openRequested.connect(self.workspace.open_path)
+        sp.templateRequested.connect(self.workspace.open_template)
+        sp.importRequested.connect(self.workspace.import_spreadsheet)
+        sp.newRequested.connect(self.workspace.new_scorecard)
+        sp.openDialogRequested.connect(self.workspace.choose_and_open)
+        sp.sampleRequested.connect(self.workspace.open_sample)
+        self.workspace.documentOpened.connect(lambda: self.show_start_page(False))
+
+    def _action(
+        self,
+        text: str,
+        icon_name: str,
+        slot: object,
+        shortcut: Shortcut | None = None,
+        tip: str = "",
+    ) -> QAction:
+        action = QAction(icon(icon_name), text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        action.triggered.connect(slot)
+        return action
+
+    def _build_actions(self) -> None:
+        ws = self.workspace
+        key = QKeySequence.StandardKey
+        self.new_action = self._action("&New scorecard", "new", ws.new_scorecard, key.New)
+        self.open_action = self._action("&Open…", "open", ws.choose_and_open, key.Open)
+        self.import_action = self._action(
+            "&Import spreadsheet…",
+            "import",
+            ws.import_spreadsheet,
+            QKeySequence("Ctrl+I"),
+            "Read a workbook or CSV as a data source",
+        )
+        self.save_action = self._action(
+            "&Save version…", "save", ws.save_version, key.Save, "Save the design as a new version"
+        )
+        self.save_as_action = self._action(
+            "Save design &as file…", "save", ws.save_design_as, key.SaveAs
+        )
+        self.export_action = self._action(
+            "&Export QBR report…",
+            "report",
+            ws.export_report,
+            QKeySequence("Ctrl+E"),
+            "Write the Excel QBR report of the current scores",
+        )
+        self.export_portable_action = self._action(
+            "Share as portable file…", "export", ws.export_portable
+        )
+        self.start_action = self._action(
+            "Start page", "start", lambda: self.show_start_page(True), QKeySequence("Ctrl+Shift+H")
+        )
+        self.quit_action = self._action("&Quit", "", self.close, key.Quit)
+        stack = self.document.undo_stack
+        self.undo_action = stack.createUndoAction(self, "&Undo")
+        self.undo_action.setIcon(icon("undo"))
+        self.undo_action.setShortcut(key.Undo)
+        self.redo_action = stack.createRedoAction(self, "&Redo")
+        self.redo_action.setIcon(icon("redo"))
+        self.redo_action.setShortcuts([QKeySequence(key.Redo), QKeySequence("Ctrl+Y")])
+        self.freeze_action = self._action(
+            "&Freeze version for a QBR…", "freeze", self.history.freeze_selected
+        )
+        self.check_action = self._action(
+            "&Check design", "check", self.show_findings, QKeySequence("F7")
+        )
+        self.rename_action = self._action("&Rename scorecard…", "", ws.rename_scorecard)
 
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        open_action = QAction("&Open design…", self)
-        open_action.setShortcut(QKeySequence.StandardKey.Open)
-        open_action.triggered.connect(self._choose_design)
-        file_menu.addAction(open_action)
-        quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addActions([self.new_action, self.open_action])
+        self.recent_menu = file_menu.addMenu("Open &recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file_menu.addAction(self.import_action)
+        file_menu.addSeparator()
+        file_menu.addActions([self.save_action, self.save_as_action])
+        file_menu.addSeparator()
+        file_menu.addActions([self.export_action, self.export_portable_action])
+        file_menu.addSeparator()
+        file_menu.addActions([self.start_action, self.quit_action])
 
-    def open_default(self) -> None:
-        """Open the bundled sample scorecard when there is one."""
-        sample = resource("templates", "customer_centric.json")
-        if sample.is_file():
-            self.open_design_path(str(sample))
-
-    def _choose_design(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Open design", "", "Scorecard designs (*.json);;All files (*)"
-        )
-        if path:
-            self.open_design_path(path)
-
-    def open_design_path(self, path: str) -> None:
-        from scorecard_studio.engines.design_file import load_design
-
-        try:
-            card = load_design(path)
-        except ScorecardError as exc:
-            QMessageBox.warning(self, "Cannot open design", str(exc))
-            return
-        self.card = card
-        self.setWindowTitle(f"{card.name} — Scorecard Studio")
-        self._fill_tree(card)
-        self._score(card, Path(path))
-
-    def _fill_tree(self, card: Scorecard) -> None:
-        self.tree.clear()
-        for p in card.perspectives:
-            p_item = QTreeWidgetItem([p.name, f"{p.weight:g}"])
-            self.tree.addTopLevelItem(p_item)
-            for k in p.kpis:
-                p_item.addChild(QTreeWidgetItem([k.name, f"{k.weight:g}"]))
-            for o in p.objectives:
-                o_item = QTreeWidgetItem([o.name, f"{o.weight:g}"])
-                p_item.addChild(o_item)
-                for k in o.kpis:
-                    o_item.addChild(QTreeWidgetItem([k.name, f"{k.weight:g}"]))
-        self.tree.expandAll()
-        self.tree.resizeColumnToContents(0)
-
-    def _score(self, card: Scorecard, design_path: Path) -> None:
-        from scorecard_studio.engines.data_loading import read_source_table
-        from scorecard_studio.engines.scoring import score
-
-        tables = {}
-        for source in card.sources:
-            candidate = design_path.parent / source.file if source.file else None
-            if candidate is None or not candidate.is_file():
-                candidate = resource("..", "sample_workbooks", Path(source.file).name)
-            if candidate.is_file():
-                try:
-                    tables[source.id] = read_source_table(source, candidate)
-                except ScorecardError as exc:
-                    self.statusBar().showMessage(str(exc))
-        result = score(card, tables)
-        if not result.period_labels:
-            self.results.clear()
-            self.statusBar().showMessage("No data found for this design's sources")
-            return
-        doc = result.to_json_dict()
-        tiers = doc["tiers"]
-        self.results.clear()
-        self.results.setRowCount(len(doc["kpis"]))
-        self.results.setColumnCount(len(tiers))
-        self.results.setHorizontalHeaderLabels([t["name"] for t in tiers])
-        self.results.setVerticalHeaderLabels([k["name"] for k in doc["kpis"]])
-        for r, kpi in enumerate(doc["kpis"]):
-            for c, tier in enumerate(tiers):
-                cell = kpi["by_tier"][tier["id"]]
-                actual = "—" if cell["actual"] is None else f"{cell['actual']:,.3g}"
-                item = QTableWidgetItem(actual)
-                item.setForeground(Qt.GlobalColor.white)
-                item.setBackground(_colour(cell["status"]))
-                self.results.setItem(r, c, item)
-        head = doc["headline"]
-        score_text = "—" if head["score"] is None else f"{head['score']:.2f}"
-        self.statusBar().showMessage(
-            f"{doc['period']}: headline score {score_text} ({head['status']})"
+        edit_menu = bar.addMenu("&Edit")
+        edit_menu.addActions([self.undo_action, self.redo_action])
+        edit_menu.addSeparator()
+        e = self.editor
+        edit_menu.addActions([e.add_perspective_action, e.add_objective_action, e.add_kpi_action])
+        edit_menu.addAction(self.data_panel.new_kpi_action)
+        edit_menu.addSeparator()
+        edit_menu.addActions(
+            [e.move_up_action, e.move_down_action, e.balance_action, e.delete_action]
         )
 
+        card_menu = bar.addMenu("&Scorecard")
+        card_menu.addActions([self.rename_action, self.check_action])
+        card_menu.addSeparator()
+        card_menu.addAction(self.freeze_action)
+        card_menu.addAction(self.history.diff_action)
+        card_menu.addAction(self.history.restore_action)
 
-def _colour(status: str) -> QColor:
-    return QColor(_STATUS_COLOURS[status])
+        view_menu = bar.addMenu("&View")
+        for dock in self.docks.values():
+            view_menu.addAction(dock.toggleViewAction())
+        view_menu.addSeparator()
+        view_menu.addAction("Reset layout", self.reset_layout)
+
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction("Keyboard shortcuts", self.show_shortcuts)
+        help_menu.addAction("About Scorecard Studio", self.show_about)
+
+    def _build_toolbar(self) -> None:
+        bar = self.addToolBar("Main")
+        bar.setObjectName("mainToolbar")
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        bar.addActions([self.open_action, self.import_action, self.save_action])
+        bar.addSeparator()
+        bar.addActions([self.undo_action, self.redo_action])
+        bar.addSeparator()
+        bar.addActions([self.export_action, self.freeze_action])
+
+    def _build_status_bar(self) -> None:
+        self.headline_label = QLabel()
+        self.headline_label.setObjectName("statusHeadline")
+        self.statusBar().addPermanentWidget(self.headline_label)
+
+    # --- layout -------------------------------------------------------------------------
+
+    def _restore_layout(self) -> None:
+        s = settings()
+        geometry = s.value("window/geometry")
+        state = s.value("window/state")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        if isinstance(state, QByteArray):
+            self.restoreState(state, LAYOUT_VERSION)
+
+    def save_layout(self) -> None:
+        s = settings()
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState(LAYOUT_VERSION))
+
+    def reset_layout(self) -> None:
+        self.restoreState(self._default_state, LAYOUT_VERSION)
+        for dock in self.docks.values():
+            dock.show()
+
+    def show_start_page(self, show: bool) -> None:
+        if show:
+            self.start_page.refresh()
+        self.central.setCurrentWidget(self.start_page if show else self.preview)
+
+    # --- feedback -----------------------------------------------------------------------
+
+    def show_error(self, message: str) -> None:
+        self.statusBar().showMessage(message, 10000)
+
+    def _update_title(self) -> None:
+        name = self.document.card.name
+        where = self.workspace.location_label()
+        self.setWindowTitle(f"{name}[*]{where} — Scorecard Studio")
+        self.setWindowModified(self.document.is_modified())
+
+    def _update_headline(self) -> None:
+        r = self.document.result
+        if r is None or not r.period_labels:
+            self.headline_label.setText("No results yet")
+            return
+        p = len(r.period_labels) - 1
+        score = float(r.rollup.headline[p])
+        text = "—" if score != score else f"{score:.2f}"  # noqa: PLR0124 - NaN test
+        self.headline_label.setText(f"Headline {r.period_labels[p]}: {text}")
+
+    def show_findings(self) -> None:
+        from scorecard_studio.domain.checks import check_design
+
+        findings = check_design(self.document.card)
+        if not findings:
+            QMessageBox.information(self, "Check design", "The design has no findings.")
+            return
+        lines = [f"• {f.severity.value}: {f.item or 'scorecard'}: {f.message}" for f in findings]
+        QMessageBox.warning(self, "Check design", "\n".join(lines[:40]))
+
+    def show_shortcuts(self) -> None:
+        actions = [
+            a for a in self.findChildren(QAction) if not a.shortcut().isEmpty() and a.text().strip()
+        ]
+        rows = sorted({(a.text().replace("&", ""), a.shortcut().toString()) for a in actions})
+        text = "\n".join(f"{key:<18} {name}" for name, key in rows)
+        box = QMessageBox(self)
+        box.setWindowTitle("Keyboard shortcuts")
+        box.setText(f"<pre>{text}</pre>")
+        box.exec()
+
+    def show_about(self) -> None:
+        from scorecard_studio import __version__
+
+        QMessageBox.about(
+            self,
+            "About Scorecard Studio",
+            f"<b>Scorecard Studio {__version__}</b><br>Customer balanced scorecards, "
+            "versioned and exported as Excel QBR reports.",
+        )
+
+    def _fill_recent_menu(self) -> None:
+        from scorecard_studio.qt.settings import recent_files
+
+        self.recent_menu.clear()
+        for path in recent_files():
+            self.recent_menu.addAction(path, partial(self.workspace.open_path, path))
+        if self.recent_menu.isEmpty():
+            self.recent_menu.addAction("No recent files").setEnabled(False)
+
+    # --- events -------------------------------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        urls = event.mimeData().urls()
+        if urls and urls[0].isLocalFile():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        urls = event.mimeData().urls()
+        if not urls:
+            return
+        path = urls[0].toLocalFile()
+        event.acceptProposedAction()
+        # Leave the drop handler first: a modal wizard inside it would block the drag source.
+        if path.lower().endswith(SPREADSHEET_SUFFIXES):
+            QTimer.singleShot(0, lambda: self.workspace.import_spreadsheet(path))
+        else:
+            QTimer.singleShot(0, lambda: self.workspace.open_path(path))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.workspace.confirm_discard("quitting"):
+            event.ignore()
+            return
+        self.workspace.shutdown()
+        self.save_layout()
+        event.accept()
+
+
+def _make_preview(document: ScorecardDocument) -> QWidget:
+    """The charts when the preview package is present, else the results matrix."""
+    try:
+        from scorecard_studio.qt.preview import PreviewPanel
+    except ImportError:
+        return ResultsView(document)
+    return PreviewPanel(document)  # type: ignore[no-any-return]

@@ -1,0 +1,227 @@
+"""The History dock: the saved versions of the open scorecard, their diff, restore, freeze.
+
+Versions are listed newest first with message, author, time and frozen label. Selecting
+two versions (Ctrl+click) and "Compare" shows their readable diff; a single version is
+compared with the working design. Restore makes an old version the new head (a new
+version, nothing is rewritten); Freeze labels a version as the one used for a QBR.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from scorecard_studio.domain.errors import ScorecardError
+from scorecard_studio.qt.icons import icon
+
+if TYPE_CHECKING:
+    from scorecard_studio.qt.workspace import Workspace
+
+_NUMBER = Qt.ItemDataRole.UserRole
+
+
+class DiffDialog(QDialog):
+    """A read-only, monospaced rendering of a design diff."""
+
+    def __init__(self, title: str, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.resize(720, 520)
+        self.text = QPlainTextEdit(text or "No differences.")
+        self.text.setObjectName("diffText")
+        self.text.setReadOnly(True)
+        font = QFont("monospace")
+        font.setStyleHint(QFont.StyleHint.Monospace)
+        self.text.setFont(font)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.text)
+        layout.addWidget(buttons)
+
+
+class HistoryPanel(QWidget):
+    """Lists and acts on the versions of the document's scorecard in the store."""
+
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.tree = QTreeWidget()
+        self.tree.setObjectName("historyTree")
+        self.tree.setHeaderLabels(["Version", "Message", "Author", "Saved", "Frozen"])
+        self.tree.setRootIsDecorated(False)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.tree.itemSelectionChanged.connect(self._update_actions)
+        self.tree.itemActivated.connect(lambda _i, _c: self.compare_selected())
+        self.info = QLabel()
+        self.info.setWordWrap(True)
+
+        self.diff_action = QAction(icon("diff"), "Compare versions", self)
+        self.diff_action.triggered.connect(self.compare_selected)
+        self.restore_action = QAction(icon("restore"), "Restore version", self)
+        self.restore_action.triggered.connect(self.restore_selected)
+        self.freeze_action = QAction(icon("freeze"), "Freeze for a QBR…", self)
+        self.freeze_action.triggered.connect(self.freeze_selected)
+        self.open_action = QAction(icon("open"), "Open version", self)
+        self.open_action.triggered.connect(self.open_selected)
+
+        buttons = QHBoxLayout()
+        for action in (self.diff_action, self.restore_action, self.freeze_action, self.open_action):
+            button = QPushButton(action.icon(), action.text())
+            button.clicked.connect(action.trigger)
+            action.enabledChanged.connect(button.setEnabled)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.info)
+        layout.addWidget(self.tree)
+        layout.addLayout(buttons)
+        self.versions: list[Any] = []
+        self._update_actions()
+
+    # --- data ---------------------------------------------------------------------------
+
+    @property
+    def name(self) -> str | None:
+        return self.workspace.document.store_name
+
+    def refresh(self) -> None:
+        self.tree.clear()
+        self.versions = []
+        if self.name is None:
+            self.info.setText("Not saved yet: File › Save version (Ctrl+S) starts its history.")
+            self._update_actions()
+            return
+        try:
+            self.versions = list(self.workspace.store().log(self.name))
+        except ScorecardError as exc:
+            self.info.setText(str(exc))
+            self._update_actions()
+            return
+        base = self.workspace.document.base_version
+        for v in reversed(self.versions):
+            item = QTreeWidgetItem(
+                [
+                    f"v{v.number}",
+                    v.message,
+                    v.author or "",
+                    _when(v.created_at),
+                    v.frozen_label or "",
+                ]
+            )
+            item.setData(0, _NUMBER, v.number)
+            item.setToolTip(0, f"hash {v.hash}")
+            if v.number == base:
+                font = item.font(0)
+                font.setBold(True)
+                for col in range(5):
+                    item.setFont(col, font)
+            if v.frozen_label:
+                item.setIcon(4, icon("freeze"))
+            self.tree.addTopLevelItem(item)
+        for col in (0, 2, 3, 4):
+            self.tree.resizeColumnToContents(col)
+        self.info.setText(
+            f"{len(self.versions)} version(s) of “{self.name}”; bold: the one being edited"
+        )
+        self._update_actions()
+
+    def selected_numbers(self) -> list[int]:
+        return sorted(int(i.data(0, _NUMBER)) for i in self.tree.selectedItems())
+
+    def _update_actions(self) -> None:
+        chosen = self.selected_numbers()
+        self.diff_action.setEnabled(len(chosen) in (1, 2))
+        self.restore_action.setEnabled(len(chosen) == 1)
+        self.freeze_action.setEnabled(len(chosen) == 1)
+        self.open_action.setEnabled(len(chosen) == 1)
+
+    # --- actions ------------------------------------------------------------------------
+
+    def compare_selected(self) -> None:
+        chosen = self.selected_numbers()
+        if not chosen or self.name is None:
+            return
+        from scorecard_studio.domain.design_diff import diff_designs
+
+        store = self.workspace.store()
+        try:
+            if len(chosen) == 2:
+                a, b = chosen
+                diff = store.diff(self.name, a, b)
+                title = f"Changes from v{a} to v{b}"
+            else:
+                (a,) = chosen
+                old = store.checkout(self.name, a).design
+                diff = diff_designs(old, self.workspace.document.card)
+                title = f"Changes from v{a} to the working design"
+        except ScorecardError as exc:
+            QMessageBox.warning(self, "Compare versions", str(exc))
+            return
+        DiffDialog(title, diff.to_text(), self).exec()
+
+    def restore_selected(self) -> None:
+        chosen = self.selected_numbers()
+        if len(chosen) != 1 or self.name is None:
+            return
+        if not self.workspace.confirm_discard("restoring an older version"):
+            return
+        try:
+            info = self.workspace.store().restore(self.name, chosen[0])
+        except ScorecardError as exc:
+            QMessageBox.warning(self, "Restore version", str(exc))
+            return
+        self.workspace.open_from_store(self.name, info.number)
+        self.workspace.status(f"Version {chosen[0]} restored as version {info.number}")
+
+    def freeze_selected(self) -> None:
+        chosen = self.selected_numbers()
+        if self.name is None:
+            QMessageBox.information(self, "Freeze", "Save the scorecard as a version first.")
+            return
+        if len(chosen) != 1:
+            chosen = [self.workspace.document.base_version or 0]
+        label, ok = QInputDialog.getText(
+            self, "Freeze version", f"Label for version {chosen[0]} (e.g. “QBR 2026 Q3”):"
+        )
+        if not ok or not label.strip():
+            return
+        try:
+            self.workspace.store().freeze(self.name, chosen[0], label.strip())
+        except ScorecardError as exc:
+            QMessageBox.warning(self, "Freeze version", str(exc))
+            return
+        self.refresh()
+        self.workspace.status(f"Version {chosen[0]} frozen as “{label.strip()}”")
+
+    def open_selected(self) -> None:
+        chosen = self.selected_numbers()
+        if (
+            len(chosen) == 1
+            and self.name is not None
+            and self.workspace.confirm_discard("opening another version")
+        ):
+            self.workspace.open_from_store(self.name, chosen[0])
+
+
+def _when(value: Any) -> str:
+    text = str(value)
+    return text[:16].replace("T", " ")

@@ -1,0 +1,90 @@
+"""The Results dock: actual vs target per tier for a chosen period, recomputed on every edit."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from scorecard_studio.engines.scoring import ScoreResult
+from scorecard_studio.engines.scoring.scores import STATUS_BY_CODE
+from scorecard_studio.qt.document import ScorecardDocument
+from scorecard_studio.qt.models.results_table import STATUS_MARKS, ResultsTableModel
+
+
+class ResultsView(QWidget):
+    """The results matrix with a period selector and the headline line above it."""
+
+    def __init__(self, document: ScorecardDocument, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.document = document
+        self.model = ResultsTableModel()
+        self.period = QComboBox()
+        self.period.setObjectName("resultsPeriod")
+        self.period.currentIndexChanged.connect(self._period_changed)
+        self.headline = QLabel()
+        self.headline.setObjectName("headlineLabel")
+        self.table = QTableView()
+        self.table.setObjectName("resultsTable")
+        self.table.setModel(self.model)
+        self.table.setAlternatingRowColors(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Period"))
+        top.addWidget(self.period)
+        top.addSpacing(12)
+        top.addWidget(self.headline, 1)
+        legend = QLabel(
+            f"{STATUS_MARKS['green']} on target · {STATUS_MARKS['amber']} close · "
+            f"{STATUS_MARKS['red']} off target · {STATUS_MARKS['no_data']} no data · "
+            "* low sample"
+        )
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.table)
+        layout.addWidget(legend)
+        self._labels: tuple[str, ...] = ()
+        document.resultChanged.connect(self.show_result)
+        self.show_result(document.result)
+
+    def show_result(self, result: ScoreResult | None) -> None:
+        labels = result.period_labels if result is not None else ()
+        chosen = self.period.currentText()
+        if labels != self._labels:
+            self._labels = labels
+            self.period.blockSignals(True)
+            self.period.clear()
+            self.period.addItems(list(labels))
+            keep = labels.index(chosen) if chosen in labels else len(labels) - 1
+            self.period.setCurrentIndex(keep)
+            self.period.blockSignals(False)
+        self._render(result)
+
+    def _period_changed(self, _index: int) -> None:
+        self._render(self.document.result)
+
+    def _render(self, result: ScoreResult | None) -> None:
+        index = self.period.currentIndex()
+        self.model.set_result(result, index if index >= 0 and result is not None else None)
+        if result is None or not result.period_labels:
+            self.headline.setText("No results: import data for this scorecard's sources")
+            return
+        p = self.model.period
+        score = float(result.rollup.headline[p])
+        coverage = float(result.rollup.headline_coverage[p])
+        status = STATUS_BY_CODE[int(result.headline_status[p])].value
+        score_text = "—" if math.isnan(score) else f"{score:.2f}"
+        self.headline.setText(
+            f"<b>Headline {STATUS_MARKS[status]} {score_text}</b> · coverage {coverage:.0%}"
+            f" · {result.period_labels[p]}"
+        )

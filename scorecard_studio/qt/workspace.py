@@ -1,0 +1,509 @@
+"""Opening, saving, importing and exporting: what the File menu and the start page do.
+
+The workspace connects the document to the outside world: design files, the version store,
+the import wizard and the Excel report. Slow work (reading data, writing a report) runs in
+the background with progress and Cancel. Errors end as a message naming what went wrong;
+nothing here lets an exception reach the user as a traceback.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+import logging
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow, QMessageBox
+
+from scorecard_studio.domain.errors import ConflictError, ScorecardError
+from scorecard_studio.domain.model import DataSource, Perspective, Scorecard
+from scorecard_studio.qt.document import ScorecardDocument
+from scorecard_studio.qt.settings import add_recent_file, last_folder, remember_folder
+from scorecard_studio.qt.tasks import BackgroundTask, run_with_progress
+from scorecard_studio.resources import resource
+
+log = logging.getLogger(__name__)
+
+#: Seconds of quiet after an edit before the working draft is autosaved.
+AUTOSAVE_DELAY_MS = 2000
+DEFAULT_PERSPECTIVES = ("Financial", "Customer", "Internal Process", "Learning & Growth")
+SAMPLE_NAME = "Customer-centric scorecard (sample)"
+
+
+def sample_data_dir() -> Path:
+    """Where the bundled sample workbooks are (source tree or package)."""
+    bundled = resource("sample_data")
+    return bundled if bundled.is_dir() else resource("..", "sample_workbooks")
+
+
+def find_source_file(source: DataSource, near: Path | None) -> Path | None:
+    """The file a source names, looked up beside the design, then in the sample data."""
+    if not source.file:
+        return None
+    name = Path(source.file)
+    candidates = [name] if name.is_absolute() else []
+    if near is not None:
+        candidates.append(near / name)
+    candidates.append(sample_data_dir() / name.name)
+    return next((c for c in candidates if c.is_file()), None)
+
+
+class Workspace(QObject):
+    """File, store and report operations on behalf of the main window."""
+
+    documentOpened = Signal()
+    historyChanged = Signal()
+
+    def __init__(
+        self, window: QMainWindow, document: ScorecardDocument, store_path: str | None = None
+    ) -> None:
+        super().__init__(window)
+        self.window = window
+        self.document = document
+        self.store_path = store_path
+        self._store: Any = None
+        self._tasks: list[BackgroundTask] = []
+        self._autosave = QTimer(self)
+        self._autosave.setSingleShot(True)
+        self._autosave.setInterval(AUTOSAVE_DELAY_MS)
+        self._autosave.timeout.connect(self.autosave_now)
+        document.undo_stack.indexChanged.connect(lambda _i: self._schedule_autosave())
+
+    # --- the store ----------------------------------------------------------------------
+
+    def store(self) -> Any:
+        """The version store, opened on first use (SQL is not loaded before it is needed)."""
+        if self._store is None:
+            from scorecard_studio.engines.store import open_store
+
+            self._store = open_store(self.store_path)
+        return self._store
+
+    def history_panel(self) -> Any:
+        from scorecard_studio.qt.widgets.history_panel import HistoryPanel
+
+        panel = HistoryPanel(self)
+        self.historyChanged.connect(panel.refresh)
+        self.documentOpened.connect(panel.refresh)
+        return panel
+
+    def location_label(self) -> str:
+        doc = self.document
+        if doc.store_name is not None:
+            version = f" v{doc.base_version}" if doc.base_version is not None else " (unsaved)"
+            return f" — store{version}"
+        if doc.path is not None:
+            return f" — {doc.path.name}"
+        return ""
+
+    # --- messages -----------------------------------------------------------------------
+
+    def warn(self, title: str, message: str) -> None:
+        QMessageBox.warning(self.window, title, message)
+
+    def status(self, message: str, ms: int = 6000) -> None:
+        self.window.statusBar().showMessage(message, ms)
+
+    def confirm_discard(self, doing: str) -> bool:
+        """Ask before unsaved changes are left behind; True when it is fine to go on."""
+        if not self.document.is_modified():
+            return True
+        answer = QMessageBox.question(
+            self.window,
+            "Unsaved changes",
+            f"The scorecard has changes that are not saved as a version. Save them before {doing}?",
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save,
+        )
+        if answer == QMessageBox.StandardButton.Cancel:
+            return False
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save_version()
+        self._discard_draft()
+        return True
+
+    # --- opening ------------------------------------------------------------------------
+
+    def open_card(
+        self,
+        card: Scorecard,
+        tables: dict[str, pd.DataFrame],
+        *,
+        path: Path | None = None,
+        store_name: str | None = None,
+        base_version: int | None = None,
+    ) -> None:
+        self.document.load(card, tables, path, store_name, base_version)
+        self.documentOpened.emit()
+
+    def new_scorecard(self) -> None:
+        if not self.confirm_discard("starting a new scorecard"):
+            return
+        perspectives = tuple(
+            Perspective(name.lower().replace(" & ", "_").replace(" ", "_"), name)
+            for name in DEFAULT_PERSPECTIVES
+        )
+        self.open_card(Scorecard("Untitled scorecard", perspectives), {})
+
+    def choose_and_open(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self.window,
+            "Open scorecard",
+            last_folder("open"),
+            "Scorecards (*.json *.scorecard);;Designs (*.json);;Portable scorecards (*.scorecard)",
+        )
+        if path:
+            remember_folder("open", path)
+            self.open_path(path)
+
+    def open_path(self, path: str) -> None:
+        """Open a design file or a portable ``.scorecard`` file."""
+        if not self.confirm_discard("opening another scorecard"):
+            return
+        target = Path(path)
+        if target.suffix.lower() == ".scorecard":
+            self._open_portable(target)
+            return
+        from scorecard_studio.engines.design_file import load_design
+
+        try:
+            card = load_design(target)
+        except ScorecardError as exc:
+            self.warn("Cannot open design", str(exc))
+            return
+        add_recent_file(target)
+        self.open_card(card, {}, path=target)
+        self.load_source_files(card, target.parent)
+
+    def open_template(self, path: str) -> None:
+        """A template opens as a new, unsaved scorecard (with sample data when it fits)."""
+        if not self.confirm_discard("opening a template"):
+            return
+        from scorecard_studio.engines.design_file import load_design
+
+        try:
+            card = load_design(path)
+        except ScorecardError as exc:
+            self.warn("Cannot open template", str(exc))
+            return
+        self.open_card(card, {})
+        self.load_source_files(card, Path(path).parent)
+
+    def load_source_files(self, card: Scorecard, near: Path | None) -> None:
+        """Read the files the design's sources name, in the background."""
+        wanted = {s.id: find_source_file(s, near) for s in card.sources}
+        found = {sid: p for sid, p in wanted.items() if p is not None}
+        missing = [sid for sid, p in wanted.items() if p is None]
+        if missing:
+            self.status(
+                "No data file found for source(s) "
+                + ", ".join(missing)
+                + ": use File › Import spreadsheet…",
+                10000,
+            )
+        if not found:
+            return
+        from scorecard_studio.engines.data_loading import read_source_table
+
+        def work(progress: Any, cancel: Any) -> dict[str, pd.DataFrame]:
+            tables: dict[str, pd.DataFrame] = {}
+            for i, (sid, file) in enumerate(found.items()):
+                if cancel.is_set():
+                    break
+                tables[sid] = read_source_table(card.source(sid), file)
+                progress((i + 1) / len(found))
+            return tables
+
+        def done(tables: dict[str, pd.DataFrame]) -> None:
+            if self.document.card.sources == card.sources or set(tables) <= {
+                s.id for s in self.document.card.sources
+            }:
+                self.document.set_tables({**self.document.tables, **tables})
+                self.status(f"Loaded data for {len(tables)} source(s)")
+
+        self._run("Reading data…", work, done)
+
+    def open_sample(self) -> None:
+        """The bundled sample scorecard: from the store when it was saved there."""
+        if not self.confirm_discard("opening the sample"):
+            return
+        try:
+            if self._open_bundled_sample():
+                return
+        except ScorecardError as exc:
+            log.warning("bundled sample not opened from the store: %s", exc)
+        template = resource("templates", "customer_centric.json")
+        if template.is_file():
+            self.document.undo_stack.clear()
+            self.open_template(str(template))
+        else:
+            self.warn("Sample", "The sample scorecard is not installed with this copy.")
+
+    def _open_bundled_sample(self) -> bool:
+        portable = resource("sample", "sample.scorecard")
+        if not portable.is_file():
+            return False
+        store = self.store()
+        names = {s.name for s in store.list_scorecards()}
+        summary = None
+        if SAMPLE_NAME not in names:
+            summary = store.import_scorecard(portable)
+        name = SAMPLE_NAME if summary is None else getattr(summary, "name", SAMPLE_NAME)
+        self.open_from_store(name)
+        return True
+
+    def open_from_store(self, name: str, number: int | None = None) -> None:
+        """Open a version (default: the head). Edits of an older version save on top of the
+        head, so opening history never forks it."""
+        store = self.store()
+        version = store.checkout(name, number)
+        head = store.log(name)[-1].number
+        self.open_card(
+            version.design,
+            version.load_snapshots(),
+            store_name=name,
+            base_version=head,
+        )
+        if number is not None and number != head:
+            self.status(f"Showing version {number}; saving makes it the new head")
+
+    def _open_portable(self, path: Path) -> None:
+        try:
+            summary = self.store().import_scorecard(path)
+        except ScorecardError as exc:
+            self.warn("Cannot open portable scorecard", str(exc))
+            return
+        add_recent_file(path)
+        self.open_from_store(summary.name)
+        self.status(f"Imported {path.name} into the store")
+
+    # --- first start and recovery -------------------------------------------------------
+
+    def start(self, paths: list[str]) -> None:
+        """What the window shows first: a given file, a recovered draft, or the sample."""
+        if paths:
+            self.open_path(paths[0])
+            return
+        try:
+            if self._offer_recovery():
+                return
+            store = self.store()
+            empty = not store.list_scorecards()
+        except (ScorecardError, ImportError) as exc:
+            self.warn("Version store", f"The version store cannot be opened: {exc}")
+            empty = True
+        if empty:
+            self.open_sample()
+
+    def _offer_recovery(self) -> bool:
+        drafts = self.store().recover_drafts()
+        if not drafts:
+            return False
+        draft = drafts[0]
+        answer = QMessageBox.question(
+            self.window,
+            "Recover unsaved work",
+            f"Scorecard Studio closed before “{draft.name}” was saved. Recover the draft "
+            f"autosaved at {draft.saved_at}?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Discard,
+            QMessageBox.StandardButton.Yes,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            self.store().discard_draft(draft.name)
+            return False
+        tables: dict[str, pd.DataFrame] = {}
+        base = getattr(draft, "base_version", None)
+        if base is not None:
+            tables = self.store().checkout(draft.name, base).load_snapshots()
+        self.open_card(draft.design, tables, store_name=draft.name, base_version=base)
+        # The recovered design differs from the saved one: mark it modified.
+        self.document.replace_card("Recovered draft", draft.design)
+        return True
+
+    def _schedule_autosave(self) -> None:
+        if self.document.is_modified():
+            self._autosave.start()
+
+    def autosave_now(self) -> None:
+        """Keep the working draft in the store so a crash loses at most a few seconds."""
+        doc = self.document
+        if not doc.is_modified():
+            return
+        try:
+            self.store().autosave_draft(
+                doc.store_name or doc.card.name, doc.card, base_version=doc.base_version
+            )
+        except ScorecardError as exc:
+            self.status(f"Autosave failed: {exc}")
+
+    def _discard_draft(self) -> None:
+        doc = self.document
+        with contextlib.suppress(ScorecardError):
+            self.store().discard_draft(doc.store_name or doc.card.name)
+
+    def shutdown(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        self._autosave.stop()
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    # --- saving -------------------------------------------------------------------------
+
+    def save_version(self) -> bool:
+        """Save the design (and its data snapshots) as a new immutable version."""
+        doc = self.document
+        message, ok = QInputDialog.getMultiLineText(
+            self.window, "Save version", "What changed in this version?", ""
+        )
+        if not ok:
+            return False
+        name = doc.store_name or doc.card.name
+        try:
+            info = self.store().save(
+                doc.card,
+                doc.tables,
+                message=message.strip() or "Saved from the designer",
+                author=getpass.getuser(),
+                parent=doc.base_version,
+                name=name,
+            )
+        except ConflictError as exc:
+            self.warn(
+                "Saved as a draft",
+                f"{exc}\n\nYour changes are kept as a draft; open the History panel to "
+                "compare them with the newer version.",
+            )
+            self.historyChanged.emit()
+            return False
+        except ScorecardError as exc:
+            self.warn("Cannot save", str(exc))
+            return False
+        doc.store_name = name
+        doc.base_version = info.number
+        doc.undo_stack.setClean()
+        self._discard_draft()
+        self.historyChanged.emit()
+        self.status(f"Saved version {info.number} of {name}")
+        return True
+
+    def save_design_as(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self.window,
+            "Save design as",
+            str(Path(last_folder("save")) / f"{self.document.card.name}.json"),
+            "Scorecard designs (*.json)",
+        )
+        if not path:
+            return
+        from scorecard_studio.engines.design_file import save_design
+
+        try:
+            save_design(self.document.card, path)
+        except (ScorecardError, OSError) as exc:
+            self.warn("Cannot save design", str(exc))
+            return
+        remember_folder("save", path)
+        add_recent_file(path)
+        self.status(f"Design written to {Path(path).name}")
+
+    def rename_scorecard(self) -> None:
+        name, ok = QInputDialog.getText(
+            self.window, "Rename scorecard", "Name:", text=self.document.card.name
+        )
+        if ok and name.strip():
+            self.document.rename(name.strip())
+
+    # --- import and export --------------------------------------------------------------
+
+    def import_spreadsheet(self, path: str | None = None) -> None:
+        from scorecard_studio.qt.dialogs.import_wizard import ImportWizard
+
+        wizard = ImportWizard(self.document.card, self.window, path=path)
+        if wizard.exec() and wizard.outcome is not None:
+            self.add_source(wizard.outcome.source, wizard.outcome.frame)
+
+    def add_source(self, source: DataSource, frame: pd.DataFrame) -> None:
+        """Add (or refresh) a data source: one undoable design edit plus the new table."""
+        card = self.document.card
+        kept = tuple(s for s in card.sources if s.id != source.id)
+        self.document.add_table(source.id, frame)
+        self.document.edit(f"Import {source.name}", lambda c: replace(c, sources=(*kept, source)))
+        self.documentOpened.emit()
+        self.status(f"Imported {len(frame):,} rows into source “{source.name}”")
+
+    def export_report(self) -> None:
+        result = self.document.result
+        if result is None:
+            self.warn("Export QBR report", "There are no scores to report: import data first.")
+            return
+        default = Path(last_folder("export")) / f"{self.document.card.name} QBR.xlsx"
+        path, _ = QFileDialog.getSaveFileName(
+            self.window, "Export QBR report", str(default), "Excel workbook (*.xlsx)"
+        )
+        if not path:
+            return
+        remember_folder("export", path)
+        provenance = self._provenance()
+
+        def work(progress: Any, _cancel: Any) -> Any:
+            from scorecard_studio.engines.export import export_report
+            from scorecard_studio.engines.export.context import ReportProvenance
+
+            progress(0.1)
+            return export_report(result, path, provenance=ReportProvenance.from_mapping(provenance))
+
+        self._run(
+            "Writing the QBR report…",
+            work,
+            lambda summary: self.status(f"Report written: {summary.path.name} ({summary.period})"),
+            failure_title="Cannot export the report",
+        )
+
+    def _provenance(self) -> dict[str, Any]:
+        doc = self.document
+        if doc.store_name is None or doc.base_version is None or doc.is_modified():
+            return {}
+        try:
+            return dict(self.store().checkout(doc.store_name, doc.base_version).provenance())
+        except ScorecardError:
+            return {}
+
+    def export_portable(self) -> None:
+        doc = self.document
+        if doc.store_name is None:
+            self.warn("Share", "Save the scorecard as a version first; then it can be shared.")
+            return
+        default = Path(last_folder("export")) / f"{doc.store_name}.scorecard"
+        path, _ = QFileDialog.getSaveFileName(
+            self.window, "Share as portable file", str(default), "Portable scorecard (*.scorecard)"
+        )
+        if not path:
+            return
+        try:
+            self.store().export_scorecard(doc.store_name, path)
+        except ScorecardError as exc:
+            self.warn("Cannot share", str(exc))
+            return
+        self.status(f"Written {Path(path).name}")
+
+    # --- background work ----------------------------------------------------------------
+
+    def _run(
+        self, label: str, work: Any, on_success: Any, failure_title: str = "Something failed"
+    ) -> None:
+        def failed(message: str) -> None:
+            self.warn(failure_title, message)
+
+        task = run_with_progress(
+            self.window, label, work, on_success, failed, lambda: self.status("Cancelled")
+        )
+        self._tasks.append(task)
+        task.finished.connect(lambda: self._tasks.remove(task) if task in self._tasks else None)
