@@ -11,7 +11,14 @@ from __future__ import annotations
 from functools import partial
 
 from PySide6.QtCore import QByteArray, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
@@ -74,19 +81,15 @@ class MainWindow(QMainWindow):
         self._dock("Scorecard", self.editor, left)
         self._dock("Data", self.data_panel, left)
         self._dock("Properties", self.properties, right)
-        self._dock("History", self.history, right)
+        self._dock("History", self.history, right, tab_with="Properties")
         self._dock("Tier targets", self.targets, bottom)
+        # Side by side rather than tabbed: targets and the results they drive are read
+        # together (and a second tab group trips a Qt layout bug that doubles its tab bar).
         self._dock("Results", self.results, bottom)
-        self.tabifyDockWidget(self.docks["Properties"], self.docks["History"])
-        self.tabifyDockWidget(self.docks["Tier targets"], self.docks["Results"])
-        self.docks["Properties"].raise_()
-        self.docks["Results"].raise_()
-        self.resizeDocks(
-            [self.docks["Scorecard"], self.docks["Properties"]],
-            [380, 360],
-            Qt.Orientation.Horizontal,
+        self.splitDockWidget(
+            self.docks["Tier targets"], self.docks["Results"], Qt.Orientation.Horizontal
         )
-        self.resizeDocks([self.docks["Results"]], [300], Qt.Orientation.Vertical)
+        self.docks["Properties"].raise_()
         self._default_state = self.saveState(LAYOUT_VERSION)
 
         self._connect()
@@ -94,16 +97,22 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_toolbar()
         self._build_status_bar()
-        self._restore_layout()
+        self._layout_restored = self._restore_layout()
+        self._shown_once = False
         self.show_start_page(True)
 
     # --- construction -------------------------------------------------------------------
 
-    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> None:
+    def _dock(
+        self, title: str, widget: QWidget, area: Qt.DockWidgetArea, tab_with: str = ""
+    ) -> None:
         dock = QDockWidget(title, self)
         dock.setObjectName(f"dock_{title.lower().replace(' ', '_')}")
         dock.setWidget(widget)
-        self.addDockWidget(area, dock)
+        if tab_with:
+            self.tabifyDockWidget(self.docks[tab_with], dock)
+        else:
+            self.addDockWidget(area, dock)
         self.docks[title] = dock
 
     def _connect(self) -> None:
@@ -250,14 +259,33 @@ class MainWindow(QMainWindow):
 
     # --- layout -------------------------------------------------------------------------
 
-    def _restore_layout(self) -> None:
+    def _restore_layout(self) -> bool:
         s = settings()
         geometry = s.value("window/geometry")
         state = s.value("window/state")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
-        if isinstance(state, QByteArray):
-            self.restoreState(state, LAYOUT_VERSION)
+        return isinstance(state, QByteArray) and self.restoreState(state, LAYOUT_VERSION)
+
+    def _default_sizes(self) -> None:
+        """Dock sizes of a first start (they only apply once the window has a size)."""
+        horizontal = Qt.Orientation.Horizontal
+        self.resizeDocks([self.docks["Scorecard"]], [400], horizontal)
+        self.resizeDocks([self.docks["Properties"]], [430], horizontal)
+        self.resizeDocks([self.docks["Tier targets"]], [300], Qt.Orientation.Vertical)
+        self.resizeDocks(
+            [self.docks["Tier targets"], self.docks["Results"]],
+            [self.width() // 2, self.width() // 2],
+            horizontal,
+        )
+        self._default_state = self.saveState(LAYOUT_VERSION)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            if not self._layout_restored:
+                QTimer.singleShot(0, self._default_sizes)
 
     def save_layout(self) -> None:
         s = settings()

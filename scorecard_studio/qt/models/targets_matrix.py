@@ -55,7 +55,7 @@ class TargetsMatrixModel(QAbstractTableModel):
 
     def _rebuild(self, card: Scorecard) -> None:
         self.beginResetModel()
-        self._tiers = [(DEFAULT_TIER, "All tiers (default)"), *((t.id, t.name) for t in card.tiers)]
+        self._tiers = [(DEFAULT_TIER, "Default"), *((t.id, t.name) for t in card.tiers)]
         rows: list[TargetRow] = []
         for kpi in card.all_kpis():
             rows.append(TargetRow(kpi.id, kpi.name, None))

@@ -16,12 +16,11 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QHBoxLayout,
     QInputDialog,
     QLabel,
     QMessageBox,
     QPlainTextEdit,
-    QPushButton,
+    QToolBar,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -82,18 +81,16 @@ class HistoryPanel(QWidget):
         self.open_action = QAction(icon("open"), "Open version", self)
         self.open_action.triggered.connect(self.open_selected)
 
-        buttons = QHBoxLayout()
-        for action in (self.diff_action, self.restore_action, self.freeze_action, self.open_action):
-            button = QPushButton(action.icon(), action.text())
-            button.clicked.connect(action.trigger)
-            action.enabledChanged.connect(button.setEnabled)
-            buttons.addWidget(button)
-        buttons.addStretch(1)
+        bar = QToolBar()
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        bar.addActions(
+            [self.diff_action, self.restore_action, self.freeze_action, self.open_action]
+        )
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.info)
         layout.addWidget(self.tree)
-        layout.addLayout(buttons)
+        layout.addWidget(bar)
         self.versions: list[Any] = []
         self._update_actions()
 

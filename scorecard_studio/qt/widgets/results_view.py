@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QSizePolicy,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -32,6 +33,7 @@ class ResultsView(QWidget):
         self.period.currentIndexChanged.connect(self._period_changed)
         self.headline = QLabel()
         self.headline.setObjectName("headlineLabel")
+        self.headline.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.table = QTableView()
         self.table.setObjectName("resultsTable")
         self.table.setModel(self.model)
@@ -48,6 +50,7 @@ class ResultsView(QWidget):
             f"{STATUS_MARKS['red']} off target · {STATUS_MARKS['no_data']} no data · "
             "* low sample"
         )
+        legend.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)

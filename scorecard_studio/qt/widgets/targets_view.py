@@ -12,12 +12,12 @@ from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QHBoxLayout,
     QHeaderView,
     QInputDialog,
     QLabel,
-    QPushButton,
+    QSizePolicy,
     QTableView,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -51,21 +51,20 @@ class TargetsView(QWidget):
         self.clear_action = self._action("Clear", "delete", QKeySequence.StandardKey.Delete)
         self.clear_action.triggered.connect(self.clear_selection)
 
-        buttons = QHBoxLayout()
-        for action in (self.paste_action, self.fill_down_action, self.fill_right_action):
-            button = QPushButton(action.icon(), action.text())
-            button.setToolTip(f"{action.text()} ({action.shortcut().toString()})")
-            button.clicked.connect(action.trigger)
-            buttons.addWidget(button)
-        self.period_button = QPushButton("Override a period…")
-        self.period_button.clicked.connect(self.add_period_override)
-        buttons.addWidget(self.period_button)
-        buttons.addStretch(1)
+        self.period_action = QAction("Override a period…", self)
+        self.period_action.setToolTip("Add a row of targets that apply to one period only")
+        self.period_action.triggered.connect(self.add_period_override)
+        bar = QToolBar()
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        bar.addActions(
+            [self.paste_action, self.fill_down_action, self.fill_right_action, self.period_action]
+        )
         legend = QLabel("<b>bold</b>: set here · <i>grey italic</i>: inherited")
-        buttons.addWidget(legend)
+        legend.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(buttons)
+        layout.addWidget(bar)
+        layout.addWidget(legend)
         layout.addWidget(self.table)
 
     def _action(self, text: str, icon_name: str, key: Shortcut) -> QAction:

@@ -1,0 +1,520 @@
+"""The import wizard: file → sheet and preview → column roles → validation report.
+
+Reading runs on the thread pool (inspection and the full typed import alike) with a
+progress bar and Cancel on the page, so the window never freezes on a large workbook. An
+encrypted workbook asks for its password on the page; a wrong one is said to be wrong.
+Nothing is added to the scorecard until the user has seen the validation report and
+pressed Finish; the import is then one undoable edit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+from scorecard_studio.domain import edits
+from scorecard_studio.domain.column_roles import RoleGuess, guess_roles
+from scorecard_studio.domain.model import DataSource, DateOrder, Layout, Scorecard
+from scorecard_studio.qt.settings import last_folder, remember_folder
+from scorecard_studio.qt.tasks import BackgroundTask
+
+SUPPORTED = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".txt")
+NONE = "(none)"
+
+
+@dataclass(frozen=True, slots=True)
+class ImportOutcome:
+    """What the wizard hands to the window: the source definition and its typed table."""
+
+    source: DataSource
+    frame: pd.DataFrame
+    report: Any
+
+
+class _Busy(QWidget):
+    """An inline progress bar with Cancel, for work started by a wizard page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.label = QLabel()
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 1000)
+        self.cancel_button = QPushButton("Cancel")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.label)
+        layout.addWidget(self.bar, 1)
+        layout.addWidget(self.cancel_button)
+        self.task: BackgroundTask | None = None
+        self.hide()
+
+    def run(self, label: str, task: BackgroundTask) -> None:
+        self.cancel()
+        self.task = task
+        self.label.setText(label)
+        self.bar.setValue(0)
+        task.progress.connect(lambda f: self.bar.setValue(int(f * 1000)))
+        task.finished.connect(self._finished)
+        self.cancel_button.clicked.connect(task.cancel)
+        self.show()
+        task.start()
+
+    def _finished(self) -> None:
+        self.hide()
+        self.task = None
+
+    def cancel(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+
+    @property
+    def running(self) -> bool:
+        return self.task is not None
+
+
+class FilePage(QWizardPage):
+    def __init__(self, path: str | None) -> None:
+        super().__init__()
+        self.setTitle("Choose a spreadsheet")
+        self.setSubTitle("Excel (xlsx, xlsm, xls), OpenDocument (ods) or text (csv, tsv, txt).")
+        self.path = QLineEdit(path or "")
+        self.path.setObjectName("importPath")
+        self.path.textChanged.connect(self.completeChanged)
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse)
+        row = QHBoxLayout()
+        row.addWidget(self.path, 1)
+        row.addWidget(browse)
+        self.problem = QLabel()
+        self.problem.setStyleSheet("color: #c62828;")
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.problem)
+        layout.addStretch(1)
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            "Import spreadsheet",
+            last_folder("import"),
+            "Spreadsheets (*.xlsx *.xlsm *.xls *.ods *.csv *.tsv *.txt);;All files (*)",
+        )
+        if path:
+            remember_folder("import", path)
+            self.path.setText(path)
+
+    def isComplete(self) -> bool:
+        return bool(self.path.text().strip())
+
+    def validatePage(self) -> bool:
+        path = Path(self.path.text().strip())
+        if not path.is_file():
+            self.problem.setText(f"{path.name or path}: no such file")
+            return False
+        if path.suffix.lower() not in SUPPORTED:
+            self.problem.setText(
+                f"{path.name}: not a spreadsheet this app reads ({', '.join(SUPPORTED)})"
+            )
+            return False
+        self.problem.clear()
+        return True
+
+
+class SheetPage(QWizardPage):
+    """Inspects the file off the UI thread and previews the detected table."""
+
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__()
+        self.wiz = wizard
+        self.setTitle("Sheet and preview")
+        self.setSubTitle("Check the detected header row and the type of each column.")
+        self.sheet = QComboBox()
+        self.sheet.setObjectName("sheetChoice")
+        self.sheet.activated.connect(lambda _i: self.inspect())
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setPlaceholderText("Password of the encrypted workbook")
+        self.password.returnPressed.connect(self.inspect)
+        self.password_row = QWidget()
+        prow = QHBoxLayout(self.password_row)
+        prow.setContentsMargins(0, 0, 0, 0)
+        prow.addWidget(QLabel("Password"))
+        prow.addWidget(self.password, 1)
+        retry = QPushButton("Open")
+        retry.clicked.connect(self.inspect)
+        prow.addWidget(retry)
+        self.password_row.hide()
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.preview = QTableWidget()
+        self.preview.setObjectName("importPreview")
+        self.preview.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.findings = QListWidget()
+        self.findings.setMaximumHeight(110)
+        self.busy = _Busy()
+        form = QFormLayout()
+        form.addRow("Sheet", self.sheet)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.password_row)
+        layout.addWidget(self.busy)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.preview, 1)
+        layout.addWidget(QLabel("Findings"))
+        layout.addWidget(self.findings)
+        self.inspection: Any = None
+
+    def initializePage(self) -> None:
+        self.sheet.clear()
+        self.inspection = None
+        self.inspect()
+
+    def inspect(self) -> None:
+        from scorecard_studio.engines.importing import inspect_workbook
+
+        path = self.wiz.path
+        sheet = self.sheet.currentData() if self.sheet.count() else None
+        password = self.password.text() or None
+        self.inspection = None
+        self.completeChanged.emit()
+
+        def work(progress: Any, cancel: Any) -> Any:
+            return inspect_workbook(
+                path, sheet=sheet, password=password, progress=progress, cancel=cancel
+            )
+
+        task = BackgroundTask(work, self)
+        task.succeeded.connect(self._show)
+        task.failed.connect(self._failed)
+        task.cancelled.connect(lambda: self.summary.setText("Reading cancelled."))
+        self.summary.setText("")
+        self.busy.run(f"Reading {path.name}…", task)
+
+    def _failed(self, message: str) -> None:
+        encrypted = message.startswith("encrypted")
+        self.password_row.setVisible(encrypted)
+        if encrypted:
+            self.password.setFocus()
+        self.summary.setText(f"<span style='color:#c62828'>Cannot read the file: {message}</span>")
+
+    def _show(self, inspection: Any) -> None:
+        self.inspection = inspection
+        self.password_row.setVisible(bool(self.password.text()))
+        info = inspection.to_json_dict()
+        if not self.sheet.count():
+            for sheet in info["sheets"]:
+                hidden = sheet.get("visibility", "visible") != "visible"
+                label = f"{sheet['name']}{' (hidden)' if hidden else ''}"
+                self.sheet.addItem(f"{label} — {sheet['rows']:,} rows", sheet["name"])
+            chosen = self.sheet.findData(info.get("sheet"))
+            self.sheet.setCurrentIndex(max(chosen, 0))
+        columns = info["columns"]
+        header_row = info.get("header_row")
+        others = info.get("tables_found") or []
+        text = f"Header found on row {header_row + 1}." if header_row is not None else ""
+        if others:
+            text += f" {len(others)} other table(s) on this sheet (not imported)."
+        self.summary.setText(text)
+        self._fill_preview(columns)
+        self.findings.clear()
+        for f in info.get("findings", []):
+            self.findings.addItem(f"{f['severity']}: {f['message']}")
+        if not self.findings.count():
+            self.findings.addItem("No findings")
+        self.completeChanged.emit()
+
+    def _fill_preview(self, columns: list[dict[str, Any]]) -> None:
+        samples = [list(c.get("samples", [])) for c in columns]
+        rows = max((len(s) for s in samples), default=0)
+        self.preview.clear()
+        self.preview.setColumnCount(len(columns))
+        self.preview.setRowCount(rows)
+        self.preview.setHorizontalHeaderLabels(
+            [f"{c['name']}\n{c.get('type', '')}" for c in columns]
+        )
+        for c, values in enumerate(samples):
+            for r, value in enumerate(values):
+                self.preview.setItem(r, c, QTableWidgetItem("" if value is None else str(value)))
+            missing = columns[c].get("missing", 0)
+            invalid = columns[c].get("invalid", 0)
+            header = self.preview.horizontalHeaderItem(c)
+            if header is not None:
+                header.setToolTip(f"missing: {missing:,}, invalid: {invalid:,}")
+        self.preview.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
+
+    def isComplete(self) -> bool:
+        return self.inspection is not None
+
+    def cleanupPage(self) -> None:
+        self.busy.cancel()
+
+
+class RolesPage(QWizardPage):
+    """Which column is the customer key, the date or period, the tier; the layout."""
+
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__()
+        self.wiz = wizard
+        self.setTitle("Column roles")
+        self.setSubTitle(
+            "Tell the scorecard what the columns mean. Measure columns become KPIs later, by "
+            "dragging them from the Data panel onto a perspective."
+        )
+        self.name = QLineEdit()
+        self.name.setObjectName("sourceName")
+        self.name.textChanged.connect(self.completeChanged)
+        self.layout_choice = QComboBox()
+        self.layout_choice.addItem("Wide: one column per measure", Layout.WIDE.value)
+        self.layout_choice.addItem(
+            "Long: a metric-name column and a value column", Layout.LONG.value
+        )
+        self.layout_choice.currentIndexChanged.connect(self._layout_changed)
+        self.roles: dict[str, QComboBox] = {}
+        form = QFormLayout(self)
+        form.addRow("Source name", self.name)
+        form.addRow("Layout", self.layout_choice)
+        for role, label in (
+            ("key_column", "Customer key"),
+            ("date_column", "Date"),
+            ("period_column", "Period (instead of a date)"),
+            ("tier_column", "Tier"),
+            ("metric_column", "Metric name (long layout)"),
+            ("value_column", "Value (long layout)"),
+        ):
+            box = QComboBox()
+            box.setObjectName(f"role_{role}")
+            self.roles[role] = box
+            form.addRow(label, box)
+        self.date_order = QComboBox()
+        for order, label in (
+            (DateOrder.AUTO, "Detect (warn when ambiguous)"),
+            (DateOrder.DAY_FIRST, "Day first (31/12/2026)"),
+            (DateOrder.MONTH_FIRST, "Month first (12/31/2026)"),
+        ):
+            self.date_order.addItem(label, order.value)
+        form.addRow("Text dates", self.date_order)
+        self.changes = QLabel()
+        self.changes.setWordWrap(True)
+        form.addRow(self.changes)
+
+    def initializePage(self) -> None:
+        info = self.wiz.sheet_page.inspection.to_json_dict()
+        columns = [str(c["name"]) for c in info["columns"]]
+        types = {str(c["name"]): str(c.get("type", "")) for c in info["columns"]}
+        sheet = info.get("sheet")
+        guess: RoleGuess = guess_roles(columns, types)
+        for role, box in self.roles.items():
+            box.clear()
+            box.addItem(NONE, None)
+            for column in columns:
+                box.addItem(column, column)
+            box.setCurrentIndex(max(box.findData(getattr(guess, role)), 0))
+        self.layout_choice.setCurrentIndex(
+            self.layout_choice.findData(Layout.LONG.value if guess.long else Layout.WIDE.value)
+        )
+        previous = self.wiz.existing_source(sheet)
+        stem = Path(self.wiz.path).stem
+        self.name.setText(previous.name if previous else (str(sheet) if sheet else stem))
+        self.changes.setText(self._refresh_text(previous, columns))
+        self._layout_changed()
+
+    def _refresh_text(self, previous: DataSource | None, columns: list[str]) -> str:
+        if previous is None or not previous.columns:
+            return ""
+        from scorecard_studio.engines.importing import column_changes
+
+        missing, new = column_changes(previous, columns)
+        if not missing and not new:
+            return f"Refreshes source “{previous.name}”: same columns as before."
+        parts = [f"Refreshes source “{previous.name}”."]
+        if missing:
+            parts.append(f"<b>Missing now</b>: {', '.join(missing)}.")
+        if new:
+            parts.append(f"<b>New</b>: {', '.join(new)}.")
+        return " ".join(parts)
+
+    def _layout_changed(self) -> None:
+        long = self.layout_choice.currentData() == Layout.LONG.value
+        self.roles["metric_column"].setEnabled(long)
+        self.roles["value_column"].setEnabled(long)
+
+    def isComplete(self) -> bool:
+        return bool(self.name.text().strip())
+
+    def source(self) -> DataSource:
+        info = self.wiz.sheet_page.inspection.to_json_dict()
+        sheet = info.get("sheet")
+        previous = self.wiz.existing_source(sheet)
+        taken = edits.all_ids(self.wiz.card) | {s.id for s in self.wiz.card.sources}
+        if previous is not None:
+            source_id = previous.id
+        else:
+            source_id = edits.new_id(self.name.text().strip() or "source", taken)
+        roles = {role: box.currentData() for role, box in self.roles.items()}
+        return DataSource(
+            id=source_id,
+            name=self.name.text().strip(),
+            file=Path(self.wiz.path).name,
+            sheet=str(sheet) if sheet else None,
+            layout=Layout(self.layout_choice.currentData()),
+            date_order=DateOrder(self.date_order.currentData()),
+            header_row=info.get("header_row"),
+            columns=tuple(str(c["name"]) for c in info["columns"]),
+            **roles,
+        )
+
+
+class ValidationPage(QWizardPage):
+    """Runs the full typed import and shows what was missing, invalid or dropped."""
+
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__()
+        self.wiz = wizard
+        self.setTitle("Validation report")
+        self.setSubTitle("Nothing is dropped without being listed here with its reason.")
+        self.busy = _Busy()
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.columns = QTableWidget()
+        self.columns.setObjectName("validationColumns")
+        self.columns.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.findings = QListWidget()
+        self.findings.setObjectName("validationFindings")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.busy)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.columns, 1)
+        layout.addWidget(QLabel("Rows and values needing attention"))
+        layout.addWidget(self.findings, 1)
+        self.result: Any = None
+        self.source: DataSource | None = None
+
+    def initializePage(self) -> None:
+        from scorecard_studio.engines.importing import import_table
+
+        self.result = None
+        self.source = self.wiz.roles_page.source()
+        source, path = self.source, self.wiz.path
+        password = self.wiz.sheet_page.password.text() or None
+
+        def work(progress: Any, cancel: Any) -> Any:
+            return import_table(path, source, password=password, progress=progress, cancel=cancel)
+
+        task = BackgroundTask(work, self)
+        task.succeeded.connect(self._show)
+        task.failed.connect(
+            lambda m: self.summary.setText(f"<span style='color:#c62828'>Import failed: {m}</span>")
+        )
+        task.cancelled.connect(lambda: self.summary.setText("Import cancelled."))
+        self.busy.run("Importing…", task)
+        self.completeChanged.emit()
+
+    def _show(self, result: Any) -> None:
+        self.result = result
+        report = result.report.to_json_dict()
+        frame = result.frame
+        dropped = report.get("dropped_rows", [])
+        self.summary.setText(
+            f"<b>{len(frame):,} rows</b> and {len(frame.columns)} columns ready; "
+            f"{len(dropped):,} row(s) left out (listed below)."
+        )
+        stats = report.get("columns", [])
+        keys = ["missing", "unparseable", "out_of_scale", "duplicated", "future"]
+        self.columns.clear()
+        self.columns.setRowCount(len(stats))
+        self.columns.setColumnCount(2 + len(keys))
+        self.columns.setHorizontalHeaderLabels(
+            ["Column", "Type", *(k.replace("_", " ") for k in keys)]
+        )
+        for r, col in enumerate(stats):
+            values = [col.get("name", ""), col.get("type", "")] + [
+                f"{int(col.get(k, 0) or 0):,}" for k in keys
+            ]
+            for c, value in enumerate(values):
+                item = QTableWidgetItem(str(value))
+                if c >= 2:
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+                self.columns.setItem(r, c, item)
+        self.columns.resizeColumnsToContents()
+        self.findings.clear()
+        for row in dropped[:500]:
+            self.findings.addItem(f"row {row.get('row')}: left out — {row.get('reason')}")
+        for f in report.get("findings", [])[:500]:
+            self.findings.addItem(f"{f['severity']}: {f['message']}")
+        if not self.findings.count():
+            self.findings.addItem("Every row and value was read.")
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:
+        return self.result is not None
+
+    def cleanupPage(self) -> None:
+        self.busy.cancel()
+
+
+class ImportWizard(QWizard):
+    """Guides a file into a data source of the scorecard."""
+
+    def __init__(self, card: Scorecard, parent: QWidget | None = None, path: str | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Import spreadsheet")
+        self.setObjectName("importWizard")
+        self.resize(900, 640)
+        self.card = card
+        self.file_page = FilePage(path)
+        self.sheet_page = SheetPage(self)
+        self.roles_page = RolesPage(self)
+        self.validation_page = ValidationPage(self)
+        for page in (self.file_page, self.sheet_page, self.roles_page, self.validation_page):
+            self.addPage(page)
+        self.outcome: ImportOutcome | None = None
+        if path:
+            self.setStartId(1)
+
+    @property
+    def path(self) -> Path:
+        return Path(self.file_page.path.text().strip())
+
+    def existing_source(self, sheet: object) -> DataSource | None:
+        """The design's source that reads this same file and sheet (a refresh)."""
+        for s in self.card.sources:
+            if Path(s.file).name == self.path.name and (s.sheet or None) == (sheet or None):
+                return s
+        return None
+
+    def accept(self) -> None:
+        page = self.validation_page
+        if page.result is not None and page.source is not None:
+            self.outcome = ImportOutcome(page.source, page.result.frame, page.result.report)
+        super().accept()
+
+    def reject(self) -> None:
+        self.sheet_page.busy.cancel()
+        self.validation_page.busy.cancel()
+        super().reject()

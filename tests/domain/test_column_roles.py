@@ -1,0 +1,35 @@
+"""Role guesses for typical export headers."""
+
+from __future__ import annotations
+
+from scorecard_studio.domain.column_roles import RoleGuess, guess_roles, normalise
+
+
+def test_crm_export_headers() -> None:
+    columns = ["Account ID", "Account name", "Tier", "Region", "Contract start", "ARR"]
+    guess = guess_roles(columns, {"Contract start": "date", "ARR": "number"})
+    assert guess == RoleGuess(
+        key_column="Account ID", date_column="Contract start", tier_column="Tier"
+    )
+    assert not guess.long
+
+
+def test_long_layout_and_period_without_date() -> None:
+    columns = ["customer", "quarter", "metric", "value", "Customer tier"]
+    guess = guess_roles(columns, {"value": "number"})
+    assert guess.key_column == "customer"
+    assert guess.date_column is None
+    assert guess.period_column == "quarter"
+    assert guess.tier_column == "Customer tier"
+    assert (guess.metric_column, guess.value_column) == ("metric", "value")
+    assert guess.long
+
+
+def test_date_found_by_type_even_with_an_odd_name() -> None:
+    guess = guess_roles(["id", "when", "nps"], {"when": "date", "nps": "number"})
+    assert (guess.key_column, guess.date_column) == ("id", "when")
+
+
+def test_normalise() -> None:
+    assert normalise("  Customer ID ") == "customer_id"
+    assert normalise("Días/Mes") == "d_as_mes"
