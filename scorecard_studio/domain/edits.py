@@ -320,10 +320,10 @@ def shift_item(card: Scorecard, item_id: str, delta: int) -> Scorecard:
         for oi, o in enumerate(p.objectives):
             if o.id == item_id:
                 return move_objective(card, item_id, p.id, max(0, oi + delta))
-    pi, oi, ki = locate_kpi(card, item_id)
-    parent = card.perspectives[pi]
-    parent_id = parent.id if oi is None else parent.objectives[oi].id
-    count = len(parent.kpis) if oi is None else len(parent.objectives[oi].kpis)
+    kpi_pi, kpi_oi, ki = locate_kpi(card, item_id)
+    parent = card.perspectives[kpi_pi]
+    parent_id = parent.id if kpi_oi is None else parent.objectives[kpi_oi].id
+    count = len(parent.kpis) if kpi_oi is None else len(parent.objectives[kpi_oi].kpis)
     target = max(0, min(ki + delta, count - 1))
     if target == ki:
         return card
