@@ -1,0 +1,425 @@
+"""What changed between two scorecard designs: structured, and as readable text.
+
+The diff answers the QBR question "what changed since last quarter?": KPIs, objectives,
+perspectives, tiers and data sources added, removed, renamed or moved; weights, targets,
+directions, formulas and settings changed, each with its old and new value side by side.
+
+Items are matched by id, which the designer keeps stable across edits, so a renamed KPI is
+a rename and not a removal plus an addition. A KPI whose id changed while everything else
+stayed the same is reported as renamed too. Every field is compared as a flat, dotted path
+(``measure.column``, ``targets.default.target``, ``targets[tier=tier_1].target``) of plain
+JSON values, so new fields in the model are compared without changing this module.
+
+Pure: no I/O; the store and the CLI decide where the designs come from.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import Enum, StrEnum
+from typing import Any
+
+from scorecard_studio.domain.model import (
+    Kpi,
+    Objective,
+    Perspective,
+    Scorecard,
+    TargetOverride,
+    TargetSet,
+    Tiering,
+)
+
+JsonValue = None | bool | int | float | str | list[Any] | dict[str, Any]
+
+
+class ChangeKind(StrEnum):
+    """What happened to an item or a field."""
+
+    ADDED = "added"
+    REMOVED = "removed"
+    CHANGED = "changed"
+    RENAMED = "renamed"
+    MOVED = "moved"
+
+
+_SYMBOL = {
+    ChangeKind.ADDED: "+",
+    ChangeKind.REMOVED: "-",
+    ChangeKind.CHANGED: "~",
+    ChangeKind.RENAMED: "~",
+    ChangeKind.MOVED: ">",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One difference. ``item`` is the kind of thing (``kpi``, ``perspective``...).
+
+    For a changed field, ``field`` is its dotted path and ``old``/``new`` its values; for an
+    added or removed item, ``new``/``old`` hold all its fields; for a move, the locations.
+    """
+
+    kind: ChangeKind
+    item: str
+    item_id: str
+    item_name: str
+    field: str = ""
+    old: JsonValue = None
+    new: JsonValue = None
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind.value,
+            "item": self.item,
+            "id": self.item_id,
+            "name": self.item_name,
+            "field": self.field,
+            "old": self.old,
+            "new": self.new,
+        }
+
+    def describe(self) -> str:
+        """One readable line, e.g. ``KPI revenue "Revenue": weight 1 → 2``."""
+        subject = _ITEM_TITLES.get(self.item, self.item)
+        if self.item_id:
+            subject += f" {self.item_id}"
+        if self.item_name:
+            subject += f" “{self.item_name}”"
+        if self.kind is ChangeKind.ADDED:
+            where = _where(self.new)
+            return f"{subject} added{f' in {where}' if where else ''}"
+        if self.kind is ChangeKind.REMOVED:
+            where = _where(self.old)
+            return f"{subject} removed{f' from {where}' if where else ''}"
+        if self.kind is ChangeKind.MOVED:
+            return f"{subject} moved from {_text(self.old)} to {_text(self.new)}"
+        if self.kind is ChangeKind.RENAMED:
+            what = "id" if self.field == "id" else "name"
+            return f"{subject} renamed ({what}) {_fmt(self.old)} → {_fmt(self.new)}"
+        return f"{subject}: {self.field} {_fmt(self.old)} → {_fmt(self.new)}"
+
+
+_ITEM_TITLES = {
+    "scorecard": "Scorecard",
+    "setting": "Setting",
+    "tiering": "Tiering",
+    "tier_weights": "Tier weighting",
+    "tier": "Tier",
+    "source": "Data source",
+    "perspective": "Perspective",
+    "objective": "Objective",
+    "kpi": "KPI",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class DesignDiff:
+    """All changes from ``old_label`` to ``new_label``, in design order."""
+
+    old_label: str
+    new_label: str
+    changes: tuple[Change, ...]
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.changes
+
+    def of_item(self, item: str) -> list[Change]:
+        return [c for c in self.changes if c.item == item]
+
+    def counts(self) -> dict[str, int]:
+        """Number of changes per kind (added, removed, changed, renamed, moved)."""
+        out = {k.value: 0 for k in ChangeKind}
+        for change in self.changes:
+            out[change.kind.value] += 1
+        return out
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {
+            "from": self.old_label,
+            "to": self.new_label,
+            "counts": self.counts(),
+            "changes": [c.to_json_dict() for c in self.changes],
+        }
+
+    def to_text(self) -> str:
+        """The readable form: a heading line, then one line per change."""
+        if not self.changes:
+            return f"No design changes from {self.old_label} to {self.new_label}."
+        n = len(self.changes)
+        lines = [
+            f"Design changes from {self.old_label} to {self.new_label}: "
+            f"{n} change{'s' if n != 1 else ''}"
+        ]
+        lines += [f"  {_SYMBOL[c.kind]} {c.describe()}" for c in self.changes]
+        return "\n".join(lines)
+
+
+def diff_designs(
+    old: Scorecard, new: Scorecard, *, old_label: str = "old", new_label: str = "new"
+) -> DesignDiff:
+    """The structured difference from ``old`` to ``new``."""
+    changes: list[Change] = []
+    changes += _field_changes(
+        "scorecard",
+        "",
+        new.name,
+        _flat_fields(old, _SCORECARD_SKIP),
+        _flat_fields(new, _SCORECARD_SKIP),
+    )
+    changes += _field_changes("setting", "", "", flatten(old.settings), flatten(new.settings))
+    changes += _field_changes("tiering", "", "", flatten(old.tiering), flatten(new.tiering))
+    changes += _field_changes(
+        "tier_weights", "", "", flatten(old.tier_weights), flatten(new.tier_weights)
+    )
+    changes += _keyed("tier", _by_id(old.tiers), _by_id(new.tiers), {}, {})
+    changes += _keyed("source", _by_id(old.sources), _by_id(new.sources), {}, {})
+    old_p = {p.id: p for p in old.perspectives}
+    new_p = {p.id: p for p in new.perspectives}
+    changes += _keyed("perspective", old_p, new_p, {}, {})
+    old_o, old_o_at = _objectives(old)
+    new_o, new_o_at = _objectives(new)
+    changes += _keyed("objective", old_o, new_o, old_o_at, new_o_at)
+    old_k, old_k_at = _kpis(old)
+    new_k, new_k_at = _kpis(new)
+    changes += _keyed("kpi", old_k, new_k, old_k_at, new_k_at, detect_id_renames=True)
+    return DesignDiff(old_label, new_label, tuple(changes))
+
+
+# --- flattening ---------------------------------------------------------------------------
+
+_SCORECARD_SKIP = frozenset(
+    {"perspectives", "tiers", "tiering", "tier_weights", "settings", "sources"}
+)
+_CONTAINER_SKIP = frozenset({"id", "kpis", "objectives"})
+
+
+def flatten(value: object, prefix: str = "") -> dict[str, JsonValue]:
+    """A dataclass as ``{dotted path: plain JSON value}`` (see the module docstring)."""
+    if not dataclasses.is_dataclass(value) or isinstance(value, type):
+        return {prefix: _plain(value)}
+    if isinstance(value, TargetSet):
+        out = flatten(value.default, _join(prefix, "default"))
+        for override in value.overrides:
+            out.update(flatten(override.values, _join(prefix, _override_key(override))))
+        return out
+    out = {}
+    for f in dataclasses.fields(value):
+        item = getattr(value, f.name)
+        path = _join(prefix, f.name)
+        if isinstance(value, Tiering) and f.name == "values":
+            out[path] = dict(item)
+        elif dataclasses.is_dataclass(item) and not isinstance(item, type):
+            out.update(flatten(item, path))
+        else:
+            out[path] = _plain(item)
+    return out
+
+
+def _flat_fields(value: object, skip: frozenset[str]) -> dict[str, JsonValue]:
+    out: dict[str, JsonValue] = {}
+    assert dataclasses.is_dataclass(value)
+    for f in dataclasses.fields(value):
+        if f.name in skip:
+            continue
+        item = getattr(value, f.name)
+        if dataclasses.is_dataclass(item) and not isinstance(item, type):
+            out.update(flatten(item, f.name))
+        else:
+            out[f.name] = _plain(item)
+    return out
+
+
+def _join(prefix: str, name: str) -> str:
+    if not prefix:
+        return name
+    return f"{prefix}{name}" if name.startswith("[") else f"{prefix}.{name}"
+
+
+def _override_key(override: TargetOverride) -> str:
+    parts = []
+    if override.tier is not None:
+        parts.append(f"tier={override.tier}")
+    if override.period is not None:
+        parts.append(f"period={override.period}")
+    return "[" + " ".join(parts) + "]"
+
+
+def _plain(value: object) -> JsonValue:
+    if isinstance(value, Enum):
+        return _plain(value.value)
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dict(flatten(value).items())
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+# --- items --------------------------------------------------------------------------------
+
+
+def _by_id(items: Iterable[Any]) -> dict[str, Any]:
+    return {item.id: item for item in items}
+
+
+def _objectives(card: Scorecard) -> tuple[dict[str, Objective], dict[str, str]]:
+    items: dict[str, Objective] = {}
+    where: dict[str, str] = {}
+    for p in card.perspectives:
+        for o in p.objectives:
+            items[o.id] = o
+            where[o.id] = p.name
+    return items, where
+
+
+def _kpis(card: Scorecard) -> tuple[dict[str, Kpi], dict[str, str]]:
+    items: dict[str, Kpi] = {}
+    where: dict[str, str] = {}
+    for p in card.perspectives:
+        for k in p.kpis:
+            items[k.id] = k
+            where[k.id] = _location(p, None)
+        for o in p.objectives:
+            for k in o.kpis:
+                items[k.id] = k
+                where[k.id] = _location(p, o)
+    return items, where
+
+
+def _location(p: Perspective, o: Objective | None) -> str:
+    return p.name if o is None else f"{p.name} / {o.name}"
+
+
+def _item_fields(item: object) -> dict[str, JsonValue]:
+    return _flat_fields(item, _CONTAINER_SKIP)
+
+
+def _keyed(
+    kind: str,
+    old: dict[str, Any],
+    new: dict[str, Any],
+    old_at: dict[str, str],
+    new_at: dict[str, str],
+    *,
+    detect_id_renames: bool = False,
+) -> list[Change]:
+    changes: list[Change] = []
+    removed = [i for i in old if i not in new]
+    added = [i for i in new if i not in old]
+    id_renamed: dict[str, str] = {}  # new id -> old id
+    if detect_id_renames:
+        for new_id in added:
+            shape = _without_name(_item_fields(new[new_id]))
+            for old_id in removed:
+                if old_id not in id_renamed.values() and shape == _without_name(
+                    _item_fields(old[old_id])
+                ):
+                    id_renamed[new_id] = old_id
+                    break
+    for item_id, item in new.items():
+        if item_id in old or item_id in id_renamed:
+            before_id = id_renamed.get(item_id, item_id)
+            before = old[before_id]
+            if before_id != item_id:
+                changes.append(
+                    Change(ChangeKind.RENAMED, kind, item_id, item.name, "id", before_id, item_id)
+                )
+            if before.name != item.name:
+                changes.append(
+                    Change(
+                        ChangeKind.RENAMED, kind, item_id, item.name, "name", before.name, item.name
+                    )
+                )
+            if old_at.get(before_id) != new_at.get(item_id):
+                changes.append(
+                    Change(
+                        ChangeKind.MOVED,
+                        kind,
+                        item_id,
+                        item.name,
+                        "location",
+                        old_at.get(before_id),
+                        new_at.get(item_id),
+                    )
+                )
+            changes += _field_changes(
+                kind,
+                item_id,
+                item.name,
+                _without_name(_item_fields(before)),
+                _without_name(_item_fields(item)),
+            )
+        else:
+            fields = _item_fields(item)
+            if item_id in new_at:
+                fields = {"location": new_at[item_id], **fields}
+            changes.append(Change(ChangeKind.ADDED, kind, item_id, item.name, "", None, fields))
+    for item_id in removed:
+        if item_id in id_renamed.values():
+            continue
+        item = old[item_id]
+        fields = _item_fields(item)
+        if item_id in old_at:
+            fields = {"location": old_at[item_id], **fields}
+        changes.append(Change(ChangeKind.REMOVED, kind, item_id, item.name, "", fields, None))
+    return changes
+
+
+def _without_name(fields: dict[str, JsonValue]) -> dict[str, JsonValue]:
+    return {k: v for k, v in fields.items() if k != "name"}
+
+
+def _field_changes(
+    kind: str,
+    item_id: str,
+    name: str,
+    old: dict[str, JsonValue],
+    new: dict[str, JsonValue],
+) -> list[Change]:
+    out = []
+    for path in list(old) + [p for p in new if p not in old]:
+        before, after = old.get(path), new.get(path)
+        if not _same(before, after):
+            out.append(Change(ChangeKind.CHANGED, kind, item_id, name, path, before, after))
+    return out
+
+
+def _same(a: JsonValue, b: JsonValue) -> bool:
+    # 1 and 1.0 are the same weight; True and 1 are not the same setting.
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    return bool(a == b)
+
+
+# --- text ---------------------------------------------------------------------------------
+
+
+def _fmt(value: JsonValue) -> str:
+    if value is None:
+        return "(none)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return f"“{value}”"
+    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+
+
+def _text(value: JsonValue) -> str:
+    return "(top level)" if value is None else str(value)
+
+
+def _where(fields: JsonValue) -> str:
+    if isinstance(fields, dict):
+        location = fields.get("location")
+        if isinstance(location, str):
+            return location
+    return ""

@@ -1,0 +1,634 @@
+"""The ``Store`` facade: every operation the window and the CLI perform on the store.
+
+Each public method is one unit of work (one transaction) and one audit-log entry, and
+returns plain frozen records (``records.py``). The facade holds the SQLAlchemy engine and
+nothing else, so several ``Store`` objects (two windows, two processes) on one file see
+each other's commits immediately.
+
+No lost update: ``save`` takes the version the caller's edits started from (``parent``).
+If someone else saved meanwhile, the head has moved, the save is refused with a
+:class:`SaveConflictError` and its content is kept as a draft, never discarded. Passing
+``parent=LATEST`` (what the CLI does) saves on top of whatever the head is.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final, Literal
+
+from sqlalchemy import Engine, create_engine
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import IntegrityError
+
+from scorecard_studio.domain.design_diff import DesignDiff, diff_designs
+from scorecard_studio.domain.errors import ConflictError, StoreError
+from scorecard_studio.domain.model import Scorecard
+from scorecard_studio.engines.store import migrate
+from scorecard_studio.engines.store.dialect import configure_sqlite_engine
+from scorecard_studio.engines.store.documents import (
+    EncodedDesign,
+    design_from_text,
+    design_text,
+    encode_design,
+)
+from scorecard_studio.engines.store.hashing import freeze_seal, version_hash
+from scorecard_studio.engines.store.location import default_author, now_utc, resolve_store_path
+from scorecard_studio.engines.store.records import (
+    AuditRecord,
+    DraftInfo,
+    ImportSummary,
+    Problem,
+    ScorecardInfo,
+    VersionInfo,
+)
+from scorecard_studio.engines.store.repository import SqlRepository
+from scorecard_studio.engines.store.schema import DraftRow, ScorecardRow, VersionRow
+from scorecard_studio.engines.store.snapshots import EncodedSnapshot, decode_table, encode_table
+from scorecard_studio.engines.store.unit_of_work import SqlUnitOfWork
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+class _Latest(Enum):
+    LATEST = "latest"
+
+
+#: ``parent`` value meaning "on top of whatever the head is" (no conflict check).
+LATEST: Final = _Latest.LATEST
+
+Parent = int | None | Literal[_Latest.LATEST]
+
+MAX_NAME = 200
+
+
+class SaveConflictError(ConflictError):
+    """A save based on a stale head; its content was kept as draft ``draft_id``."""
+
+    def __init__(
+        self, message: str, *, scorecard: str, head: int | None, base: int | None, draft_id: int
+    ) -> None:
+        super().__init__(message)
+        self.scorecard = scorecard
+        self.head = head
+        self.base = base
+        self.draft_id = draft_id
+
+
+class _StaleHeadError(Exception):
+    def __init__(self, head: int | None) -> None:
+        self.head = head
+
+
+@dataclass(frozen=True, slots=True)
+class StoredVersion:
+    """A checked-out version: its record, its design, and its data on request."""
+
+    info: VersionInfo
+    design: Scorecard
+    _store: Store = field(repr=False, compare=False)
+
+    @property
+    def number(self) -> int:
+        return self.info.number
+
+    def load_snapshots(self) -> dict[str, pd.DataFrame]:
+        """Source id -> the table this version was scored on, exactly as it was saved."""
+        return self._store.load_snapshots(self.info.snapshot_hashes)
+
+    def provenance(self) -> dict[str, Any]:
+        """What a report states so it can be produced again from the store."""
+        info = self.info
+        return {
+            "scorecard": info.scorecard,
+            "version": info.number,
+            "hash": info.hash,
+            "version_hash": info.hash,
+            "design_hash": info.design_hash,
+            "parent": info.parent,
+            "snapshot_hashes": dict(sorted(info.snapshot_hashes.items())),
+            "frozen_label": info.frozen_label,
+            "author": info.author,
+            "created_at": info.created_at,
+            "message": info.message,
+        }
+
+
+def open_store(path: str | os.PathLike[str] | None = None) -> Store:
+    """Open (creating and migrating as needed) the store at ``path``.
+
+    ``path`` None means ``$SCORECARD_STUDIO_STORE`` or the per-user default location.
+    """
+    file = resolve_store_path(path)
+    if file.is_dir():
+        raise StoreError(f"{file}: is a folder, not a store file")
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"{file}: cannot create the store's folder ({exc.strerror})") from None
+    engine = create_engine(URL.create("sqlite", database=str(file)))
+    configure_sqlite_engine(engine)
+    try:
+        migrate.upgrade(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    return Store(engine, file)
+
+
+class Store:
+    """The versioned scorecard store (see the module docstring)."""
+
+    def __init__(self, engine: Engine, path: Path | None = None) -> None:
+        self.engine = engine
+        self.path = path
+
+    # --- life cycle ---------------------------------------------------------------------
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def unit_of_work(self, *, write: bool = False) -> Iterator[SqlUnitOfWork]:
+        with SqlUnitOfWork(self.engine, write=write) as uow:
+            yield uow
+
+    # --- reading ------------------------------------------------------------------------
+
+    def list_scorecards(self) -> list[ScorecardInfo]:
+        with self.unit_of_work() as uow:
+            return uow.repo.list_scorecards()
+
+    def log(self, name: str) -> list[VersionInfo]:
+        """Every version of a scorecard, oldest first (the last one is the head)."""
+        with self.unit_of_work() as uow:
+            card = _scorecard(uow.repo, name)
+            return uow.repo.log(card.name, card.id)
+
+    def head(self, name: str) -> int | None:
+        """The newest version number of a scorecard, None when it has none (or is unknown)."""
+        with self.unit_of_work() as uow:
+            card = uow.repo.scorecard(name)
+            if card is None:
+                return None
+            row = uow.repo.head(card.id)
+            return None if row is None else row.number
+
+    def version_info(self, name: str, number: int | None = None) -> VersionInfo:
+        with self.unit_of_work() as uow:
+            card, row = _version(uow.repo, name, number)
+            return _info(card.name, row, uow.repo.snapshot_refs(row.id))
+
+    def checkout(self, name: str, number: int | None = None) -> StoredVersion:
+        """A version's design and record (the head when ``number`` is None)."""
+        with self.unit_of_work() as uow:
+            card, row = _version(uow.repo, name, number)
+            info = _info(card.name, row, uow.repo.snapshot_refs(row.id))
+            design = _load_design(uow.repo, row.design_hash, f"{name} v{row.number}")
+        return StoredVersion(info, design, self)
+
+    def checkout_label(self, name: str, label: str) -> StoredVersion:
+        """The version frozen with ``label``."""
+        with self.unit_of_work() as uow:
+            card = _scorecard(uow.repo, name)
+            row = uow.repo.version_by_label(card.id, label)
+            if row is None:
+                raise StoreError(f"{name!r} has no version frozen as {label!r}")
+            number = row.number
+        return self.checkout(name, number)
+
+    def load_snapshots(self, refs: Mapping[str, str]) -> dict[str, pd.DataFrame]:
+        """Decode the snapshots ``refs`` names (source id -> hash)."""
+        with self.unit_of_work() as uow:
+            blobs: dict[str, bytes] = {}
+            for source_id, digest in refs.items():
+                blob = uow.repo.snapshot_blob(digest)
+                if blob is None:
+                    raise StoreError(f"data snapshot {digest[:12]} of {source_id!r} is missing")
+                blobs[source_id] = blob.data
+        return {source_id: decode_table(data) for source_id, data in sorted(blobs.items())}
+
+    def diff(self, name: str, a: int, b: int) -> DesignDiff:
+        """What changed in the design from version ``a`` to version ``b``."""
+        old = self.checkout(name, a).design
+        new = self.checkout(name, b).design
+        return diff_designs(old, new, old_label=f"version {a}", new_label=f"version {b}")
+
+    def audit(self, name: str | None = None) -> list[AuditRecord]:
+        """The audit log, oldest first (of one scorecard when ``name`` is given)."""
+        with self.unit_of_work() as uow:
+            return uow.repo.audit_entries(name)
+
+    # --- writing versions ---------------------------------------------------------------
+
+    def save(
+        self,
+        card: Scorecard,
+        tables: Mapping[str, pd.DataFrame] | None = None,
+        message: str = "",
+        author: str | None = None,
+        parent: Parent = LATEST,
+        *,
+        name: str | None = None,
+    ) -> VersionInfo:
+        """Save ``card`` as a new version on top of ``parent``.
+
+        ``tables`` maps source ids to their data; a source it leaves out keeps the snapshot
+        of the parent version. ``name`` defaults to the design's own name. Raises
+        :class:`SaveConflictError` when ``parent`` is no longer the head; the content is then
+        kept as a draft.
+        """
+        key = _check_name(name if name is not None else card.name)
+        who = author or default_author()
+        design = encode_design(card)
+        snapshots = _encode_tables(card, tables)
+        try:
+            with self.unit_of_work(write=True) as uow:
+                info = self._save_in(
+                    uow,
+                    key,
+                    design,
+                    snapshots,
+                    message,
+                    who,
+                    parent,
+                    inherit_for=frozenset(s.id for s in card.sources),
+                )
+                uow.commit()
+                return info
+        except _StaleHeadError as stale:
+            base = None if parent is LATEST else parent
+            sources = frozenset(s.id for s in card.sources)
+            draft = self._keep_conflict(
+                key, design, snapshots, sources, message, who, base, stale.head
+            )
+            raise SaveConflictError(
+                f"{key!r} was saved meanwhile by someone else: the latest version is "
+                f"{_vname(stale.head)}, this save was based on {_vname(base)}; your changes "
+                f"are kept as draft {draft}",
+                scorecard=key,
+                head=stale.head,
+                base=base,
+                draft_id=draft,
+            ) from None
+
+    def _save_in(
+        self,
+        uow: SqlUnitOfWork,
+        name: str,
+        design: EncodedDesign,
+        snapshots: Mapping[str, EncodedSnapshot],
+        message: str,
+        author: str,
+        parent: Parent,
+        *,
+        inherit_for: frozenset[str] = frozenset(),
+        fixed_refs: Mapping[str, str] | None = None,
+        operation: str = "save",
+        detail: Mapping[str, Any] | None = None,
+    ) -> VersionInfo:
+        repo = uow.repo
+        now = now_utc()
+        card = repo.scorecard(name)
+        head = repo.head(card.id) if card is not None else None
+        head_number = None if head is None else head.number
+        if parent is not LATEST and parent != head_number:
+            raise _StaleHeadError(head_number)
+        if card is None:
+            card = repo.add_scorecard(name, now)
+        refs: dict[str, str] = dict(fixed_refs or {})
+        if head is not None and inherit_for:
+            refs = {s: h for s, h in repo.snapshot_refs(head.id).items() if s in inherit_for}
+        for source_id, snapshot in snapshots.items():
+            repo.add_snapshot(snapshot)
+            refs[source_id] = snapshot.hash
+        repo.add_design(design.hash, design.codec, len(design.text), design.stored)
+        row = VersionRow(
+            scorecard_id=card.id,
+            number=card.last_number + 1,
+            parent_number=head_number,
+            parent_hash=None if head is None else head.hash,
+            design_hash=design.hash,
+            message=message,
+            author=author,
+            created_at=now,
+        )
+        row.hash = version_hash(
+            parent_hash=row.parent_hash,
+            design_hash=design.hash,
+            snapshots=refs,
+            message=message,
+            author=author,
+            created_at=now,
+        )
+        card.last_number = row.number
+        try:
+            repo.add_version(row, refs)
+        except IntegrityError:
+            # Another writer took this number first (dialects without a write lock).
+            raise _StaleHeadError(head_number) from None
+        autosave = repo.autosave_draft(name)
+        if autosave is not None and autosave.design_hash == design.hash:
+            repo.delete_draft(autosave)
+        repo.audit(
+            at=now,
+            author=author,
+            operation=operation,
+            scorecard=name,
+            version=row.number,
+            detail={"hash": row.hash, "message": message, **(detail or {})},
+        )
+        return _info(name, row, refs)
+
+    def _keep_conflict(
+        self,
+        name: str,
+        design: EncodedDesign,
+        snapshots: Mapping[str, EncodedSnapshot],
+        sources: frozenset[str],
+        message: str,
+        author: str,
+        base: int | None,
+        head: int | None,
+    ) -> int:
+        with self.unit_of_work(write=True) as uow:
+            repo = uow.repo
+            now = now_utc()
+            refs: dict[str, str] = {}
+            card = repo.scorecard(name)
+            if card is not None and base is not None:
+                base_row = repo.version(card.id, base)
+                if base_row is not None:
+                    refs = {
+                        s: h for s, h in repo.snapshot_refs(base_row.id).items() if s in sources
+                    }
+            for source_id, snapshot in snapshots.items():
+                repo.add_snapshot(snapshot)
+                refs[source_id] = snapshot.hash
+            draft = repo.add_draft(
+                DraftRow(
+                    scorecard=name,
+                    kind="conflict",
+                    base_number=base,
+                    message=message,
+                    author=author,
+                    created_at=now,
+                    updated_at=now,
+                    design_hash=design.hash,
+                    design=design.stored,
+                ),
+                refs,
+            )
+            repo.audit(
+                at=now,
+                author=author,
+                operation="conflict",
+                scorecard=name,
+                version=base,
+                detail={"draft": draft.id, "head": head, "message": message},
+            )
+            uow.commit()
+            return draft.id
+
+    def restore(
+        self,
+        name: str,
+        number: int,
+        message: str | None = None,
+        author: str | None = None,
+        parent: Parent = LATEST,
+    ) -> VersionInfo:
+        """Save an old version's design and data again, as a new version on the head."""
+        who = author or default_author()
+        with self.unit_of_work(write=True) as uow:
+            card, old = _version(uow.repo, name, number)
+            blob = uow.repo.design_blob(old.design_hash)
+            if blob is None:
+                raise StoreError(f"{name} v{number}: its design document is missing")
+            text = design_text(blob.codec, blob.data)
+            design = EncodedDesign(old.design_hash, text, blob.data, blob.codec)
+            try:
+                info = self._save_in(
+                    uow,
+                    card.name,
+                    design,
+                    {},
+                    message if message is not None else f"Restore version {number}",
+                    who,
+                    parent,
+                    fixed_refs=uow.repo.snapshot_refs(old.id),
+                    operation="restore",
+                    detail={"restored": number},
+                )
+            except _StaleHeadError as stale:
+                raise ConflictError(
+                    f"{name!r} was saved meanwhile: the latest version is {_vname(stale.head)}; "
+                    "nothing was restored"
+                ) from None
+            uow.commit()
+            return info
+
+    def freeze(self, name: str, number: int, label: str, author: str | None = None) -> VersionInfo:
+        """Freeze a version under ``label``: from now on it cannot change or be deleted."""
+        who = author or default_author()
+        label = label.strip()
+        if not label:
+            raise StoreError("a freeze needs a label, e.g. 'FY26 Q3 QBR'")
+        if len(label) > MAX_NAME:
+            raise StoreError(f"a freeze label is at most {MAX_NAME} characters")
+        with self.unit_of_work(write=True) as uow:
+            card, row = _version(uow.repo, name, number)
+            if row.frozen_label is not None:
+                raise StoreError(f"{name} v{number} is already frozen as {row.frozen_label!r}")
+            other = uow.repo.version_by_label(card.id, label)
+            if other is not None:
+                raise StoreError(f"{name!r}: the label {label!r} is already on v{other.number}")
+            now = now_utc()
+            row.frozen_label = label
+            row.frozen_at = now
+            row.frozen_by = who
+            row.freeze_seal = freeze_seal(
+                version_hash=row.hash, label=label, frozen_at=now, frozen_by=who
+            )
+            uow.session.flush()
+            uow.repo.audit(
+                at=now,
+                author=who,
+                operation="freeze",
+                scorecard=card.name,
+                version=number,
+                detail={"label": label, "hash": row.hash},
+            )
+            info = _info(card.name, row, uow.repo.snapshot_refs(row.id))
+            uow.commit()
+            return info
+
+    def delete_version(self, name: str, number: int, author: str | None = None) -> None:
+        """Delete an unfrozen version that no later version builds on (normally the head)."""
+        who = author or default_author()
+        with self.unit_of_work(write=True) as uow:
+            card, row = _version(uow.repo, name, number)
+            if row.frozen_label is not None:
+                raise StoreError(
+                    f"{name} v{number} is frozen as {row.frozen_label!r}: it cannot be deleted"
+                )
+            if uow.repo.has_children(card.id, number):
+                raise StoreError(
+                    f"{name} v{number} has later versions built on it; only an unfrozen version "
+                    "without later versions can be deleted"
+                )
+            digest = row.hash
+            uow.repo.delete_version(row)
+            uow.repo.delete_orphans()
+            uow.repo.audit(
+                at=now_utc(),
+                author=who,
+                operation="delete",
+                scorecard=card.name,
+                version=number,
+                detail={"hash": digest},
+            )
+            uow.commit()
+
+    # --- drafts, verification and portable files (in their own modules) ----------------
+
+    def autosave_draft(
+        self,
+        name: str,
+        card: Scorecard,
+        tables: Mapping[str, pd.DataFrame] | None = None,
+        base_version: int | None = None,
+        author: str | None = None,
+    ) -> DraftInfo:
+        """Keep the working design as the scorecard's autosave draft (one per name)."""
+        from scorecard_studio.engines.store import autosave
+
+        return autosave.autosave(self, name, card, tables, base_version, author)
+
+    def recover_drafts(self, name: str | None = None) -> list[DraftInfo]:
+        from scorecard_studio.engines.store import autosave
+
+        return autosave.recover(self, name)
+
+    def discard_draft(self, name: str, author: str | None = None) -> bool:
+        from scorecard_studio.engines.store import autosave
+
+        return autosave.discard(self, name, author)
+
+    def delete_draft(self, draft_id: int, author: str | None = None) -> None:
+        from scorecard_studio.engines.store import autosave
+
+        autosave.delete(self, draft_id, author)
+
+    def draft_tables(self, draft_id: int) -> dict[str, pd.DataFrame]:
+        from scorecard_studio.engines.store import autosave
+
+        return autosave.tables(self, draft_id)
+
+    def verify(self) -> list[Problem]:
+        from scorecard_studio.engines.store import verify
+
+        return verify.verify(self)
+
+    def export_scorecard(
+        self, name: str, out_path: str | os.PathLike[str], author: str | None = None
+    ) -> Path:
+        from scorecard_studio.engines.store import portable
+
+        return portable.export_scorecard(self, name, Path(out_path), author)
+
+    def import_scorecard(
+        self, path: str | os.PathLike[str], author: str | None = None
+    ) -> ImportSummary:
+        from scorecard_studio.engines.store import portable
+
+        return portable.import_scorecard(self, Path(path), author)
+
+
+# --- helpers shared with the other store modules -------------------------------------------
+
+
+def _check_name(name: str) -> str:
+    key = name.strip()
+    if not key:
+        raise StoreError("a scorecard needs a name to be saved")
+    if len(key) > MAX_NAME:
+        raise StoreError(f"a scorecard name is at most {MAX_NAME} characters")
+    if any(ord(c) < 32 for c in key):
+        raise StoreError("a scorecard name cannot contain control characters")
+    return key
+
+
+def _scorecard(repo: SqlRepository, name: str) -> ScorecardRow:
+    card = repo.scorecard(name)
+    if card is None:
+        known = repo.scorecard_names()
+        hint = f" (the store has: {', '.join(known[:5])})" if known else " (the store is empty)"
+        raise StoreError(f"no scorecard named {name!r} in the store{hint}")
+    return card
+
+
+def _version(repo: SqlRepository, name: str, number: int | None) -> tuple[ScorecardRow, VersionRow]:
+    card = _scorecard(repo, name)
+    row = repo.head(card.id) if number is None else repo.version(card.id, number)
+    if row is None:
+        if number is None:
+            raise StoreError(f"{name!r} has no versions")
+        head = repo.head(card.id)
+        latest = _vname(head.number if head else None)
+        raise StoreError(f"{name!r} has no version {number} (the latest is {latest})")
+    return card, row
+
+
+def _vname(number: int | None) -> str:
+    return "none" if number is None else f"v{number}"
+
+
+def _info(name: str, row: VersionRow, refs: Mapping[str, str]) -> VersionInfo:
+    return VersionInfo(
+        scorecard=name,
+        number=row.number,
+        hash=row.hash,
+        parent=row.parent_number,
+        parent_hash=row.parent_hash,
+        design_hash=row.design_hash,
+        message=row.message,
+        author=row.author,
+        created_at=row.created_at,
+        frozen_label=row.frozen_label,
+        frozen_at=row.frozen_at,
+        frozen_by=row.frozen_by,
+        snapshot_hashes=dict(refs),
+    )
+
+
+def _load_design(repo: SqlRepository, digest: str, where: str) -> Scorecard:
+    blob = repo.design_blob(digest)
+    if blob is None:
+        raise StoreError(f"{where}: its design document is missing")
+    return design_from_text(design_text(blob.codec, blob.data), where)
+
+
+def _encode_tables(
+    card: Scorecard, tables: Mapping[str, pd.DataFrame] | None
+) -> dict[str, EncodedSnapshot]:
+    if not tables:
+        return {}
+    known = {s.id for s in card.sources}
+    unknown = sorted(set(tables) - known)
+    if unknown:
+        raise StoreError(
+            f"data given for {unknown[0]!r}, which is not a data source of {card.name!r}"
+        )
+    return {sid: encode_table(df, sid) for sid, df in sorted(tables.items())}

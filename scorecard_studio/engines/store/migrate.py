@@ -1,0 +1,77 @@
+"""Bringing a store's schema up to date when it is opened.
+
+Opening the store must be fast (the window opens it at start-up), and alembic's machinery
+takes tens of milliseconds to load. So the current revision is read with one query first;
+alembic is imported and run only when the store is new or older than this release. A store
+written by a newer release is refused rather than guessed at.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, inspect, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DatabaseError, OperationalError
+
+from scorecard_studio.domain.errors import StoreError
+from scorecard_studio.engines.store.dialect import WRITE_OPTION
+
+#: The newest revision in ``migrations/versions``; a test keeps it equal to alembic's head.
+HEAD_REVISION = "0002"
+
+#: Every revision this release knows, oldest first.
+KNOWN_REVISIONS = ("0001", "0002")
+
+SCRIPT_LOCATION = "scorecard_studio.engines.store:migrations"
+
+
+def current_revision(connection: Connection) -> str | None:
+    """The store's alembic revision, or None for an empty database."""
+    try:
+        row = connection.execute(text("SELECT version_num FROM alembic_version")).first()
+    except OperationalError:
+        return None
+    return None if row is None else str(row[0])
+
+
+def upgrade(engine: Engine, target: str = "head") -> None:
+    """Apply the missing revisions up to ``target`` inside one write transaction."""
+    try:
+        with engine.connect() as connection:
+            revision = current_revision(connection)
+            connection.rollback()
+            if target == "head" and revision == HEAD_REVISION:
+                return
+            _check_known(connection, revision)
+            connection.execution_options(**{WRITE_OPTION: True})
+            with connection.begin():
+                _run_alembic(connection, target)
+    except DatabaseError as exc:
+        raise StoreError(
+            f"{engine.url.database}: not a Scorecard Studio store ({exc.orig})"
+        ) from None
+
+
+def _check_known(connection: Connection, revision: str | None) -> None:
+    if revision is None:
+        tables = set(inspect(connection).get_table_names())
+        connection.rollback()
+        if tables - {"alembic_version"}:
+            raise StoreError(
+                f"{connection.engine.url.database}: not a Scorecard Studio store "
+                f"(it holds other tables: {', '.join(sorted(tables)[:3])})"
+            )
+    elif revision not in KNOWN_REVISIONS:
+        raise StoreError(
+            f"{connection.engine.url.database}: the store was written by a newer release of "
+            f"Scorecard Studio (schema {revision}); update the app to open it"
+        )
+
+
+def _run_alembic(connection: Connection, target: str) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", SCRIPT_LOCATION)
+    config.attributes["connection"] = connection
+    command.upgrade(config, target)
