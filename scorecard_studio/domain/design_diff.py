@@ -5,10 +5,11 @@ perspectives, tiers and data sources added, removed, renamed or moved; weights, 
 directions, formulas and settings changed, each with its old and new value side by side.
 
 Items are matched by id, which the designer keeps stable across edits, so a renamed KPI is
-a rename and not a removal plus an addition. A KPI whose id changed while everything else
-stayed the same is reported as renamed too. Every field is compared as a flat, dotted path
-(``measure.column``, ``targets.default.target``, ``targets[tier=tier_1].target``) of plain
-JSON values, so new fields in the model are compared without changing this module.
+a rename and not a removal plus an addition. A KPI whose id changed while its name and
+every other field stayed the same is reported as renamed (its id) too. Every field is
+compared as a flat, dotted path (``measure.column``, ``targets.default.target``,
+``targets[tier=tier_1].target``) of plain JSON values, so new fields in the model are
+compared without changing this module.
 
 Pure: no I/O; the store and the CLI decide where the designs come from.
 """
@@ -314,11 +315,9 @@ def _keyed(
     id_renamed: dict[str, str] = {}  # new id -> old id
     if detect_id_renames:
         for new_id in added:
-            shape = _without_name(_item_fields(new[new_id]))
+            shape = _item_fields(new[new_id])
             for old_id in removed:
-                if old_id not in id_renamed.values() and shape == _without_name(
-                    _item_fields(old[old_id])
-                ):
+                if old_id not in id_renamed.values() and shape == _item_fields(old[old_id]):
                     id_renamed[new_id] = old_id
                     break
     for item_id, item in new.items():

@@ -93,6 +93,11 @@ class Status(StrEnum):
     NO_DATA = "no_data"
 
 
+#: Status codes as the engine stores them in its int8 arrays: 0 no data, 1 red, 2 amber,
+#: 3 green (ordered so that a larger code is a better status).
+STATUS_BY_CODE: tuple[Status, ...] = (Status.NO_DATA, Status.RED, Status.AMBER, Status.GREEN)
+
+
 class Frequency(StrEnum):
     """Length of a reporting period."""
 

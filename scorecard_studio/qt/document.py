@@ -11,16 +11,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
 from scorecard_studio.domain.errors import ScorecardError
 from scorecard_studio.domain.model import Scorecard
-from scorecard_studio.engines.scoring import Actuals, ScoreResult, compute_actuals, score_actuals
 from scorecard_studio.qt.commands import EditCommand
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from scorecard_studio.engines.scoring import Actuals, ScoreResult
 
 
 def data_signature(card: Scorecard) -> tuple[Any, ...]:
@@ -145,6 +148,9 @@ class ScorecardDocument(QObject):
             self.result = None
             self.resultChanged.emit(None)
             return
+        # The engine (numpy, pandas) loads on the first score, not when the window starts.
+        from scorecard_studio.engines.scoring import compute_actuals, score_actuals
+
         key = data_signature(card)
         if self._actuals is None or key != self._actuals_key:
             self._actuals = compute_actuals(card, self._tables)

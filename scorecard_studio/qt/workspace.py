@@ -13,9 +13,8 @@ import getpass
 import logging
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow, QMessageBox
 
@@ -25,6 +24,9 @@ from scorecard_studio.qt.document import ScorecardDocument
 from scorecard_studio.qt.settings import add_recent_file, last_folder, remember_folder
 from scorecard_studio.qt.tasks import BackgroundTask, run_with_progress
 from scorecard_studio.resources import resource
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 log = logging.getLogger(__name__)
 

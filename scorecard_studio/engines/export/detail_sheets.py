@@ -6,7 +6,7 @@ import numpy as np
 from openpyxl.chart import LineChart, Reference
 from openpyxl.worksheet.worksheet import Worksheet
 
-from scorecard_studio.domain.model import Aggregation, Kpi, Measure
+from scorecard_studio.domain.model import STATUS_BY_CODE, Aggregation, Kpi, Measure
 from scorecard_studio.engines.export.cells import put_number, put_text
 from scorecard_studio.engines.export.context import ReportContext
 from scorecard_studio.engines.export.overview_sheets import header_row, rag_cell
@@ -18,7 +18,6 @@ from scorecard_studio.engines.export.styles import (
     TITLE_FONT,
     WRAP,
 )
-from scorecard_studio.engines.scoring.scores import STATUS_BY_CODE
 
 #: Trend charts are drawn for the KPIs with the largest share of the headline.
 MAX_TREND_CHARTS = 12

@@ -7,7 +7,7 @@ import math
 from openpyxl.chart import BarChart, Reference
 from openpyxl.worksheet.worksheet import Worksheet
 
-from scorecard_studio.domain.model import IndicatorType
+from scorecard_studio.domain.model import STATUS_BY_CODE, IndicatorType
 from scorecard_studio.engines.export.cells import put_number, put_text
 from scorecard_studio.engines.export.context import ReportContext
 from scorecard_studio.engines.export.styles import (
@@ -25,7 +25,6 @@ from scorecard_studio.engines.export.styles import (
     SUBTITLE_FONT,
     TITLE_FONT,
 )
-from scorecard_studio.engines.scoring.scores import STATUS_BY_CODE
 
 
 def header_row(ws: Worksheet, row: int, labels: list[str], start: int = 1) -> None:

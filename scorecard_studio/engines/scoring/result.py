@@ -15,9 +15,9 @@ import numpy as np
 import numpy.typing as npt
 
 from scorecard_studio.domain.findings import Finding
-from scorecard_studio.domain.model import Kpi, Scorecard, Status
+from scorecard_studio.domain.model import STATUS_BY_CODE, Kpi, Scorecard, Status
 from scorecard_studio.engines.scoring.rollup import RollUp
-from scorecard_studio.engines.scoring.scores import STATUS_BY_CODE, TargetArrays
+from scorecard_studio.engines.scoring.scores import TargetArrays
 
 FloatArray = npt.NDArray[np.float64]
 ALL_TIERS_ID = "all"

@@ -18,7 +18,6 @@ from scorecard_studio.domain.model import (
     Kpi,
     ScoringMethod,
     Settings,
-    Status,
     StatusRule,
 )
 
@@ -27,7 +26,6 @@ BoolArray = npt.NDArray[np.bool_]
 
 #: Status codes in the int8 status arrays.
 NO_DATA, RED, AMBER, GREEN = 0, 1, 2, 3
-STATUS_BY_CODE: tuple[Status, ...] = (Status.NO_DATA, Status.RED, Status.AMBER, Status.GREEN)
 
 
 @dataclass(slots=True)

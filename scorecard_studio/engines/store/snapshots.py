@@ -115,7 +115,10 @@ def decode_table(data: bytes) -> pd.DataFrame:
         meta = json.loads(raw_meta)
         columns_meta = meta["columns"]
         rows = int(meta["rows"])
-        if len(columns_meta) != arrow_table.num_columns or rows != arrow_table.num_rows:
+        # A table without columns has no rows in Arrow; its row count lives in the metadata.
+        if len(columns_meta) != arrow_table.num_columns or (
+            columns_meta and rows != arrow_table.num_rows
+        ):
             raise StoreError("data snapshot damaged (its column list does not match its data)")
         series: list[pd.Series[Any]] = []
         for position, column_meta in enumerate(columns_meta):

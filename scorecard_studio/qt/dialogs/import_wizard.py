@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -39,6 +38,9 @@ from scorecard_studio.domain.column_roles import RoleGuess, guess_roles
 from scorecard_studio.domain.model import DataSource, DateOrder, Layout, Scorecard
 from scorecard_studio.qt.settings import last_folder, remember_folder
 from scorecard_studio.qt.tasks import BackgroundTask
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SUPPORTED = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".txt")
 NONE = "(none)"

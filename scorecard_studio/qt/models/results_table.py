@@ -8,13 +8,15 @@ and one period; it is rebuilt whenever the document has a new result.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from scorecard_studio.engines.scoring import ScoreResult
-from scorecard_studio.engines.scoring.scores import STATUS_BY_CODE
+from scorecard_studio.domain.model import STATUS_BY_CODE
+
+if TYPE_CHECKING:
+    from scorecard_studio.engines.scoring import ScoreResult
 
 ItemIndex = QModelIndex | QPersistentModelIndex
 

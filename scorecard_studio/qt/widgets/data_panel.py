@@ -7,8 +7,8 @@ to it; "New KPI from column" (Enter, or the context menu) does the same from the
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from PySide6.QtCore import QMimeData, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -25,11 +25,16 @@ from scorecard_studio.qt.document import ScorecardDocument
 from scorecard_studio.qt.icons import icon
 from scorecard_studio.qt.models.scorecard_tree import column_mime
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 _ROLE = Qt.ItemDataRole.UserRole
 
 
 def column_kind(series: pd.Series) -> str:
     """A short, user-facing name of a column's type."""
+    import pandas as pd
+
     if pd.api.types.is_bool_dtype(series):
         return "yes/no"
     if pd.api.types.is_datetime64_any_dtype(series):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -15,10 +16,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from scorecard_studio.engines.scoring import ScoreResult
-from scorecard_studio.engines.scoring.scores import STATUS_BY_CODE
+from scorecard_studio.domain.model import STATUS_BY_CODE
 from scorecard_studio.qt.document import ScorecardDocument
 from scorecard_studio.qt.models.results_table import STATUS_MARKS, ResultsTableModel
+
+if TYPE_CHECKING:
+    from scorecard_studio.engines.scoring import ScoreResult
 
 
 class ResultsView(QWidget):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -184,7 +185,7 @@ def test_design_with_errors_is_refused(tmp_path: Path) -> None:
     design.write_text(text)
     done = subprocess.run(
         [
-            "python",
+            sys.executable,
             "-m",
             "scorecard_studio",
             "export",
