@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import getpass
 import logging
+import threading
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,7 +22,12 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow, QMessageBo
 from scorecard_studio.domain.errors import ConflictError, ScorecardError
 from scorecard_studio.domain.model import DataSource, Perspective, Scorecard
 from scorecard_studio.qt.document import ScorecardDocument
-from scorecard_studio.qt.settings import add_recent_file, last_folder, remember_folder
+from scorecard_studio.qt.settings import (
+    add_recent_file,
+    last_folder,
+    remember_folder,
+    settings,
+)
 from scorecard_studio.qt.tasks import BackgroundTask, run_with_progress
 from scorecard_studio.resources import resource
 
@@ -68,6 +74,7 @@ class Workspace(QObject):
         self.document = document
         self.store_path = store_path
         self._store: Any = None
+        self._store_lock = threading.Lock()
         self._tasks: list[BackgroundTask] = []
         self._autosave = QTimer(self)
         self._autosave.setSingleShot(True)
@@ -79,11 +86,12 @@ class Workspace(QObject):
 
     def store(self) -> Any:
         """The version store, opened on first use (SQL is not loaded before it is needed)."""
-        if self._store is None:
-            from scorecard_studio.engines.store import open_store
+        with self._store_lock:
+            if self._store is None:
+                from scorecard_studio.engines.store import open_store
 
-            self._store = open_store(self.store_path)
-        return self._store
+                self._store = open_store(self.store_path)
+            return self._store
 
     def history_panel(self) -> Any:
         from scorecard_studio.qt.widgets.history_panel import HistoryPanel
@@ -232,46 +240,76 @@ class Workspace(QObject):
         self._run("Reading data…", work, done)
 
     def open_sample(self) -> None:
-        """The bundled sample scorecard: from the store when it was saved there."""
+        """The bundled sample scorecard, with its saved versions, from the store."""
         if not self.confirm_discard("opening the sample"):
             return
-        try:
-            if self._open_bundled_sample():
-                return
-        except ScorecardError as exc:
-            log.warning("bundled sample not opened from the store: %s", exc)
-        template = resource("templates", "customer_centric.json")
-        if template.is_file():
-            self.document.undo_stack.clear()
-            self.open_template(str(template))
-        else:
-            self.warn("Sample", "The sample scorecard is not installed with this copy.")
+        self._show_sample_design()
+        self._attach_sample()
 
-    def _open_bundled_sample(self) -> bool:
-        portable = resource("sample", "sample.scorecard")
-        if not portable.is_file():
+    def _show_sample_design(self) -> bool:
+        """Show the sample's design at once (a small JSON file); data and history follow."""
+        from scorecard_studio.engines.design_file import load_design
+
+        design = resource("sample", "sample_design.json")
+        if not design.is_file():
+            design = resource("templates", "customer_centric.json")
+        if not design.is_file():
             return False
-        store = self.store()
-        names = {s.name for s in store.list_scorecards()}
-        summary = None
-        if SAMPLE_NAME not in names:
-            summary = store.import_scorecard(portable)
-        name = SAMPLE_NAME if summary is None else getattr(summary, "name", SAMPLE_NAME)
-        self.open_from_store(name)
+        try:
+            card = load_design(design)
+        except ScorecardError as exc:
+            log.warning("sample design not shown: %s", exc)
+            return False
+        self.open_card(card, {})
+        self.status("Opening the sample scorecard…", 3000)
         return True
+
+    def _attach_sample(self) -> None:
+        """Put the sample into the store (first start) and open its head version.
+
+        Runs in the background: loading SQL and the data snapshots takes longer than the
+        window takes to appear, and the window stays usable meanwhile.
+        """
+        portable = resource("sample", "sample.scorecard")
+
+        def work(progress: Any, _cancel: Any) -> Any:
+            store = self.store()
+            names = {s.name for s in store.list_scorecards()}
+            if SAMPLE_NAME not in names:
+                if not portable.is_file():
+                    return None
+                store.import_scorecard(portable)
+            progress(0.5)
+            version = store.checkout(SAMPLE_NAME)
+            return version, version.load_snapshots()
+
+        def done(outcome: Any) -> None:
+            if outcome is None:
+                self.load_source_files(self.document.card, None)
+                return
+            version, tables = outcome
+            if self.document.is_modified():
+                return  # the user started editing: keep their work, do not replace it
+            self.open_card(
+                version.design, tables, store_name=SAMPLE_NAME, base_version=version.number
+            )
+            self.status(f"Sample scorecard, version {version.number}")
+
+        self._run_quietly(work, done, "The sample scorecard could not be opened")
 
     def open_from_store(self, name: str, number: int | None = None) -> None:
         """Open a version (default: the head). Edits of an older version save on top of the
         head, so opening history never forks it."""
         store = self.store()
         version = store.checkout(name, number)
-        head = store.log(name)[-1].number
+        head = store.head(name)
         self.open_card(
             version.design,
             version.load_snapshots(),
             store_name=name,
             base_version=head,
         )
+        settings().setValue("last/store_name", name)
         if number is not None and number != head:
             self.status(f"Showing version {number}; saving makes it the new head")
 
@@ -288,44 +326,65 @@ class Workspace(QObject):
     # --- first start and recovery -------------------------------------------------------
 
     def start(self, paths: list[str]) -> None:
-        """What the window shows first: a given file, a recovered draft, or the sample."""
+        """What the window shows first: a given file, the last scorecard, or the sample.
+
+        The first start shows the sample's design immediately and fetches its history and
+        data in the background; later starts reopen the scorecard used last. A draft left
+        by a crash is offered for recovery in every case.
+        """
         if paths:
             self.open_path(paths[0])
+            self._check_recovery()
             return
-        try:
-            if self._offer_recovery():
-                return
-            store = self.store()
-            empty = not store.list_scorecards()
-        except (ScorecardError, ImportError) as exc:
-            self.warn("Version store", f"The version store cannot be opened: {exc}")
-            empty = True
-        if empty:
-            self.open_sample()
+        last = settings().value("last/store_name")
+        if not last:
+            self._show_sample_design()
 
-    def _offer_recovery(self) -> bool:
-        drafts = self.store().recover_drafts()
-        if not drafts:
-            return False
-        draft = drafts[0]
+        def work(_progress: Any, _cancel: Any) -> Any:
+            store = self.store()
+            return store.recover_drafts(), {s.name for s in store.list_scorecards()}
+
+        def done(outcome: Any) -> None:
+            drafts, names = outcome
+            if drafts and self._offer_recovery(drafts[0]):
+                return
+            if last and str(last) in names:
+                self.open_from_store(str(last))
+            elif not names or SAMPLE_NAME in names or not last:
+                self._attach_sample()
+            else:
+                self.window.show_start_page(True)  # type: ignore[attr-defined]
+
+        self._run_quietly(work, done, "The version store cannot be opened")
+
+    def _check_recovery(self) -> None:
+        def work(_progress: Any, _cancel: Any) -> Any:
+            return self.store().recover_drafts()
+
+        self._run_quietly(work, lambda d: d and self._offer_recovery(d[0]), "Version store")
+
+    def _offer_recovery(self, draft: Any) -> bool:
         answer = QMessageBox.question(
             self.window,
             "Recover unsaved work",
-            f"Scorecard Studio closed before “{draft.name}” was saved. Recover the draft "
-            f"autosaved at {draft.saved_at}?",
+            f"Scorecard Studio closed before changes to “{draft.name}” were saved. Recover "
+            f"the draft autosaved at {draft.saved_at}?",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Discard,
             QMessageBox.StandardButton.Yes,
         )
+        store = self.store()
         if answer != QMessageBox.StandardButton.Yes:
-            self.store().discard_draft(draft.name)
+            store.discard_draft(draft.name)
             return False
-        tables: dict[str, pd.DataFrame] = {}
-        base = getattr(draft, "base_version", None)
-        if base is not None:
-            tables = self.store().checkout(draft.name, base).load_snapshots()
-        self.open_card(draft.design, tables, store_name=draft.name, base_version=base)
-        # The recovered design differs from the saved one: mark it modified.
+        base = draft.base_version
+        tables = store.checkout(draft.name, base).load_snapshots() if base is not None else {}
+        tables.update(store.draft_tables(draft.id))
+        saved = store.checkout(draft.name, base).design if base is not None else draft.design
+        self.open_card(saved, tables, store_name=draft.name, base_version=base)
+        # One undoable step from the saved version to the recovered draft: modified, and
+        # "undo" shows what the saved version looked like.
         self.document.replace_card("Recovered draft", draft.design)
+        self.status(f"Recovered the unsaved draft of {draft.name}")
         return True
 
     def _schedule_autosave(self) -> None:
@@ -361,18 +420,22 @@ class Workspace(QObject):
 
     def save_version(self) -> bool:
         """Save the design (and its data snapshots) as a new immutable version."""
-        doc = self.document
         message, ok = QInputDialog.getMultiLineText(
             self.window, "Save version", "What changed in this version?", ""
         )
         if not ok:
             return False
+        return self.commit_version(message.strip() or "Saved from the designer")
+
+    def commit_version(self, message: str) -> bool:
+        """Save without asking (the dialog's second half; also used by tests and scripts)."""
+        doc = self.document
         name = doc.store_name or doc.card.name
         try:
             info = self.store().save(
                 doc.card,
                 doc.tables,
-                message=message.strip() or "Saved from the designer",
+                message=message,
                 author=getpass.getuser(),
                 parent=doc.base_version,
                 name=name,
@@ -390,6 +453,7 @@ class Workspace(QObject):
             return False
         doc.store_name = name
         doc.base_version = info.number
+        settings().setValue("last/store_name", name)
         doc.undo_stack.setClean()
         self._discard_draft()
         self.historyChanged.emit()
@@ -497,6 +561,15 @@ class Workspace(QObject):
         self.status(f"Written {Path(path).name}")
 
     # --- background work ----------------------------------------------------------------
+
+    def _run_quietly(self, work: Any, on_success: Any, failure_title: str) -> None:
+        """Background work without a progress dialog (start-up chores)."""
+        task = BackgroundTask(work, self)
+        task.succeeded.connect(on_success)
+        task.failed.connect(lambda message: self.warn(failure_title, message))
+        self._tasks.append(task)
+        task.finished.connect(lambda: self._tasks.remove(task) if task in self._tasks else None)
+        task.start()
 
     def _run(
         self, label: str, work: Any, on_success: Any, failure_title: str = "Something failed"

@@ -157,23 +157,25 @@ class HistoryPanel(QWidget):
         chosen = self.selected_numbers()
         if not chosen or self.name is None:
             return
-        from scorecard_studio.domain.design_diff import diff_designs
-
-        store = self.workspace.store()
         try:
-            if len(chosen) == 2:
-                a, b = chosen
-                diff = store.diff(self.name, a, b)
-                title = f"Changes from v{a} to v{b}"
-            else:
-                (a,) = chosen
-                old = store.checkout(self.name, a).design
-                diff = diff_designs(old, self.workspace.document.card)
-                title = f"Changes from v{a} to the working design"
+            title, diff = self.compare(*chosen)
         except ScorecardError as exc:
             QMessageBox.warning(self, "Compare versions", str(exc))
             return
         DiffDialog(title, diff.to_text(), self).exec()
+
+    def compare(self, a: int, b: int | None = None) -> tuple[str, Any]:
+        """(title, diff) of two versions, or of one version and the working design."""
+        from scorecard_studio.domain.design_diff import diff_designs
+
+        assert self.name is not None
+        store = self.workspace.store()
+        if b is not None:
+            return f"Changes from v{a} to v{b}", store.diff(self.name, a, b)
+        old = store.checkout(self.name, a).design
+        return f"Changes from v{a} to the working design", diff_designs(
+            old, self.workspace.document.card
+        )
 
     def restore_selected(self) -> None:
         chosen = self.selected_numbers()
@@ -199,15 +201,20 @@ class HistoryPanel(QWidget):
         label, ok = QInputDialog.getText(
             self, "Freeze version", f"Label for version {chosen[0]} (e.g. “QBR 2026 Q3”):"
         )
-        if not ok or not label.strip():
-            return
+        if ok and label.strip():
+            self.freeze(chosen[0], label.strip())
+
+    def freeze(self, number: int, label: str) -> bool:
+        """Freeze a version under a label; frozen versions can never change again."""
+        assert self.name is not None
         try:
-            self.workspace.store().freeze(self.name, chosen[0], label.strip())
+            self.workspace.store().freeze(self.name, number, label)
         except ScorecardError as exc:
             QMessageBox.warning(self, "Freeze version", str(exc))
-            return
+            return False
         self.refresh()
-        self.workspace.status(f"Version {chosen[0]} frozen as “{label.strip()}”")
+        self.workspace.status(f"Version {number} frozen as “{label}”")
+        return True
 
     def open_selected(self) -> None:
         chosen = self.selected_numbers()

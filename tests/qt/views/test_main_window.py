@@ -1,0 +1,94 @@
+"""The main window with a temporary store: docks, save, history, diff, freeze, restore."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from designer_fixtures import design, tables
+from PySide6.QtWidgets import QDockWidget
+from pytestqt.qtbot import QtBot
+
+from scorecard_studio.domain import edits
+from scorecard_studio.qt.main_window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot: QtBot, tmp_path: Path) -> MainWindow:
+    w = MainWindow(store_path=str(tmp_path / "store.sqlite3"))
+    qtbot.addWidget(w)
+    w.show()
+    return w
+
+
+def test_docks_menus_and_start_page(window: MainWindow) -> None:
+    titles = {d.windowTitle() for d in window.findChildren(QDockWidget)}
+    assert titles == {"Scorecard", "Data", "Properties", "Tier targets", "Results", "History"}
+    menus = [a.text() for a in window.menuBar().actions()]
+    assert menus == ["&File", "&Edit", "&Scorecard", "&View", "&Help"]
+    assert window.central.currentWidget() is window.start_page
+    window.workspace.open_card(design(), tables())
+    assert window.central.currentWidget() is window.preview
+    assert window.windowTitle().startswith("Designer test")
+
+
+def test_save_edit_save_diff_freeze_restore(window: MainWindow) -> None:
+    ws, doc = window.workspace, window.document
+    ws.open_card(design(), tables())
+    assert not doc.is_modified()
+    assert ws.commit_version("first version")
+    doc.edit("weight", edits.set_weight, "revenue", 5.0)
+    assert doc.is_modified()
+    assert window.isWindowModified()
+    assert ws.commit_version("revenue counts more")
+    assert not doc.is_modified()
+    history = window.history
+    assert [v.number for v in history.versions] == [1, 2]
+    assert history.tree.topLevelItem(0).text(1) == "revenue counts more"  # newest first
+
+    title, diff = history.compare(1, 2)
+    assert title == "Changes from v1 to v2"
+    text = diff.to_text()
+    assert "weight" in text
+    assert "3" in text
+    assert "5" in text
+
+    assert history.freeze(1, "QBR 2026 Q1")
+    assert history.tree.topLevelItem(1).text(4) == "QBR 2026 Q1"
+
+    info = ws.store().restore(doc.store_name, 1)
+    ws.open_from_store(doc.store_name, info.number)
+    assert doc.card.kpi("revenue").weight == 3.0
+    assert doc.base_version == 3
+    assert set(doc.tables) == {"src"}
+    assert doc.tables["src"]["revenue"].tolist() == [80.0, 40.0]
+
+
+def test_stale_save_is_a_conflict_that_keeps_a_draft(
+    window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ws, doc = window.workspace, window.document
+    ws.open_card(design(), tables())
+    assert ws.commit_version("v1")
+    # Someone else saves on top of v1 (another window or process on the same store).
+    other = edits.set_weight(doc.card, "dso", 4.0)
+    ws.store().save(other, None, "elsewhere", parent=1, name=doc.store_name)
+    warnings: list[str] = []
+    monkeypatch.setattr(ws, "warn", lambda title, message: warnings.append(title))
+    doc.edit("weight", edits.set_weight, "nps", 2.0)
+    assert not ws.commit_version("mine")
+    assert warnings == ["Saved as a draft"]
+    drafts = ws.store().recover_drafts(doc.store_name)
+    assert any(d.design.kpi("nps").weight == 2.0 for d in drafts)
+    assert doc.is_modified()  # nothing was discarded
+
+
+def test_autosave_keeps_the_working_draft(window: MainWindow) -> None:
+    ws, doc = window.workspace, window.document
+    ws.open_card(design(), tables())
+    assert ws.commit_version("v1")
+    doc.edit("weight", edits.set_weight, "margin", 7.0)
+    ws.autosave_now()
+    drafts = ws.store().recover_drafts(doc.store_name)
+    assert [d.design.kpi("margin").weight for d in drafts] == [7.0]
+    assert drafts[0].base_version == 1
