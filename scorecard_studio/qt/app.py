@@ -61,7 +61,7 @@ def _install_excepthook(log_path: Path | None) -> None:
 def run_app(argv: Sequence[str], store_path: str | None = None) -> int:
     """Create the application, show the main window, run the event loop."""
     os.environ.setdefault("QT_ENABLE_HIGHDPI_SCALING", "1")
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import QThreadPool, QTimer
     from PySide6.QtWidgets import QApplication
 
     from scorecard_studio import __version__
@@ -86,4 +86,23 @@ def run_app(argv: Sequence[str], store_path: str | None = None) -> int:
     paths = [a for a in argv if not a.startswith("-")]
     # Open the first document once the event loop runs: the window paints first.
     QTimer.singleShot(0, lambda: window.workspace.start(paths))
-    return app.exec()
+    if os.environ.get("SCORECARD_STUDIO_EXIT_WHEN_READY"):
+        # Start-up measurement and smoke tests: report when the window is usable, then quit.
+        QTimer.singleShot(0, lambda: _report_ready(window, app))
+    code = app.exec()
+    # Let background work (a store being opened, a report being written) end before the
+    # interpreter shuts down under it.
+    window.workspace.shutdown()
+    QThreadPool.globalInstance().waitForDone(10000)
+    return code
+
+
+def _report_ready(window: object, app: object) -> None:
+    from PySide6.QtWidgets import QApplication, QMainWindow
+
+    assert isinstance(window, QMainWindow)
+    assert isinstance(app, QApplication)
+    document = getattr(window, "document", None)
+    name = document.card.name if document is not None else ""
+    print(f"ready: {name}", flush=True)
+    app.quit()

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from scorecard_studio.qt.document import ScorecardDocument
 from scorecard_studio.qt.icons import Shortcut, app_icon, icon
 from scorecard_studio.qt.settings import settings
+from scorecard_studio.qt.tasks import BackgroundTask
 from scorecard_studio.qt.widgets.data_panel import DataPanel
 from scorecard_studio.qt.widgets.properties_panel import PropertiesPanel
 from scorecard_studio.qt.widgets.results_view import ResultsView
@@ -64,7 +65,9 @@ class MainWindow(QMainWindow):
         self.targets = TargetsView(self.document)
         self.results = ResultsView(self.document)
         self.history = self.workspace.history_panel()
-        self.preview = _make_preview(self.document)
+        # The charts (pyqtgraph, numpy) are built once their modules have been imported in
+        # the background, after the first paint; the results matrix stands in until then.
+        self.preview: QWidget = ResultsView(self.document)
         self.start_page = StartPage()
 
         self.central = QStackedWidget()
@@ -124,9 +127,6 @@ class MainWindow(QMainWindow):
         doc.resultChanged.connect(lambda _r: self._update_headline())
         doc.designChanged.connect(lambda _c: self._update_title())
         doc.undo_stack.cleanChanged.connect(lambda _c: self._update_title())
-        activated = getattr(self.preview, "kpiActivated", None)
-        if activated is not None:
-            activated.connect(self.editor.select_item)
         sp = self.start_page
         sp.openRequested.connect(self.workspace.open_path)
         sp.templateRequested.connect(self.workspace.open_template)
@@ -284,6 +284,7 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if not self._shown_once:
             self._shown_once = True
+            QTimer.singleShot(0, self._prepare_preview)
             if not self._layout_restored:
                 QTimer.singleShot(0, self._default_sizes)
 
@@ -363,6 +364,42 @@ class MainWindow(QMainWindow):
         if self.recent_menu.isEmpty():
             self.recent_menu.addAction("No recent files").setEnabled(False)
 
+    # --- the preview -------------------------------------------------------------------
+
+    def _prepare_preview(self) -> None:
+        """Import the chart and engine modules off the UI thread, then build the charts."""
+
+        def warm_up(_progress: object, _cancel: object) -> bool:
+            import importlib
+
+            try:
+                importlib.import_module("scorecard_studio.qt.preview")
+            except ImportError:
+                return False
+            importlib.import_module("scorecard_studio.engines.scoring")
+            return True
+
+        task = BackgroundTask(warm_up, self)
+        task.succeeded.connect(self._install_preview)
+        task.start()
+        self._preview_task = task
+
+    def _install_preview(self, available: bool) -> None:
+        from scorecard_studio.qt import preview as preview_package
+
+        panel_class = getattr(preview_package, "PreviewPanel", None) if available else None
+        if panel_class is None:
+            return
+        showing = self.central.currentWidget() is self.preview
+        old = self.preview
+        self.preview = panel_class(self.document)
+        self.preview.kpiActivated.connect(self.editor.select_item)  # type: ignore[attr-defined]
+        self.central.addWidget(self.preview)
+        if showing:
+            self.central.setCurrentWidget(self.preview)
+        self.central.removeWidget(old)
+        old.deleteLater()
+
     # --- events -------------------------------------------------------------------------
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
@@ -389,12 +426,3 @@ class MainWindow(QMainWindow):
         self.workspace.shutdown()
         self.save_layout()
         event.accept()
-
-
-def _make_preview(document: ScorecardDocument) -> QWidget:
-    """The charts when the preview package is present, else the results matrix."""
-    try:
-        from scorecard_studio.qt.preview import PreviewPanel
-    except ImportError:
-        return ResultsView(document)
-    return PreviewPanel(document)  # type: ignore[no-any-return]

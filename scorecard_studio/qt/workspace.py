@@ -16,7 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow, QMessageBox
 
 from scorecard_studio.domain.errors import ConflictError, ScorecardError
@@ -40,6 +40,9 @@ log = logging.getLogger(__name__)
 AUTOSAVE_DELAY_MS = 2000
 DEFAULT_PERSPECTIVES = ("Financial", "Customer", "Internal Process", "Learning & Growth")
 SAMPLE_NAME = "Customer-centric scorecard (sample)"
+#: Milliseconds after the window shows before the store opens in the background: the first
+#: paint and first clicks get the interpreter to themselves.
+STORE_OPEN_DELAY_MS = 250
 
 
 def sample_data_dir() -> Path:
@@ -248,7 +251,9 @@ class Workspace(QObject):
 
     def _show_sample_design(self) -> bool:
         """Show the sample's design at once (a small JSON file); data and history follow."""
-        from scorecard_studio.engines.design_file import load_design
+        # The bundled design is trusted and checked by the tests: decoding it without the
+        # JSON-schema pass keeps jsonschema out of the start-up path.
+        from scorecard_studio.domain.design_codec import loads_design
 
         design = resource("sample", "sample_design.json")
         if not design.is_file():
@@ -256,8 +261,8 @@ class Workspace(QObject):
         if not design.is_file():
             return False
         try:
-            card = load_design(design)
-        except ScorecardError as exc:
+            card = loads_design(design.read_text(encoding="utf-8"))
+        except (ScorecardError, OSError) as exc:
             log.warning("sample design not shown: %s", exc)
             return False
         self.open_card(card, {})
@@ -355,7 +360,11 @@ class Workspace(QObject):
             else:
                 self.window.show_start_page(True)  # type: ignore[attr-defined]
 
-        self._run_quietly(work, done, "The version store cannot be opened")
+        # Open the store (SQL, migrations) once the window has painted and is usable.
+        QTimer.singleShot(
+            STORE_OPEN_DELAY_MS,
+            lambda: self._run_quietly(work, done, "The version store cannot be opened"),
+        )
 
     def _check_recovery(self) -> None:
         def work(_progress: Any, _cancel: Any) -> Any:
@@ -412,6 +421,7 @@ class Workspace(QObject):
         for task in self._tasks:
             task.cancel()
         self._autosave.stop()
+        QThreadPool.globalInstance().waitForDone(10000)
         if self._store is not None:
             self._store.close()
             self._store = None

@@ -30,10 +30,8 @@ from PySide6.QtWidgets import (
 )
 
 from scorecard_studio.domain import edits
-from scorecard_studio.domain.checks import check_design
 from scorecard_studio.domain.errors import DesignError
 from scorecard_studio.domain.findings import Finding, Severity
-from scorecard_studio.domain.formula import parse_formula
 from scorecard_studio.domain.model import (
     SIMPLE_AGGREGATIONS,
     Aggregation,
@@ -293,7 +291,7 @@ class PropertiesPanel(QWidget):
                 self._load_group(card)
             else:
                 self.stack.setCurrentIndex(0)
-            self._load_findings(check_design(card))
+            self._load_findings(card)
         finally:
             self._loading = False
 
@@ -348,9 +346,14 @@ class PropertiesPanel(QWidget):
         )
         self.column_note.setVisible(bool(missing))
 
-    def _load_findings(self, findings: list[Finding]) -> None:
+    def _load_findings(self, card: Scorecard) -> None:
         self.findings.clear()
-        mine = [f for f in findings if self.item_id and f.item == self.item_id]
+        if not self.item_id:
+            return
+        # The checks (and the formula parser they load) run only once an item is shown.
+        from scorecard_studio.domain.checks import check_design
+
+        mine: list[Finding] = [f for f in check_design(card) if f.item == self.item_id]
         style = self.style()
         icons = {
             Severity.ERROR: style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxCritical),
@@ -362,7 +365,7 @@ class PropertiesPanel(QWidget):
             item.setToolTip(f"{f.severity.value}: {f.code}")
             self.findings.addItem(item)
         if not mine:
-            self.findings.addItem("No findings" if self.item_id else "")
+            self.findings.addItem("No findings")
 
     # --- commits ------------------------------------------------------------------------
 
@@ -424,6 +427,8 @@ def _formula_problem(text: str) -> str | None:
     if not text.strip():
         return None
     try:
+        from scorecard_studio.domain.formula import parse_formula
+
         parse_formula(text)
     except DesignError as exc:
         return exc.detail
