@@ -1,0 +1,271 @@
+"""What every preview chart shares: theme, label axes, tooltips, clicks and highlighting.
+
+A chart is a pyqtgraph ``PlotWidget`` that keeps its plot items for its whole life and
+only feeds them new numbers (``setData``/``setOpts``): re-creating items on every slider
+step would cost far more than drawing them. The numbers come from ``chart_data``; hit
+testing for tooltips and clicks is done on those numbers too (``hover_text``/``kpi_at``),
+so tests can ask what a tooltip says at a point without moving a mouse.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QPointF, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QCursor, QFont, QPalette, QPen
+from PySide6.QtWidgets import QToolTip, QWidget
+
+from scorecard_studio.engines.scoring import ScoreResult
+from scorecard_studio.qt.preview.chart_data import FloatArray
+from scorecard_studio.qt.preview.palette import palette
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class ChartInput:
+    """Everything a chart draws from, as one value: charts never mix two of them.
+
+    ``marginal`` is each KPI's headline points per point of its score at ``period``;
+    ``design`` is the saved design's result while a what-if scenario is shown (None
+    otherwise), so a chart can draw "before" beside "after".
+    """
+
+    result: ScoreResult
+    period: int
+    tier_id: str | None
+    kpi_id: str | None
+    marginal: FloatArray | None = None
+    design: ScoreResult | None = None
+
+
+def fmt_score(value: float) -> str:
+    return "no data" if math.isnan(value) else f"{value:.3f}"
+
+
+def fmt_value(value: float, unit: str = "") -> str:
+    """A value in the KPI's units, exact enough to read off a tooltip."""
+    if math.isnan(value):
+        return "—"
+    if unit == "%":
+        return f"{value:.2%}"
+    text = f"{value:,.0f}" if abs(value) >= 10_000 else f"{value:,.4g}"
+    return f"{text} {unit}".rstrip() if unit else text
+
+
+def elide(text: str, limit: int = 28) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class LabelAxis(pg.AxisItem):  # type: ignore[misc]
+    """An axis of named slots at 0, 1, 2, …: thins its labels to fit, never overlaps them.
+
+    Used for KPI names (a thousand of them on a scrollable axis), perspectives, tiers and
+    periods. Only the labels in the visible range are drawn.
+    """
+
+    def __init__(self, orientation: str, spacing_px: float = 16.0, **kwargs: Any) -> None:
+        super().__init__(orientation, **kwargs)
+        self._labels: list[str] = []
+        self._spacing_px = spacing_px
+
+    def set_labels(self, labels: list[str], spacing_px: float | None = None) -> None:
+        if spacing_px is not None:
+            self._spacing_px = spacing_px
+        if labels != self._labels:
+            self._labels = labels
+            self.picture = None
+            self.update()
+
+    def tickValues(self, min_val: float, max_val: float, size: float) -> list[Any]:
+        n = len(self._labels)
+        if n == 0 or size <= 0:
+            return []
+        lo_v, hi_v = min(min_val, max_val), max(min_val, max_val)  # inverted axes
+        lo, hi = max(0, math.ceil(lo_v)), min(n - 1, math.floor(hi_v))
+        if hi < lo:
+            return []
+        per_slot = size / max(hi_v - lo_v, 1e-9)
+        step = max(1, math.ceil(self._spacing_px / per_slot))
+        first = lo + (-lo % step)
+        return [(float(step), [float(v) for v in range(first, hi + 1, step)])]
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        out = []
+        for v in values:
+            i = round(v)
+            out.append(self._labels[i] if 0 <= i < len(self._labels) else "")
+        return out
+
+
+class ScoreAxis(pg.AxisItem):  # type: ignore[misc]
+    """Scores on their own 0–1 scale, as the results matrix shows them."""
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        return [f"{v:.1f}" if spacing >= 0.1 else f"{v:.2f}" for v in values]
+
+
+class PercentAxis(pg.AxisItem):  # type: ignore[misc]
+    """Shares of the headline as percentages."""
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        return [f"{v:.0%}" if spacing >= 0.01 else f"{v:.1%}" for v in values]
+
+
+_BRUSHES: dict[str, QBrush] = {}
+_PENS: dict[tuple[str, float, int], QPen] = {}
+
+
+def brush(
+    colour: str, style: Qt.BrushStyle = Qt.BrushStyle.SolidPattern, alpha: int = 255
+) -> QBrush:
+    """A cached brush: building thousands of brushes per update is measurable."""
+    key = f"{colour}/{int(style.value)}/{alpha}"
+    found = _BRUSHES.get(key)
+    if found is None:
+        qcolour = QColor(colour)
+        qcolour.setAlpha(alpha)
+        found = QBrush(qcolour, style)
+        _BRUSHES[key] = found
+    return found
+
+
+def pen(colour: str, width: float = 1.0, style: Qt.PenStyle = Qt.PenStyle.SolidLine) -> QPen:
+    key = (colour, width, int(style.value))
+    found = _PENS.get(key)
+    if found is None:
+        found = QPen(QColor(colour), width, style)
+        found.setCosmetic(True)
+        _PENS[key] = found
+    return found
+
+
+class ChartWidget(pg.PlotWidget):  # type: ignore[misc]
+    """Base of the preview charts: a themed plot with tooltips, clicks and a title."""
+
+    kpiClicked = Signal(str)
+
+    #: Shown as the chart's title and used as the default export file name.
+    title = "Chart"
+
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        axis_items: dict[str, pg.AxisItem] | None = None,
+    ) -> None:
+        super().__init__(parent, axisItems=axis_items or {})
+        self.input: ChartInput | None = None
+        self.pal = palette(_is_dark(self))
+        item = self.getPlotItem()
+        item.setMenuEnabled(False)
+        item.hideButtons()
+        item.vb.setMouseEnabled(x=False, y=False)
+        self.setAntialiasing(True)
+        self.setMinimumSize(240, 180)
+        self.scene().sigMouseMoved.connect(self._mouse_moved)
+        self.scene().sigMouseClicked.connect(self._mouse_clicked)
+        self.apply_palette()
+
+    # --- to be provided by each chart ----------------------------------------------------
+
+    def show_input(self, data: ChartInput) -> None:
+        """Draw ``data`` (a new result, period, tier filter or selection)."""
+        self.input = data
+
+    def select(self, kpi_id: str | None) -> None:
+        """Highlight one KPI without new numbers (cheaper than ``show_input``)."""
+
+    def hover_text(self, x: float, y: float) -> str | None:
+        """The tooltip at a point in data coordinates, or None."""
+        return None
+
+    def kpi_at(self, x: float, y: float) -> str | None:
+        """The KPI a click at a point selects, or None."""
+        return None
+
+    def clear_chart(self) -> None:
+        """Show nothing (no result)."""
+        self.input = None
+
+    # --- theme ---------------------------------------------------------------------------
+
+    def apply_palette(self) -> None:
+        pal = self.pal
+        self.setBackground(pal.background)
+        item = self.getPlotItem()
+        for name in ("left", "bottom", "right", "top"):
+            axis = item.getAxis(name)
+            axis.setPen(pen(pal.muted))
+            axis.setTextPen(pen(pal.foreground))
+        item.setTitle(self.title, color=pal.foreground, size="10pt", bold=True)
+        self.restyle()
+
+    def restyle(self) -> None:
+        """Recolour the chart's own items after a palette change."""
+        if self.input is not None:
+            self.show_input(self.input)
+
+    def set_dark(self, dark: bool) -> None:
+        if self.pal.dark != dark:
+            self.pal = palette(dark)
+            self.apply_palette()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange and "pal" in self.__dict__:
+            self.set_dark(_is_dark(self))
+        super().changeEvent(event)
+
+    # --- mouse ---------------------------------------------------------------------------
+
+    def _to_view(self, scene_pos: QPointF) -> tuple[float, float] | None:
+        vb = self.getPlotItem().vb
+        if not vb.sceneBoundingRect().contains(scene_pos):
+            return None
+        point = vb.mapSceneToView(scene_pos)
+        return point.x(), point.y()
+
+    def _mouse_moved(self, scene_pos: QPointF) -> None:
+        at = self._to_view(scene_pos)
+        text = None if at is None or self.input is None else self.hover_text(*at)
+        if text:
+            QToolTip.showText(QCursor.pos(), text, self)
+        else:
+            QToolTip.hideText()
+
+    def _mouse_clicked(self, event: Any) -> None:
+        if event.button() != Qt.MouseButton.LeftButton or self.input is None:
+            return
+        at = self._to_view(event.scenePos())
+        if at is None:
+            return
+        kpi = self.kpi_at(*at)
+        if kpi is not None:
+            self.kpiClicked.emit(kpi)
+
+
+def _is_dark(widget: QWidget) -> bool:
+    return bool(widget.palette().color(QPalette.ColorRole.Window).lightness() < 128)
+
+
+def text_item(colour: str, anchor: tuple[float, float] = (0, 0.5), bold: bool = False) -> Any:
+    item = pg.TextItem(color=colour, anchor=anchor)
+    font = QFont()
+    font.setPointSizeF(8.5)
+    font.setBold(bold)
+    item.setFont(font)
+    return item
+
+
+def rows_in_view(chart: ChartWidget, n_rows: int) -> tuple[int, int]:
+    """First and one-past-last row index shown on a chart whose rows run along y."""
+    (_x0, _x1), (y0, y1) = chart.getPlotItem().vb.viewRange()
+    lo = max(0, math.floor(min(y0, y1)))
+    hi = min(n_rows, math.ceil(max(y0, y1)) + 1)
+    return lo, max(lo, hi)
+
+
+def finite(values: FloatArray) -> FloatArray:
+    out: FloatArray = np.where(np.isfinite(values), values, np.nan)
+    return out

@@ -1,0 +1,165 @@
+"""Trends: the selected KPI's actual by period, one line per tier, with its target lines.
+
+Each tier's actual is a solid line in the tier's colour with its name written at the end
+of the line (so tiers are told apart without colour); the points take the status shape
+of that period. The tier's target is a dashed line in the same colour; the chosen period
+is a vertical line.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
+
+from scorecard_studio.qt.preview import chart_data as cd
+from scorecard_studio.qt.preview.chart_base import (
+    ChartInput,
+    ChartWidget,
+    LabelAxis,
+    brush,
+    fmt_score,
+    fmt_value,
+    pen,
+    text_item,
+)
+from scorecard_studio.qt.preview.palette import STATUS_MARKS, STATUS_NAMES, STATUS_SYMBOLS
+
+
+class TrendsChart(ChartWidget):
+    title = "Trend"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        axis = LabelAxis("bottom", spacing_px=64)
+        super().__init__(parent, {"bottom": axis})
+        self.axis = axis
+        self.data: cd.Trend | None = None
+        self.actual_lines: list[pg.PlotDataItem] = []
+        self.target_lines: list[pg.PlotDataItem] = []
+        self.labels: list[pg.TextItem] = []
+        item = self.getPlotItem()
+        item.showGrid(x=False, y=True, alpha=0.25)
+        self.period_line = pg.InfiniteLine(angle=90, movable=False)
+        item.addItem(self.period_line)
+        self.restyle()
+
+    def _ensure_lines(self, n: int) -> None:
+        """Keep exactly n line pairs; items are reused across updates, only added or hidden."""
+        item = self.getPlotItem()
+        while len(self.actual_lines) < n:
+            actual = pg.PlotDataItem()
+            target = pg.PlotDataItem()
+            label = text_item(self.pal.foreground, anchor=(0, 0.5))
+            for it in (target, actual, label):
+                item.addItem(it)
+            self.actual_lines.append(actual)
+            self.target_lines.append(target)
+            self.labels.append(label)
+        for i, (a, t, lab) in enumerate(
+            zip(self.actual_lines, self.target_lines, self.labels, strict=True)
+        ):
+            visible = i < n
+            a.setVisible(visible)
+            t.setVisible(visible)
+            lab.setVisible(visible)
+
+    def show_input(self, data: ChartInput) -> None:
+        super().show_input(data)
+        result = data.result
+        kpi_id = data.kpi_id if data.kpi_id in result.actuals.kpi_ids else None
+        if kpi_id is None:
+            if not result.kpis:
+                self.clear_chart()
+                return
+            kpi_id = result.kpis[0].id
+        tr = self.data = cd.trend(result, kpi_id, data.period, data.tier_id)
+        pal = self.pal
+        n_t, n_p = tr.actual.shape
+        x = np.arange(n_p, dtype=np.float64)
+        self._ensure_lines(n_t)
+        for j, row in enumerate(tr.tier_rows):
+            colour = pal.tier_colour(row, tr.n_real_tiers)
+            status = tr.status[j]
+            self.actual_lines[j].setData(
+                x,
+                tr.actual[j],
+                connect="finite",
+                pen=pen(colour, 2.0),
+                symbol=[STATUS_SYMBOLS[int(s)] for s in status],
+                symbolBrush=[brush(pal.status[int(s)]) for s in status],
+                symbolPen=pen(colour, 1.5),
+                symbolSize=8,
+            )
+            self.target_lines[j].setData(
+                x,
+                tr.target[j],
+                connect="finite",
+                pen=pen(colour, 1.2, Qt.PenStyle.DashLine),
+                symbol="_",  # a target of a single period is still visible
+                symbolSize=16,
+                symbolPen=pen(colour, 2.0),
+            )
+            last = np.flatnonzero(~np.isnan(tr.actual[j]))
+            label = self.labels[j]
+            if last.size:
+                label.setText(tr.tier_names[j])
+                label.setColor(colour)
+                label.setPos(float(last[-1]) + 0.12, float(tr.actual[j, last[-1]]))
+            else:
+                label.setText("")
+        self.period_line.setValue(float(data.period))
+        self.axis.set_labels(list(tr.period_labels), spacing_px=64)
+        unit = f" ({tr.unit})" if tr.unit else ""
+        self.getPlotItem().setTitle(
+            f"Trend — {tr.name}{unit}", color=pal.foreground, size="10pt", bold=True
+        )
+        values = np.concatenate([tr.actual.ravel(), tr.target.ravel()])
+        values = values[np.isfinite(values)]
+        vb = self.getPlotItem().vb
+        if values.size:
+            lo, hi = float(values.min()), float(values.max())
+            pad = (hi - lo) * 0.08 or max(abs(hi) * 0.1, 1.0)
+            vb.setRange(xRange=(-0.4, n_p - 0.6 + 0.9), yRange=(lo - pad, hi + pad), padding=0)
+
+    def restyle(self) -> None:
+        if not hasattr(self, "period_line"):
+            return
+        self.period_line.setPen(pen(self.pal.muted, 1.0, Qt.PenStyle.DotLine))
+        super().restyle()
+
+    def hover_text(self, x: float, y: float) -> str | None:
+        tr, data = self.data, self.input
+        if tr is None or data is None:
+            return None
+        p = round(x)
+        if not 0 <= p < len(tr.period_labels):
+            return None
+        column = tr.actual[:, p]
+        if np.isnan(column).all():
+            return f"{tr.name} — {tr.period_labels[p]}\nno data"
+        j = int(np.nanargmin(np.abs(column - y)))  # the tier whose point is nearest
+        status = int(tr.status[j, p])
+        lines = [
+            f"{tr.name} — {tr.tier_names[j]}, {tr.period_labels[p]}",
+            f"actual {fmt_value(float(tr.actual[j, p]), tr.unit)}"
+            + (" (low sample)" if tr.low_sample[j, p] else ""),
+            f"target {fmt_value(float(tr.target[j, p]), tr.unit)}",
+            f"score {fmt_score(float(tr.score[j, p]))} {STATUS_MARKS[status]} "
+            f"{STATUS_NAMES[status]}",
+        ]
+        if not math.isnan(tr.stretch[j, p]):
+            lines.insert(3, f"stretch {fmt_value(float(tr.stretch[j, p]), tr.unit)}")
+        return "\n".join(lines)
+
+    def kpi_at(self, x: float, y: float) -> str | None:
+        return None if self.data is None else self.data.kpi_id
+
+    def clear_chart(self) -> None:
+        super().clear_chart()
+        self.data = None
+        self._ensure_lines(0)
+        self.axis.set_labels([])
+        self.getPlotItem().setTitle(self.title, color=self.pal.foreground, size="10pt", bold=True)
