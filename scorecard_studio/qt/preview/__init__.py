@@ -1,15 +1,27 @@
 """Live preview charts of the scorecard and the what-if scenario controls.
 
-The public classes load on first use: the charts bring pyqtgraph, which the window does
-not need before a scorecard with data is open.
+``PreviewPanel`` (the charts, with the what-if controls beside them) and ``WhatIfPanel``
+load on first use: the module that defines them imports only Qt, and the charts bring
+pyqtgraph when the first result arrives, so the window starts without either.
 """
 
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-_EXPORTS: dict[str, str] = {}
+if TYPE_CHECKING:
+    from scorecard_studio.qt.preview.panel import PreviewPanel
+    from scorecard_studio.qt.preview.state import PreviewState
+    from scorecard_studio.qt.preview.whatif import WhatIfPanel
+
+_EXPORTS = {
+    "PreviewPanel": ".panel",
+    "PreviewState": ".state",
+    "WhatIfPanel": ".whatif",
+}
+
+__all__ = ["PreviewPanel", "PreviewState", "WhatIfPanel"]
 
 
 def __getattr__(name: str) -> Any:
