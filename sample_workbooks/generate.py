@@ -15,6 +15,7 @@ absolute numbers, and take longer to reach value.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -270,7 +271,15 @@ def _deterministic(raw: bytes) -> bytes:
             fixed = zipfile.ZipInfo(info.filename, date_time=(2026, 10, 1, 9, 0, 0))
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o600 << 16
-            dst.writestr(fixed, src.read(info.filename))
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                # openpyxl stamps the save time here whatever the properties say.
+                data = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                    rb"\g<1>2026-10-01T09:00:00Z\g<2>",
+                    data,
+                )
+            dst.writestr(fixed, data)
     return out.getvalue()
 
 

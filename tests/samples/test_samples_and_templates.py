@@ -92,3 +92,10 @@ def test_templates_are_listed_with_names() -> None:
         "Classic four-perspective scorecard",
         "Customer experience: leading and lagging",
     }
+
+
+def test_written_workbook_is_byte_identical(tmp_path: Path) -> None:
+    gen = _generator()
+    data = gen.generate()
+    gen.write_messy_export(data, tmp_path / "messy.xlsx")
+    assert (tmp_path / "messy.xlsx").read_bytes() == (SAMPLES / "messy_export.xlsx").read_bytes()
