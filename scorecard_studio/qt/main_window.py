@@ -270,9 +270,9 @@ class MainWindow(QMainWindow):
     def _default_sizes(self) -> None:
         """Dock sizes of a first start (they only apply once the window has a size)."""
         horizontal = Qt.Orientation.Horizontal
-        self.resizeDocks([self.docks["Scorecard"]], [400], horizontal)
-        self.resizeDocks([self.docks["Properties"]], [430], horizontal)
-        self.resizeDocks([self.docks["Tier targets"]], [300], Qt.Orientation.Vertical)
+        self.resizeDocks([self.docks["Scorecard"]], [340], horizontal)
+        self.resizeDocks([self.docks["Properties"]], [330], horizontal)
+        self.resizeDocks([self.docks["Tier targets"]], [250], Qt.Orientation.Vertical)
         self.resizeDocks(
             [self.docks["Tier targets"], self.docks["Results"]],
             [self.width() // 2, self.width() // 2],
@@ -393,6 +393,8 @@ class MainWindow(QMainWindow):
         showing = self.central.currentWidget() is self.preview
         old = self.preview
         self.preview = panel_class(self.document)
+        # Charts shrink with the window rather than pushing the docks off a laptop screen.
+        self.preview.setMinimumSize(420, 320)
         self.preview.kpiActivated.connect(self.editor.select_item)  # type: ignore[attr-defined]
         self.central.addWidget(self.preview)
         if showing:

@@ -32,7 +32,13 @@ from scorecard_studio.qt.document import ScorecardDocument
 ITEM_MIME = "application/x-scorecard-item"
 COLUMN_MIME = "application/x-scorecard-column"
 
-COLUMNS = ("Name", "Weight", "% of siblings", "Share of headline")
+COLUMNS = ("Name", "Weight", "Siblings", "Headline")
+COLUMN_TIPS = (
+    "Perspective, objective or KPI",
+    "Weight among its siblings (edit in place)",
+    "Share of its siblings' total weight",
+    "Effective share of the headline score",
+)
 ItemIndex = QModelIndex | QPersistentModelIndex
 
 
@@ -145,6 +151,8 @@ class ScorecardTreeModel(QAbstractItemModel):
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[section]
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            return COLUMN_TIPS[section]
         return None
 
     def data(self, index: ItemIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
