@@ -124,9 +124,9 @@ class MainWindow(QMainWindow):
         self.data_panel.createKpiRequested.connect(self.editor.add_kpi_from_column)
         self.data_panel.importRequested.connect(self.workspace.import_spreadsheet)
         doc.errorRaised.connect(self.show_error)
-        doc.resultChanged.connect(lambda _r: self._update_headline())
-        doc.designChanged.connect(lambda _c: self._update_title())
-        doc.undo_stack.cleanChanged.connect(lambda _c: self._update_title())
+        doc.resultChanged.connect(self._update_headline)
+        doc.designChanged.connect(self._update_title)
+        doc.undo_stack.cleanChanged.connect(self._update_title)
         sp = self.start_page
         sp.openRequested.connect(self.workspace.open_path)
         sp.templateRequested.connect(self.workspace.open_template)
@@ -134,7 +134,7 @@ class MainWindow(QMainWindow):
         sp.newRequested.connect(self.workspace.new_scorecard)
         sp.openDialogRequested.connect(self.workspace.choose_and_open)
         sp.sampleRequested.connect(self.workspace.open_sample)
-        self.workspace.documentOpened.connect(lambda: self.show_start_page(False))
+        self.workspace.documentOpened.connect(self._hide_start_page)
 
     def _action(
         self,
@@ -298,6 +298,9 @@ class MainWindow(QMainWindow):
         for dock in self.docks.values():
             dock.show()
 
+    def _hide_start_page(self) -> None:
+        self.show_start_page(False)
+
     def show_start_page(self, show: bool) -> None:
         if show:
             self.start_page.refresh()
@@ -308,13 +311,13 @@ class MainWindow(QMainWindow):
     def show_error(self, message: str) -> None:
         self.statusBar().showMessage(message, 10000)
 
-    def _update_title(self) -> None:
+    def _update_title(self, *_args: object) -> None:
         name = self.document.card.name
         where = self.workspace.location_label()
         self.setWindowTitle(f"{name}[*]{where} — Scorecard Studio")
         self.setWindowModified(self.document.is_modified())
 
-    def _update_headline(self) -> None:
+    def _update_headline(self, *_args: object) -> None:
         r = self.document.result
         if r is None or not r.period_labels:
             self.headline_label.setText("No results yet")

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow, QMessageBox
+from shiboken6 import isValid
 
 from scorecard_studio.domain.errors import ConflictError, ScorecardError
 from scorecard_studio.domain.model import DataSource, Perspective, Scorecard
@@ -83,7 +84,7 @@ class Workspace(QObject):
         self._autosave.setSingleShot(True)
         self._autosave.setInterval(AUTOSAVE_DELAY_MS)
         self._autosave.timeout.connect(self.autosave_now)
-        document.undo_stack.indexChanged.connect(lambda _i: self._schedule_autosave())
+        document.undo_stack.indexChanged.connect(self._schedule_autosave)
 
     # --- the store ----------------------------------------------------------------------
 
@@ -396,8 +397,9 @@ class Workspace(QObject):
         self.status(f"Recovered the unsaved draft of {draft.name}")
         return True
 
-    def _schedule_autosave(self) -> None:
-        if self.document.is_modified():
+    def _schedule_autosave(self, *_args: object) -> None:
+        # The undo stack also signals while it is being destroyed with the window.
+        if isValid(self.document.undo_stack) and self.document.is_modified():
             self._autosave.start()
 
     def autosave_now(self) -> None:

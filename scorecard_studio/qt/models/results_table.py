@@ -29,6 +29,14 @@ STATUS_COLOURS = {
     "no_data": QColor("#e0e0e0"),
 }
 STATUS_MARKS = {"green": "●", "amber": "▲", "red": "■", "no_data": "–"}
+_BRUSHES = {status: QBrush(colour) for status, colour in STATUS_COLOURS.items()}
+_DARK_TEXT = QBrush(QColor("#202124"))
+
+
+def _bold() -> QFont:
+    font = QFont()
+    font.setBold(True)
+    return font
 
 
 def format_value(value: float, unit: str = "") -> str:
@@ -49,9 +57,13 @@ class ResultsTableModel(QAbstractTableModel):
         self.result: ScoreResult | None = None
         self.period = 0
         self._rows: list[tuple[str, int]] = []  # (kind, index): kpi / perspective / tier / coverage
+        # A view asks for every role of every visible cell on each repaint; the values of a
+        # cell are computed once per result and kept here (a new result clears them).
+        self._cache: dict[tuple[int, int, int], Any] = {}
 
     def set_result(self, result: ScoreResult | None, period: int | None = None) -> None:
         self.beginResetModel()
+        self._cache.clear()
         self.result = result
         if result is not None and result.period_labels:
             self.period = result.period_index(None) if period is None else period
@@ -118,6 +130,14 @@ class ResultsTableModel(QAbstractTableModel):
     def data(self, index: ItemIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or self.result is None:
             return None
+        key = (index.row(), index.column(), role)
+        try:
+            return self._cache[key]
+        except KeyError:
+            value = self._cache[key] = self._data(index, role)
+            return value
+
+    def _data(self, index: ItemIndex, role: int) -> Any:
         kind, _ = self._rows[index.row()]
         info = self.cell(index.row(), index.column())
         status = info["status"]
@@ -132,13 +152,11 @@ class ResultsTableModel(QAbstractTableModel):
                 return f"{info['coverage']:.0%}"
             return f"{STATUS_MARKS[status]} {format_value(info['score'])}"
         if role == Qt.ItemDataRole.BackgroundRole and kind != "coverage":
-            return QBrush(STATUS_COLOURS[status])
+            return _BRUSHES[status]
         if role == Qt.ItemDataRole.ForegroundRole and kind != "coverage":
-            return QBrush(QColor("#202124"))
+            return _DARK_TEXT
         if role == Qt.ItemDataRole.FontRole and kind in ("perspective", "tier"):
-            font = QFont()
-            font.setBold(True)
-            return font
+            return _bold()
         if role == Qt.ItemDataRole.ToolTipRole:
             parts = [f"status: {status.replace('_', ' ')}"]
             if "score" in info and not math.isnan(info["score"]):

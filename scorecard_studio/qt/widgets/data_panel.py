@@ -90,10 +90,10 @@ class DataPanel(QWidget):
         layout.addWidget(import_button)
         layout.addWidget(self.tree)
         document.tablesChanged.connect(self.refresh)
-        document.designChanged.connect(lambda _card: self.refresh())
+        document.designChanged.connect(self.refresh)
         self.refresh()
 
-    def refresh(self) -> None:
+    def refresh(self, *_args: object) -> None:
         """Rebuild the list from the design's sources and the loaded tables."""
         chosen = self.selected_column()
         tops = [self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount())]

@@ -92,3 +92,22 @@ def test_autosave_keeps_the_working_draft(window: MainWindow) -> None:
     drafts = ws.store().recover_drafts(doc.store_name)
     assert [d.design.kpi("margin").weight for d in drafts] == [7.0]
     assert drafts[0].base_version == 1
+
+
+def test_first_start_opens_the_bundled_sample_with_its_history(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    window.workspace.start([])
+    # The design shows at once; the versions and data arrive from the store shortly after.
+    assert window.document.card.name == "Customer-centric scorecard (sample)"
+    qtbot.waitUntil(lambda: window.document.base_version is not None, timeout=60000)
+    qtbot.waitUntil(lambda: window.document.result is not None, timeout=60000)
+    assert window.document.store_name == "Customer-centric scorecard (sample)"
+    assert window.document.base_version == 3
+    assert not window.document.is_modified()
+    window.history.refresh()
+    labels = {v.number: v.frozen_label for v in window.history.versions}
+    assert labels == {1: None, 2: "QBR 2026 Q2", 3: None}
+    result = window.document.result
+    assert result.period_labels[-1] == "2026-Q3"
+    assert float(result.rollup.headline_coverage[-1]) == 1.0
