@@ -87,7 +87,8 @@ class BulletsChart(ChartWidget):
             self.axis.set_labels([elide(n) for n in self._names])
             self._fit_axis_width()
             self._set_window(self._first)
-        self._draw()
+        if not self.scores_unchanged(data, self._window()) or self.data is None:
+            self._draw()
         self._draw_highlight()
 
     def _visible_rows(self) -> int:
@@ -128,9 +129,7 @@ class BulletsChart(ChartWidget):
         self.data = b
         pal = self.pal
         tier = data.result.tier_names()[b.tier_row]
-        self.getPlotItem().setTitle(
-            f"{self.title} — {tier}", color=pal.foreground, size="10pt", bold=True
-        )
+        self.set_title(f"{self.title} — {tier}")
         y = b.kpis.astype(np.float64)
         self.bands.setOpts(
             x0=b.band_start,
@@ -138,7 +137,8 @@ class BulletsChart(ChartWidget):
             y=y[b.band_row] if b.band_row.size else np.zeros(0),
             height=0.62,
             brushes=[brush(pal.band[int(s)]) for s in b.band_status],
-            pens=[pen(pal.background, 0.0)] * len(b.band_status),
+            pens=None,  # filled without outlines: the fast path of BarGraphItem
+            pen=None,
         )
         has = ~np.isnan(b.pos_actual)
         ink = pal.foreground
@@ -149,7 +149,8 @@ class BulletsChart(ChartWidget):
             y=y[has],
             height=0.26,
             brushes=[brush(ink, hatch) if low else brush(ink) for low in b.low_sample[has]],
-            pens=[pen(ink, 0.8)] * int(has.sum()),
+            pens=None,
+            pen=None,
         )
         self._ticks(self.baseline, b.pos_baseline, y)
         self._ticks(self.target, b.pos_target, y)
@@ -187,7 +188,9 @@ class BulletsChart(ChartWidget):
         kpi = data.kpi_id if data is not None else None
         if kpi in self._ids:
             row = float(self._ids.index(kpi))
-            self.highlight.setOpts(
+            self.set_bar(
+                self.highlight,
+                (row, float(X_MAX), self.pal.dark),
                 x0=[X_MIN],
                 x1=[X_MAX],
                 y=[row],
@@ -196,7 +199,7 @@ class BulletsChart(ChartWidget):
                 pen=pen(self.pal.highlight, 1.2),
             )
         else:
-            self.highlight.setOpts(x0=[], x1=[], y=[])
+            self.set_bar(self.highlight, (), x0=[], x1=[], y=[])
 
     def restyle(self) -> None:
         if not hasattr(self, "target"):

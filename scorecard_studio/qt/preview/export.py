@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QGraphicsItem,
     QGraphicsView,
     QMessageBox,
     QSpinBox,
@@ -36,9 +37,19 @@ def _at_size(widget: QWidget, size: QSize, paint: Callable[[], None]) -> None:
     """Run ``paint`` with ``widget`` laid out at ``size``, then put it back."""
     old = widget.size()
     _resize(widget, size, old)
+    # Items cached as pixmaps (the axes) would reach an SVG as pictures and a large PNG
+    # as stretched pixels: draw them afresh for the export.
+    cached: list[tuple[QGraphicsItem, QGraphicsItem.CacheMode]] = []
+    if isinstance(widget, QGraphicsView):
+        for item in widget.scene().items():
+            if item.cacheMode() != QGraphicsItem.CacheMode.NoCache:
+                cached.append((item, item.cacheMode()))
+                item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
     try:
         paint()
     finally:
+        for item, mode in cached:
+            item.setCacheMode(mode)
         _resize(widget, old, size)
 
 

@@ -74,9 +74,10 @@ class HeatmapChart(ChartWidget):
             self.axis.set_labels([elide(n) for n in self._names])
             self._fit_axis_width()
             self._set_window(self._first)
-        rgba = heat_rgba(h.score, h.no_data, pal, h.amber, h.green, h.cap)
-        self.image.setImage(rgba, autoLevels=False, levels=(0, 255))
-        self.image.setRect(QRectF(-0.5, -0.5, n_t, n_k))
+        if not self.scores_unchanged(data, h.amber, h.green, h.cap):
+            rgba = heat_rgba(h.score, h.no_data, pal, h.amber, h.green, h.cap)
+            self.image.setImage(rgba, autoLevels=False, levels=(0, 255))
+            self.image.setRect(QRectF(-0.5, -0.5, n_t, n_k))
         self.tier_axis.set_labels(list(h.tier_names), spacing_px=70)
         key = (h.no_data.tobytes(), h.low_sample.tobytes(), h.score.shape)
         if key != self._masks:  # masks follow the data, rarely a slider: skip when unchanged
@@ -87,7 +88,7 @@ class HeatmapChart(ChartWidget):
             self.low.setData(x=cols.astype(float), y=rows.astype(float))
         vb = self.getPlotItem().vb
         vb.setLimits(xMin=-0.5, xMax=n_t - 0.5 + LEGEND_SPACE)
-        vb.setXRange(-0.5, n_t - 0.5 + LEGEND_SPACE, padding=0)
+        self.set_view(x=(-0.5, n_t - 0.5 + LEGEND_SPACE))
         self._draw_highlight()
         self._update_legend()
 
@@ -157,7 +158,9 @@ class HeatmapChart(ChartWidget):
         kpi = data.kpi_id if data is not None else None
         if h is not None and kpi in self._ids:
             row = float(self._ids.index(kpi))
-            self.highlight.setOpts(
+            self.set_bar(
+                self.highlight,
+                (row, float(h.score.shape[1] - 0.5), self.pal.dark),
                 x0=[-0.5],
                 x1=[h.score.shape[1] - 0.5],
                 y=[row],
@@ -166,7 +169,7 @@ class HeatmapChart(ChartWidget):
                 pen=pen(self.pal.highlight, 2.0),
             )
         else:
-            self.highlight.setOpts(x0=[], x1=[], y=[])
+            self.set_bar(self.highlight, (), x0=[], x1=[], y=[])
 
     def restyle(self) -> None:
         if not hasattr(self, "low"):
@@ -238,6 +241,6 @@ class HeatmapChart(ChartWidget):
         self.image.clear()
         self.no_data.setData(x=[], y=[])
         self.low.setData(x=[], y=[])
-        self.highlight.setOpts(x0=[], x1=[], y=[])
+        self.set_bar(self.highlight, (), x0=[], x1=[], y=[])
         self.axis.set_labels([])
         self.tier_axis.set_labels([])

@@ -211,27 +211,22 @@ class PreviewPanel(QWidget):
             return
         self._ensure_charts()
         self.stack.setCurrentWidget(self.grid)
-        self.grid.setUpdatesEnabled(False)  # no paint between two charts' updates
-        try:
-            for chart in self.charts.values():
-                chart.show_input(data)
-        finally:
-            self.grid.setUpdatesEnabled(True)
+        # One synchronous pass: Qt paints only from the event loop, so no chart can be
+        # painted between two charts' updates. (Suspending updates instead would make
+        # every chart repaint in full when they are resumed, changed or not.)
+        for chart in self.charts.values():
+            chart.show_input(data)
 
     def _selection_changed(self, kpi_id: str | None) -> None:
         data = self.state.chart_input()
         if data is None or not self.charts:
             return
-        self.grid.setUpdatesEnabled(False)
-        try:
-            for name, chart in self.charts.items():
-                if name == "trends":
-                    chart.show_input(data)  # a different KPI's series
-                else:
-                    chart.input = data
-                    chart.select(kpi_id)
-        finally:
-            self.grid.setUpdatesEnabled(True)
+        for name, chart in self.charts.items():
+            if name == "trends":
+                chart.show_input(data)  # a different KPI's series
+            else:
+                chart.input = data
+                chart.select(kpi_id)
 
     def _chart_clicked(self, kpi_id: str) -> None:
         self.state.select_kpi(kpi_id)

@@ -52,6 +52,9 @@ class PerspectiveBarsChart(ChartWidget):
         self.legend.setParentItem(item.vb)
         self.legend.anchor((1, 0), (1, 0), offset=(-4, 4))
         self._legend_key: tuple[object, ...] = ()
+        self.headline_text = pg.LabelItem(justify="left", size="9pt")
+        self.headline_text.setParentItem(item.vb)
+        self.headline_text.anchor(itemPos=(0, 0), parentPos=(0, 0), offset=(6, 2))
         self.restyle()
 
     def show_input(self, data: ChartInput) -> None:
@@ -66,7 +69,8 @@ class PerspectiveBarsChart(ChartWidget):
             height=heights,
             width=bars.width * 0.92,
             brushes=[brush(colours[j]) for _i in range(n_p) for j in range(n_t)],
-            pens=[pen(pal.background, 0.5)] * (n_p * n_t),
+            pens=None,  # filled without outlines: the fast path of BarGraphItem
+            pen=None,
         )
         status = bars.status.ravel()
         self.marks.setData(
@@ -83,16 +87,17 @@ class PerspectiveBarsChart(ChartWidget):
         if not math.isnan(head):
             self.headline.setValue(head)
             self.headline_label.setFormat("headline")
-        self.getPlotItem().setTitle(
-            f"{self.title} — headline {fmt_score(head)} {mark}",
+        # In the plot rather than the title: a changing title re-lays out the whole chart
+        # on every slider step.
+        self.headline_text.setText(
+            f"Headline {fmt_score(head)} {mark} {STATUS_NAMES[bars.headline_status]}",
             color=pal.foreground,
-            size="10pt",
             bold=True,
         )
         self.amber_line.setValue(bars.amber)
         self.green_line.setValue(bars.green)
         top = max(bars.cap, bars.green) * 1.12
-        self.getPlotItem().vb.setRange(xRange=(-0.6, max(n_p, 1) - 0.4), yRange=(0, top), padding=0)
+        self.set_view(x=(-0.6, max(n_p, 1) - 0.4), y=(0, top))
         self._update_legend(bars, colours)
 
     def _update_legend(self, bars: cd.PerspectiveBars, colours: list[str]) -> None:
@@ -150,4 +155,5 @@ class PerspectiveBarsChart(ChartWidget):
         self.bars.setOpts(x=[], height=[], brushes=None, pens=None)
         self.marks.setData(x=[], y=[])
         self.headline.setVisible(False)
+        self.headline_text.setText("")
         self.axis.set_labels([])

@@ -31,6 +31,7 @@ from scorecard_studio.qt.preview.palette import STATUS_MARKS, STATUS_NAMES, STAT
 
 class TrendsChart(ChartWidget):
     title = "Trend"
+    antialias = True
 
     def __init__(self, parent: QWidget | None = None) -> None:
         axis = LabelAxis("bottom", spacing_px=64)
@@ -40,10 +41,15 @@ class TrendsChart(ChartWidget):
         self.actual_lines: list[pg.PlotDataItem] = []
         self.target_lines: list[pg.PlotDataItem] = []
         self.labels: list[pg.TextItem] = []
+        self._series: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self._series_style: tuple[object, ...] = ()
         item = self.getPlotItem()
         item.showGrid(x=False, y=True, alpha=0.25)
         self.period_line = pg.InfiniteLine(angle=90, movable=False)
         item.addItem(self.period_line)
+        self.points = pg.ScatterPlotItem()
+        self.points.setZValue(10)
+        item.addItem(self.points)
         self.restyle()
 
     def _ensure_lines(self, n: int) -> None:
@@ -75,33 +81,37 @@ class TrendsChart(ChartWidget):
                 self.clear_chart()
                 return
             kpi_id = result.kpis[0].id
+        if self.scores_unchanged(data, kpi_id) and self.data is not None:
+            return  # a weight step: this KPI's series are the same numbers
         tr = self.data = cd.trend(result, kpi_id, data.period, data.tier_id)
         pal = self.pal
         n_t, n_p = tr.actual.shape
         x = np.arange(n_p, dtype=np.float64)
         self._ensure_lines(n_t)
+        previous = self._series
+        same_style = self._series_style == (tr.tier_rows, pal)
+        self._series = [(tr.actual[j], tr.status[j], tr.target[j]) for j in range(n_t)]
+        points_changed = not same_style or len(previous) != n_t
         for j, row in enumerate(tr.tier_rows):
             colour = pal.tier_colour(row, tr.n_real_tiers)
-            status = tr.status[j]
-            self.actual_lines[j].setData(
-                x,
-                tr.actual[j],
-                connect="finite",
-                pen=pen(colour, 2.0),
-                symbol=[STATUS_SYMBOLS[int(s)] for s in status],
-                symbolBrush=[brush(pal.status[int(s)]) for s in status],
-                symbolPen=pen(colour, 1.5),
-                symbolSize=8,
-            )
-            self.target_lines[j].setData(
-                x,
-                tr.target[j],
-                connect="finite",
-                pen=pen(colour, 1.2, Qt.PenStyle.DashLine),
-                symbol="_",  # a target of a single period is still visible
-                symbolSize=16,
-                symbolPen=pen(colour, 2.0),
-            )
+            old = previous[j] if same_style and j < len(previous) else None
+            if old is not None and not _same(old[2], tr.target[j]):
+                self.target_lines[j].setData(x, tr.target[j])
+            if old is not None and _same(old[0], tr.actual[j]):
+                points_changed = points_changed or not _same(old[1], tr.status[j])
+                continue  # the line and its label stay; a status shape may change below
+            points_changed = True
+            self.actual_lines[j].setData(x, tr.actual[j], connect="finite", pen=pen(colour, 2.0))
+            if old is None:
+                self.target_lines[j].setData(
+                    x,
+                    tr.target[j],
+                    connect="finite",
+                    pen=pen(colour, 1.2, Qt.PenStyle.DashLine),
+                    symbol="_",  # a target of a single period is still visible
+                    symbolSize=16,
+                    symbolPen=pen(colour, 2.0),
+                )
             last = np.flatnonzero(~np.isnan(tr.actual[j]))
             label = self.labels[j]
             if last.size:
@@ -110,19 +120,32 @@ class TrendsChart(ChartWidget):
                 label.setPos(float(last[-1]) + 0.12, float(tr.actual[j, last[-1]]))
             else:
                 label.setText("")
+        self._series_style = (tr.tier_rows, pal)
+        if points_changed:
+            # Every tier's points in one item: one call instead of one per tier, and the
+            # point shapes carry the status of each period.
+            ok = ~np.isnan(tr.actual)
+            rows, cols = np.nonzero(ok)
+            colours = [pal.tier_colour(r, tr.n_real_tiers) for r in tr.tier_rows]
+            codes = tr.status[ok]
+            self.points.setData(
+                x=cols.astype(np.float64),
+                y=tr.actual[ok],
+                symbol=[STATUS_SYMBOLS[int(c)] for c in codes],
+                brush=[brush(pal.status[int(c)]) for c in codes],
+                pen=[pen(colours[r], 1.5) for r in rows],
+                size=8,
+            )
         self.period_line.setValue(float(data.period))
         self.axis.set_labels(list(tr.period_labels), spacing_px=64)
         unit = f" ({tr.unit})" if tr.unit else ""
-        self.getPlotItem().setTitle(
-            f"Trend — {tr.name}{unit}", color=pal.foreground, size="10pt", bold=True
-        )
+        self.set_title(f"Trend — {tr.name}{unit}")
         values = np.concatenate([tr.actual.ravel(), tr.target.ravel()])
         values = values[np.isfinite(values)]
-        vb = self.getPlotItem().vb
         if values.size:
             lo, hi = float(values.min()), float(values.max())
             pad = (hi - lo) * 0.08 or max(abs(hi) * 0.1, 1.0)
-            vb.setRange(xRange=(-0.4, n_p - 0.6 + 0.9), yRange=(lo - pad, hi + pad), padding=0)
+            self.set_view(x=(-0.4, n_p - 0.6 + 0.9), y=(lo - pad, hi + pad))
 
     def restyle(self) -> None:
         if not hasattr(self, "period_line"):
@@ -160,6 +183,12 @@ class TrendsChart(ChartWidget):
     def clear_chart(self) -> None:
         super().clear_chart()
         self.data = None
+        self._series = []
+        self.points.setData(x=[], y=[])
         self._ensure_lines(0)
         self.axis.set_labels([])
-        self.getPlotItem().setTitle(self.title, color=self.pal.foreground, size="10pt", bold=True)
+        self.set_title(self.title)
+
+
+def _same(a: np.ndarray, b: np.ndarray) -> bool:
+    return a.shape == b.shape and bool(np.array_equal(a, b, equal_nan=a.dtype.kind == "f"))

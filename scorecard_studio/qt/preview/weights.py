@@ -41,6 +41,7 @@ class WeightsChart(ChartWidget):
         self.data: cd.Weights | None = None
         self._first = 0
         self._order_key: tuple[str, ...] = ()
+        self._names_key: tuple[str, ...] = ()
         item = self.getPlotItem()
         item.showGrid(x=True, y=False, alpha=0.25)
         vb = item.vb
@@ -71,7 +72,10 @@ class WeightsChart(ChartWidget):
         if w.kpi_ids != self._order_key:
             self._order_key = w.kpi_ids
             self.axis.set_labels([elide(name) for name in w.names])
-            self._fit_axis_width(list(w.names))
+            names_key = data.result.actuals.kpi_ids
+            if names_key != self._names_key:  # a new order of the same names keeps the width
+                self._names_key = names_key
+                self._fit_axis_width(list(w.names))
             self._set_window(self._first)
         self.bars.setOpts(
             x0=np.zeros(n), x1=w.share, y=y, height=0.56, brush=brush(pal.tiers[0]), pen=None
@@ -98,9 +102,11 @@ class WeightsChart(ChartWidget):
         if w.marginal is not None and np.isfinite(w.marginal).any():
             top = max(top, float(np.nanmax(w.marginal)))
         vb = self.getPlotItem().vb
-        x_max = max(top * 1.4, 0.01)  # room on the right for the legend
+        # Room on the right for the legend; rounded up to 5 % so that a small weight step
+        # keeps the axis (and its cached drawing) as it was.
+        x_max = max(math.ceil(top * 1.4 / 0.05) * 0.05, 0.05)
         vb.setLimits(xMin=0, xMax=x_max)
-        vb.setXRange(0, x_max, padding=0)
+        self.set_view(x=(0.0, x_max))
         self._draw_highlight()
         self._update_legend(w)
 
@@ -169,7 +175,9 @@ class WeightsChart(ChartWidget):
         if w is not None and kpi in w.kpi_ids:
             row = float(w.kpi_ids.index(kpi))
             _x0, x1 = self.getPlotItem().vb.viewRange()[0]
-            self.highlight.setOpts(
+            self.set_bar(
+                self.highlight,
+                (row, float(x1), self.pal.dark),
                 x0=[0.0],
                 x1=[x1],
                 y=[row],
@@ -178,7 +186,7 @@ class WeightsChart(ChartWidget):
                 pen=pen(self.pal.highlight, 1.0),
             )
         else:
-            self.highlight.setOpts(x0=[], x1=[], y=[])
+            self.set_bar(self.highlight, (), x0=[], x1=[], y=[])
 
     def restyle(self) -> None:
         if not hasattr(self, "marginal"):
@@ -233,6 +241,7 @@ class WeightsChart(ChartWidget):
         super().clear_chart()
         self.data = None
         self._order_key = ()
+        self._names_key = ()
         self.axis.set_labels([])
         for bar in (self.bars, self.design, self.highlight):
             bar.setOpts(x0=[], x1=[], y=[])

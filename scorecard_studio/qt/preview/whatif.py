@@ -266,8 +266,10 @@ class WhatIfPanel(QWidget):
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        # Fixed widths: sizing columns to their contents reads every row on every update.
+        for column, text in ((1, "100.0%"), (2, self.model.HEADERS[2])):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(column, self.fontMetrics().horizontalAdvance(text) + 24)
         self.table.setMinimumHeight(160)
         effects = QGroupBox("Marginal effect on the headline")
         el = QVBoxLayout(effects)
