@@ -17,6 +17,7 @@ import random
 import signal
 import sys
 import time
+from pathlib import Path
 
 from store_fixtures import billing_table, card
 
@@ -79,7 +80,15 @@ def crash(store_path: str, log_path: str, kills: int, seed: int) -> None:
                 crash_child(store_path, log_path, start=(k + 1) * 1000)
             finally:
                 os._exit(0)
-        time.sleep(rng.uniform(0.02, 0.25))
+        # Let the child report its first save (a loaded machine may be slow to get there),
+        # then kill it at a random moment of its following work.
+        deadline = time.monotonic() + 10.0
+        marker = f'"i": {(k + 1) * 1000}, "number"'
+        while time.monotonic() < deadline:
+            if os.path.exists(log_path) and marker in Path(log_path).read_text():
+                break
+            time.sleep(0.005)
+        time.sleep(rng.uniform(0.0, 0.2))
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
 
