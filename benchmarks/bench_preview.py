@@ -2,8 +2,9 @@
 
 Two generated scorecards with data, 60 KPIs and 1,000 KPIs, both 4 tiers × 36 monthly
 periods (rows and measures as in ``bench_scoring.py``). The preview panel is shown
-offscreen at 1600 × 1000 with the what-if controls open; each step moves a slider, waits for the frame (scored at once for the small card, on the worker
-thread for the large one), and repaints the whole panel synchronously.
+offscreen at 1600 × 1000 with the what-if controls open; each step moves a slider, waits
+for the frame (scored at once for the small card, on the worker thread for the large one),
+and repaints the whole panel synchronously.
 
 Reported per scorecard, medians over the steps:
 

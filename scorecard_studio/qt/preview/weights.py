@@ -42,6 +42,7 @@ class WeightsChart(ChartWidget):
         self._first = 0
         self._order_key: tuple[str, ...] = ()
         self._names_key: tuple[str, ...] = ()
+        self._numbers: tuple[object, ...] = ()
         item = self.getPlotItem()
         item.showGrid(x=True, y=False, alpha=0.25)
         vb = item.vb
@@ -65,6 +66,11 @@ class WeightsChart(ChartWidget):
         design_share = data.design.effective_share if data.design is not None else None
         if design_share is not None and design_share.shape != data.result.effective_share.shape:
             design_share = None
+        numbers = (data.result.effective_share, data.marginal, design_share, self.pal)
+        if self.data is not None and _same_numbers(numbers, self._numbers):
+            self._draw_highlight()  # a target step: shares and effects are unchanged
+            return
+        self._numbers = numbers
         w = self.data = cd.weights(data.result, data.marginal, design_share)
         pal = self.pal
         n = len(w.kpi_ids)
@@ -242,7 +248,23 @@ class WeightsChart(ChartWidget):
         self.data = None
         self._order_key = ()
         self._names_key = ()
+        self._numbers = ()
         self.axis.set_labels([])
         for bar in (self.bars, self.design, self.highlight):
             bar.setOpts(x0=[], x1=[], y=[])
         self.marginal.setData(x=[], y=[])
+
+
+def _same_numbers(a: tuple[object, ...], b: tuple[object, ...]) -> bool:
+    """Element-wise equality of (arrays or None, ...) tuples."""
+    if len(a) != len(b):
+        return False
+    for x, y in zip(a, b, strict=True):
+        if isinstance(x, np.ndarray) or isinstance(y, np.ndarray):
+            if not (isinstance(x, np.ndarray) and isinstance(y, np.ndarray)):
+                return False
+            if x.shape != y.shape or not np.array_equal(x, y, equal_nan=True):
+                return False
+        elif x is not y and x != y:
+            return False
+    return True
