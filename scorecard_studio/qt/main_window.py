@@ -199,6 +199,11 @@ class MainWindow(QMainWindow):
             "&Check design", "check", self.show_findings, QKeySequence("F7")
         )
         self.rename_action = self._action("&Rename scorecard…", "", ws.rename_scorecard)
+        self.whatif_action = QAction("&What-if controls", self)
+        self.whatif_action.setCheckable(True)
+        self.whatif_action.setShortcut(QKeySequence("Ctrl+Shift+W"))
+        self.whatif_action.setEnabled(False)  # until the charts are ready
+        self.whatif_action.toggled.connect(self.toggle_whatif)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -236,6 +241,7 @@ class MainWindow(QMainWindow):
         for dock in self.docks.values():
             view_menu.addAction(dock.toggleViewAction())
         view_menu.addSeparator()
+        view_menu.addAction(self.whatif_action)
         view_menu.addAction("Reset layout", self.reset_layout)
 
         help_menu = bar.addMenu("&Help")
@@ -369,6 +375,16 @@ class MainWindow(QMainWindow):
 
     # --- the preview -------------------------------------------------------------------
 
+    def _highlight_in_charts(self, kind: str, item_id: str) -> None:
+        select = getattr(self.preview, "select_kpi", None)
+        if kind == "kpi" and select is not None:
+            select(item_id)
+
+    def toggle_whatif(self, visible: bool) -> None:
+        show = getattr(self.preview, "show_whatif", None)
+        if show is not None:
+            show(visible)
+
     def _prepare_preview(self) -> None:
         """Import the chart and engine modules off the UI thread, then build the charts."""
 
@@ -399,6 +415,8 @@ class MainWindow(QMainWindow):
         # Charts shrink with the window rather than pushing the docks off a laptop screen.
         self.preview.setMinimumSize(420, 320)
         self.preview.kpiActivated.connect(self.editor.select_item)  # type: ignore[attr-defined]
+        self.editor.selectionChanged.connect(self._highlight_in_charts)
+        self.whatif_action.setEnabled(True)
         self.central.addWidget(self.preview)
         if showing:
             self.central.setCurrentWidget(self.preview)
