@@ -45,6 +45,9 @@ class PreviewPanel(QWidget):
     """Charts of the open scorecard, with what-if controls beside them."""
 
     kpiActivated = Signal(str)
+    #: The what-if controls were shown (True) or hidden, from the panel's own button too,
+    #: so a window's menu action can follow.
+    whatifToggled = Signal(bool)
 
     def __init__(
         self,
@@ -117,6 +120,7 @@ class PreviewPanel(QWidget):
         self.period_box.currentIndexChanged.connect(self._period_chosen)
         self.tier_box.currentIndexChanged.connect(self._tier_chosen)
         self.whatif_button.toggled.connect(self.show_whatif)
+        self.whatif_button.toggled.connect(self.whatifToggled)
         st = self.state
         st.frameChanged.connect(self._frame_changed)
         st.filterChanged.connect(self.redraw)
@@ -153,7 +157,7 @@ class PreviewPanel(QWidget):
             total = max(self.body.width(), 900)
             self.body.setSizes([total - 340, 340])
         if self.whatif_button.isChecked() != visible:
-            self.whatif_button.setChecked(visible)
+            self.whatif_button.setChecked(visible)  # emits whatifToggled; re-enters once
 
     # --- building -----------------------------------------------------------------------
 

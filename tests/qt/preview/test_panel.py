@@ -202,3 +202,19 @@ def test_a_standalone_what_if_panel_shares_the_preview_state(
     other.perspective_controls()["cust"].spin.setValue(3.0)
     assert panel.whatif.perspective_controls()["cust"].value() == 3.0
     assert panel.state.scenario.weight_of("cust") == 3.0
+
+
+def test_the_what_if_button_and_show_whatif_agree_and_announce_it(
+    qtbot: QtBot, doc: ScorecardDocument
+) -> None:
+    widget = PreviewPanel(doc)
+    qtbot.addWidget(widget)
+    with qtbot.waitSignal(widget.whatifToggled) as blocker:
+        widget.whatif_button.click()
+    assert blocker.args == [True]
+    assert not widget.whatif.isHidden()
+    with qtbot.waitSignal(widget.whatifToggled) as blocker:
+        widget.show_whatif(False)
+    assert blocker.args == [False]
+    assert widget.whatif.isHidden()
+    assert not widget.whatif_button.isChecked()
