@@ -12,3 +12,6 @@ lint:
 	  $$UV run --frozen ruff format --check . && \
 	  $$UV run --frozen mypy && \
 	  $$UV run --frozen lint-imports
+
+screenshots:
+	@UV=$$(scripts/bootstrap.sh) && QT_QPA_PLATFORM=offscreen $$UV run --frozen python scripts/take_screenshots.py

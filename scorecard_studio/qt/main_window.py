@@ -380,6 +380,13 @@ class MainWindow(QMainWindow):
         if kind == "kpi" and select is not None:
             select(item_id)
 
+    def _whatif_shown(self, visible: bool) -> None:
+        """Keep View › What-if checked as the panel's own button shows or hides it."""
+        if self.whatif_action.isChecked() != visible:
+            self.whatif_action.blockSignals(True)
+            self.whatif_action.setChecked(visible)
+            self.whatif_action.blockSignals(False)
+
     def toggle_whatif(self, visible: bool) -> None:
         show = getattr(self.preview, "show_whatif", None)
         if show is not None:
@@ -417,6 +424,9 @@ class MainWindow(QMainWindow):
         self.preview.kpiActivated.connect(self.editor.select_item)  # type: ignore[attr-defined]
         self.editor.selectionChanged.connect(self._highlight_in_charts)
         self.whatif_action.setEnabled(True)
+        toggled = getattr(self.preview, "whatifToggled", None)
+        if toggled is not None:
+            toggled.connect(self._whatif_shown)
         self.central.addWidget(self.preview)
         if showing:
             self.central.setCurrentWidget(self.preview)

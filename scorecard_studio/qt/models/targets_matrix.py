@@ -49,12 +49,14 @@ class TargetsMatrixModel(QAbstractTableModel):
         super().__init__()
         self.document = document
         self._rows: list[TargetRow] = []
+        self._values: dict[tuple[int, int], tuple[float | None, bool]] = {}
         self._tiers: list[tuple[str | None, str]] = []
         self._rebuild(document.card)
         document.designChanged.connect(self._rebuild)
 
     def _rebuild(self, card: Scorecard) -> None:
         self.beginResetModel()
+        self._values.clear()
         self._tiers = [(DEFAULT_TIER, "Default"), *((t.id, t.name) for t in card.tiers)]
         rows: list[TargetRow] = []
         for kpi in card.all_kpis():
@@ -91,7 +93,17 @@ class TargetsMatrixModel(QAbstractTableModel):
     # --- values ---------------------------------------------------------------------
 
     def value(self, index: ItemIndex) -> tuple[float | None, bool]:
-        """(value in force, whether it is set exactly in this cell)."""
+        """(value in force, whether it is set exactly in this cell).
+
+        Views ask for each cell many times per paint; values are resolved once per design.
+        """
+        key = (index.row(), index.column())
+        cached = self._values.get(key)
+        if cached is None:
+            cached = self._values[key] = self._resolve(index)
+        return cached
+
+    def _resolve(self, index: ItemIndex) -> tuple[float | None, bool]:
         row, tier, name = self.position(index)
         kpi = self.document.card.kpi(row.kpi_id)
         in_force = getattr(kpi.targets.resolve(tier, row.period), name)

@@ -42,7 +42,7 @@ class ResultsView(QWidget):
         self.table.setModel(self.model)
         self.table.setAlternatingRowColors(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         top = QHBoxLayout()
         top.addWidget(QLabel("Period"))
         top.addWidget(self.period)

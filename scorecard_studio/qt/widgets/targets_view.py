@@ -38,9 +38,12 @@ class TargetsView(QWidget):
         self.table.setObjectName("targetsTable")
         self.table.setModel(self.model)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Columns are fitted once per design change, not on every paint (ResizeToContents
+        # would ask every cell for its size on each repaint).
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.model.modelReset.connect(self.table.resizeColumnsToContents)
         self.table.horizontalHeader().setMinimumSectionSize(64)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
 
         self.paste_action = self._action("Paste block", "paste", QKeySequence.StandardKey.Paste)
         self.paste_action.triggered.connect(self.paste)
