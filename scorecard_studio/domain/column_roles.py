@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 _KEY = re.compile(r"(^|_)(customer|account|client|company|org)?_?(id|key|number|no)$")
+_CUSTOMER_KEY = re.compile(r"(customer|account|client|company|org)_?(id|key|number|no)$")
 _KEY_NAMES = {"customer", "account", "client", "company", "customerid", "accountid"}
 _DATE = re.compile(r"(date|day|time|timestamp|responded|created|closed|invoiced|_at|_on)$")
 _PERIOD = re.compile(r"^(period|quarter|month|fiscal_?(period|quarter|month)|year_?month)$")
@@ -53,7 +54,10 @@ def guess_roles(columns: Sequence[str], types: Mapping[str, str]) -> RoleGuess:
     def named(pattern: re.Pattern[str]) -> object:
         return lambda c: bool(pattern.search(normalise(c)))
 
-    key = first(lambda c: normalise(c) in _KEY_NAMES or bool(_KEY.search(normalise(c))))
+    # A customer or account id beats any other id (a survey export also has response ids).
+    key = first(
+        lambda c: normalise(c) in _KEY_NAMES or bool(_CUSTOMER_KEY.search(normalise(c)))
+    ) or first(lambda c: bool(_KEY.search(normalise(c))))
     date = first(
         lambda c: c != key and (types.get(c) == "date" or bool(_DATE.search(normalise(c))))
     )

@@ -33,3 +33,10 @@ def test_date_found_by_type_even_with_an_odd_name() -> None:
 def test_normalise() -> None:
     assert normalise("  Customer ID ") == "customer_id"
     assert normalise("Días/Mes") == "d_as_mes"
+
+
+def test_customer_key_beats_other_ids() -> None:
+    columns = ["response_id", "account_id", "responded_on", "tier", "nps"]
+    guess = guess_roles(columns, {"responded_on": "date"})
+    assert guess.key_column == "account_id"
+    assert guess.date_column == "responded_on"

@@ -96,10 +96,14 @@ class ScorecardTreeModel(QAbstractItemModel):
         super().__init__()
         self.document = document
         self._roots: list[Node] = build_nodes(document.card)
+        self._retired: list[list[Node]] = []
         document.designChanged.connect(self._rebuild)
 
     def _rebuild(self, card: Scorecard) -> None:
         self.beginResetModel()
+        # Indexes point at nodes without owning them: keep the previous generations alive a
+        # little longer so an index held across a reset reads stale data, never freed memory.
+        self._retired = [*self._retired[-3:], self._roots]
         self._roots = build_nodes(card)
         self.endResetModel()
 

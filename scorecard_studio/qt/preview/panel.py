@@ -208,7 +208,14 @@ class PreviewPanel(QWidget):
         """Redraw every chart from the current frame, all in one pass."""
         data = self.state.chart_input()
         self._update_header(data)
-        if data is None:
+        # A scorecard with data but no KPI yet (just imported) has nothing to chart either.
+        if data is None or not data.result.kpis:
+            self.empty.setText(
+                "Add KPIs to the scorecard (drag a column from the Data panel onto a "
+                "perspective) to see their charts here."
+                if data is not None
+                else "Open a scorecard with data to see its charts here."
+            )
             self.stack.setCurrentWidget(self.empty)
             for chart in self.charts.values():
                 chart.clear_chart()
