@@ -344,8 +344,13 @@ def write_messy_export(data: SampleData, path: Path, seed: int = SEED) -> None:
         if i in (5, 63, 120):
             ces = " "  # a blank typed as a space
         if i == 77:
-            nps = "#N/A"
+            nps = "#N/A"  # an Excel error value
+        if i in (30, 31):
+            nps = str(nps)  # a number stored as text
         arr = float(revenue[row["account_id"]])
+        share: object = f"{round(float(rng.uniform(5, 90)))}%"
+        if i == 150:
+            share = "#DIV/0!"  # an Excel error value
         ws.append(
             [
                 row["account_id"],
@@ -355,7 +360,7 @@ def write_messy_export(data: SampleData, path: Path, seed: int = SEED) -> None:
                 csat,
                 ces,
                 f"${arr:,.2f}",
-                f"{round(float(rng.uniform(5, 90)))}%",
+                share,
             ]
         )
     ws.append([])
