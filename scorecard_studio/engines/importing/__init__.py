@@ -1,0 +1,118 @@
+"""Spreadsheet and CSV import that never loses or invents a value.
+
+Public API (what the import wizard and the CLI call):
+
+* :func:`inspect_workbook` — sheets, the detected table and header, each column's type with
+  samples and counts, findings; nothing is kept.
+* :func:`import_table` — the typed table of one data source with its validation report.
+* :func:`column_changes` — columns missing or new in a refreshed file.
+* :func:`join_sources` — several sources joined on a normalised customer key.
+* the errors, all :class:`~scorecard_studio.domain.errors.DataImportError` subclasses.
+
+The package is split by concern: :mod:`.guard` (cheap safety checks), :mod:`.isolation`
+(the capped child process every workbook parse runs in), :mod:`.readers` and
+:mod:`.xlsx_head` (what runs there), :mod:`.tables` (header and table detection),
+:mod:`.csv_sniff` (text files), :mod:`.column_types` (typing), :mod:`.validation`
+(the report), :mod:`.layouts`, :mod:`.mapping` and :mod:`.joining`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from scorecard_studio.engines.importing.api import (
+        ColumnInfo as ColumnInfo,
+    )
+    from scorecard_studio.engines.importing.api import (
+        ImportResult as ImportResult,
+    )
+    from scorecard_studio.engines.importing.api import (
+        SheetInfo as SheetInfo,
+    )
+    from scorecard_studio.engines.importing.api import (
+        WorkbookInspection as WorkbookInspection,
+    )
+    from scorecard_studio.engines.importing.api import (
+        import_table as import_table,
+    )
+    from scorecard_studio.engines.importing.api import (
+        inspect_workbook as inspect_workbook,
+    )
+    from scorecard_studio.engines.importing.errors import (
+        FileTooLargeError as FileTooLargeError,
+    )
+    from scorecard_studio.engines.importing.errors import (
+        ImportCancelled as ImportCancelled,
+    )
+    from scorecard_studio.engines.importing.errors import (
+        NotASpreadsheetError as NotASpreadsheetError,
+    )
+    from scorecard_studio.engines.importing.errors import (
+        PasswordRequiredError as PasswordRequiredError,
+    )
+    from scorecard_studio.engines.importing.errors import (
+        UnsafeFileError as UnsafeFileError,
+    )
+    from scorecard_studio.engines.importing.errors import (
+        UnsupportedEncryptionError as UnsupportedEncryptionError,
+    )
+    from scorecard_studio.engines.importing.errors import (
+        WrongPasswordError as WrongPasswordError,
+    )
+    from scorecard_studio.engines.importing.joining import JoinResult as JoinResult
+    from scorecard_studio.engines.importing.joining import join_sources as join_sources
+    from scorecard_studio.engines.importing.mapping import column_changes as column_changes
+    from scorecard_studio.engines.importing.validation import (
+        ValidationReport as ValidationReport,
+    )
+
+#: Where each public name lives. Imported on first use, so the reader process (which
+#: imports :mod:`.readers` from this package) never pays for pandas.
+_WHERE = {
+    "ColumnInfo": "api",
+    "ImportResult": "api",
+    "SheetInfo": "api",
+    "WorkbookInspection": "api",
+    "import_table": "api",
+    "inspect_workbook": "api",
+    "FileTooLargeError": "errors",
+    "ImportCancelled": "errors",
+    "NotASpreadsheetError": "errors",
+    "PasswordRequiredError": "errors",
+    "UnsafeFileError": "errors",
+    "UnsupportedEncryptionError": "errors",
+    "WrongPasswordError": "errors",
+    "JoinResult": "joining",
+    "join_sources": "joining",
+    "column_changes": "mapping",
+    "ValidationReport": "validation",
+}
+
+__all__ = [  # noqa: RUF022 - grouped as in _WHERE
+    "ColumnInfo",
+    "ImportResult",
+    "SheetInfo",
+    "WorkbookInspection",
+    "import_table",
+    "inspect_workbook",
+    "FileTooLargeError",
+    "ImportCancelled",
+    "NotASpreadsheetError",
+    "PasswordRequiredError",
+    "UnsafeFileError",
+    "UnsupportedEncryptionError",
+    "WrongPasswordError",
+    "JoinResult",
+    "join_sources",
+    "column_changes",
+    "ValidationReport",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)

@@ -1,0 +1,439 @@
+"""Typing a column the way a careful analyst would, counting everything it could not use.
+
+A column becomes one of: number, percent, currency (all float64), date (datetime64),
+boolean (pandas ``boolean``) or text (``str``). The type is the one most of its filled
+cells support; cells of that column that do not fit it become missing *and are counted as
+unparseable with examples*, so nothing is dropped silently. When fewer than 90 % of the
+filled cells fit a typed reading the column stays text and keeps every value verbatim.
+
+Text understood: thousands separators (``1,234.5``, ``1.234,5``, ``1 234,5``,
+``1'234.5``), negative numbers in parentheses, currency symbols and codes, ``45%`` (0.45),
+Yes/No, Y/N, TRUE/FALSE, ISO dates, day-first or month-first numeric dates (detected per
+column; a warning when nothing in the column tells them apart) and dates with month names.
+Cells holding only spaces are missing; Excel error values are missing and counted apart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import warnings
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from scorecard_studio.domain.model import DateOrder
+from scorecard_studio.engines.importing.cells import ERROR_CODES, ExcelError
+
+#: A column stays text unless this share of its filled cells fit a typed reading (booleans:
+#: all of them, so a third answer such as "No phone service" keeps the column text).
+TYPED_SHARE = 0.9
+#: Large text columns are first judged on a sample of this many filled cells.
+SAMPLE = 2000
+#: Excel serial day numbers accepted as dates inside a date column (1900-01-01 to 9999).
+_SERIAL_RANGE = (1.0, 106_000.0)  # up to the year 2190, inside pandas' datetime range
+_EXCEL_EPOCH = np.datetime64("1899-12-30", "ns")
+
+BoolArray = npt.NDArray[np.bool_]
+
+
+class ColumnType(StrEnum):
+    NUMBER = "number"
+    PERCENT = "percent"
+    CURRENCY = "currency"
+    DATE = "date"
+    BOOLEAN = "boolean"
+    TEXT = "text"
+    EMPTY = "empty"
+
+
+@dataclass(slots=True)
+class TypedColumn:
+    """One typed column and what typing it found."""
+
+    name: str
+    type: ColumnType
+    values: pd.Series
+    missing: int = 0  # missing after typing (blank, error and unparseable cells included)
+    blank_text: int = 0  # cells holding only spaces
+    errors: int = 0  # Excel error cells
+    unparseable: int = 0  # filled cells that did not fit the column's type
+    unparseable_at: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
+    examples: list[str] = field(default_factory=list)
+    bad_values: list[str] = field(default_factory=list)  # raw text at ``unparseable_at``
+    notes: list[tuple[str, str, str]] = field(default_factory=list)  # severity, code, text
+
+
+#: Text that means "no value" in exports (compared case-insensitively, trimmed).
+NULL_MARKERS = frozenset({"null", "n/a", "na", "none", "nan", "-", "--", "—", "–", "#n/a"})
+
+_BOOL_WORDS = {
+    "yes": True,
+    "no": False,
+    "y": True,
+    "n": False,
+    "true": True,
+    "false": False,
+}
+_CURRENCY = re.compile(r"[$€£¥₹₽₩₪]|\b(?:USD|EUR|GBP|CHF|JPY|CAD|AUD|SEK|NOK|DKK|INR)\b")
+_SPACES = re.compile(r"[\s\u00a0\u202f\u2009']")
+_EU_NUMBER = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+(,\d+)?|\d+,\d+)$")
+_US_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+(\.\d+)?|\d+\.\d+)$")
+_NUMERIC_DATE = re.compile(
+    r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$"
+)
+
+
+def type_column(
+    name: str,
+    series: pd.Series,
+    *,
+    date_order: DateOrder = DateOrder.AUTO,
+    error_positions: npt.NDArray[np.int64] | None = None,
+) -> TypedColumn:
+    """Type one column; ``error_positions`` are rows a reader reported as error cells."""
+    n_errors = 0 if error_positions is None else len(error_positions)
+    dtype = series.dtype
+    if pd.api.types.is_bool_dtype(dtype):
+        return _done(name, ColumnType.BOOLEAN, series.astype("boolean"), n_errors)
+    if pd.api.types.is_numeric_dtype(dtype):
+        if pd.api.types.is_integer_dtype(dtype) and len(series) and series.abs().max() > 2**53:
+            # identifiers too long for a float: kept exactly, as text
+            return _done(name, ColumnType.TEXT, series.astype("str"), n_errors)
+        return _done(name, ColumnType.NUMBER, series.astype("float64"), n_errors)
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        values = _naive(series)
+        return _done(name, ColumnType.DATE, values, n_errors)
+    return _type_mixed(name, series, date_order, n_errors)
+
+
+def _done(name: str, kind: ColumnType, values: pd.Series, errors: int) -> TypedColumn:
+    missing = int(values.isna().sum())
+    if missing == len(values):
+        kind = ColumnType.EMPTY
+    col = TypedColumn(name, kind, values, missing=missing, errors=errors)
+    if errors:
+        col.notes.append(_error_note(name, errors))
+    return col
+
+
+def _error_note(name: str, errors: int) -> tuple[str, str, str]:
+    return (
+        "warning",
+        "excel_error_cells",
+        f"{name!r}: {errors:,} cells hold Excel errors (#N/A, #DIV/0!…) and are treated as missing",
+    )
+
+
+def _naive(series: pd.Series) -> pd.Series:
+    """Naive datetime64[ns]; aware values in UTC; years pandas cannot hold become NaT."""
+    if isinstance(series.dtype, pd.DatetimeTZDtype):
+        series = series.dt.tz_convert("UTC").dt.tz_localize(None)
+    if series.dtype != "datetime64[ns]":
+        years = series.dt.year
+        series = series.where((years > 1677) & (years < 2262))
+    return series.astype("datetime64[ns]")
+
+
+def _type_mixed(name: str, series: pd.Series, order: DateOrder, n_errors: int) -> TypedColumn:
+    """Object or string columns: natives from workbooks and text from anywhere."""
+    raw: npt.NDArray[np.object_] = np.asarray(series.astype(object).where(series.notna(), None))
+    n = len(raw)
+    if isinstance(series.dtype, pd.StringDtype):  # text only: no per-cell look needed
+        kinds = np.full(n, "s")
+        text = series.str.strip()
+        text.index = pd.RangeIndex(n)
+    else:
+        kinds = np.array([_native_kind(v) for v in raw], dtype="U1")
+        only_text = raw.copy()
+        only_text[kinds != "s"] = None
+        text = pd.Series(only_text, dtype="str").str.strip()
+    is_text = kinds == "s"
+    markers = text.str.casefold().isin(NULL_MARKERS).fillna(False).to_numpy()
+    null_markers = int((is_text & markers).sum())
+    text = text.where(~pd.Series(markers, index=text.index), "")
+    blank_text = int((is_text & text.eq("").fillna(False).to_numpy()).sum()) - null_markers
+    error_text = text.isin(ERROR_CODES).fillna(False).to_numpy()
+    errors = n_errors + int((kinds == "e").sum()) + int(error_text.sum())
+    usable_text = is_text & ~error_text & text.ne("").fillna(False).to_numpy()
+    natives = {k: kinds == k for k in "nbdt"}
+    filled = int(usable_text.sum() + sum(int(m.sum()) for m in natives.values()))
+    col = TypedColumn(name, ColumnType.TEXT, series, blank_text=blank_text, errors=errors)
+    if errors:
+        col.notes.append(_error_note(name, errors))
+    if blank_text:
+        col.notes.append(
+            (
+                "info",
+                "blank_as_space",
+                f"{name!r}: {blank_text:,} cells hold only spaces and are treated as missing",
+            )
+        )
+    if null_markers:
+        col.notes.append(
+            (
+                "info",
+                "null_markers",
+                f"{name!r}: {null_markers:,} cells say there is no value (NULL, N/A, -…) and "
+                "are treated as missing",
+            )
+        )
+    if filled == 0:
+        col.type = ColumnType.EMPTY
+        col.values = pd.Series(np.full(n, np.nan), index=series.index, dtype="float64")
+        col.missing = n
+        return col
+    texts = text.where(pd.Series(usable_text, index=text.index))
+    candidates = _candidates(texts, raw, usable_text, natives, order, filled)
+    kind, parsed, ok, notes = max(candidates, key=lambda c: int(c[2].sum()))
+    need = filled if kind is ColumnType.BOOLEAN else TYPED_SHARE * filled
+    if int(ok.sum()) < need:
+        kind, parsed, ok, notes = _as_text(raw, kinds, texts, usable_text)
+    col.type = kind
+    col.notes.extend(notes)
+    fill_mask = usable_text | natives["n"] | natives["b"] | natives["d"] | natives["t"]
+    bad = fill_mask & ~ok
+    col.unparseable = int(bad.sum())
+    col.unparseable_at = np.flatnonzero(bad)
+    col.bad_values = [_spell(v) for v in raw[col.unparseable_at[:10_000]]]
+    if col.unparseable:
+        shown = pd.unique(pd.Series(raw[bad][:200]).astype(str))[:5]
+        col.examples = [str(v) for v in shown]
+        col.notes.append(
+            (
+                "warning",
+                "unparseable",
+                f"{name!r} ({kind.value}): {col.unparseable:,} values are not a "
+                f"{kind.value} and are left missing, e.g. {', '.join(map(repr, col.examples))}",
+            )
+        )
+    parsed.index = series.index
+    col.values = parsed
+    col.missing = int(parsed.isna().sum())
+    return col
+
+
+def _native_kind(value: object) -> str:
+    """One letter per cell: s text/empty, n number, b bool, d date, t time, e error."""
+    if value is None or isinstance(value, str):
+        return "s"
+    if isinstance(value, bool | np.bool_):
+        return "b"
+    if isinstance(value, int | float | np.integer | np.floating):
+        return "s" if np.isnan(value) else "n"  # NaN is empty
+    if isinstance(value, dt.datetime | dt.date | pd.Timestamp | np.datetime64):
+        return "d"
+    if isinstance(value, dt.time | dt.timedelta | pd.Timedelta):
+        return "t"
+    if isinstance(value, ExcelError):
+        return "e"
+    return "s"
+
+
+Candidate = tuple[ColumnType, pd.Series, BoolArray, list[tuple[str, str, str]]]
+
+
+def _candidates(
+    texts: pd.Series,
+    raw: npt.NDArray[np.object_],
+    usable: BoolArray,
+    natives: dict[str, BoolArray],
+    order: DateOrder,
+    filled: int,
+) -> list[Candidate]:
+    raw_objects = texts  # strings where usable, NA elsewhere
+    sample = raw_objects[usable]
+    if len(sample) > SAMPLE * 5:
+        sample = sample.iloc[:SAMPLE]
+    quick = {
+        "number": _parse_numbers(sample)[0].notna().mean() if len(sample) else 0.0,
+        "date": _parse_dates(sample, order)[0].notna().mean() if len(sample) else 0.0,
+        "bool": sample.str.casefold().isin(_BOOL_WORDS).mean() if len(sample) else 0.0,
+    }
+    native_share = sum(int(m.sum()) for m in natives.values()) / filled
+    out: list[Candidate] = []
+    n = len(texts)
+    index = texts.index
+    if quick["number"] >= 0.2 or natives["n"].any():
+        nums, kind = _parse_numbers(texts)
+        values = nums.to_numpy(dtype="float64", na_value=np.nan)
+        native_nums = (
+            np.array([float(v) if k else np.nan for v, k in zip(raw, natives["n"], strict=True)])
+            if natives["n"].any()
+            else np.full(n, np.nan)
+        )
+        values = np.where(natives["n"], native_nums, values)
+        ok = ~np.isnan(values)
+        out.append((kind, pd.Series(values, index=index, dtype="float64"), ok, []))
+    if quick["date"] >= 0.2 or natives["d"].any():
+        dates, notes = _parse_dates(texts, order)
+        values = dates.to_numpy(dtype="datetime64[ns]")
+        if natives["d"].any():
+            objs = raw
+            native = pd.to_datetime(
+                pd.Series([v if k else None for v, k in zip(objs, natives["d"], strict=True)]),
+                errors="coerce",
+            )
+            values = np.where(natives["d"], _naive(native).to_numpy(dtype="datetime64[ns]"), values)
+        real_dates = bool(natives["d"].any()) or bool((~np.isnat(values)).any())
+        if natives["n"].any() and real_dates:  # serial day numbers among real dates
+            objs = raw
+            serial = np.array(
+                [float(v) if k else np.nan for v, k in zip(objs, natives["n"], strict=True)]
+            )
+            in_range = (serial >= _SERIAL_RANGE[0]) & (serial < _SERIAL_RANGE[1])
+            days = np.where(in_range, serial, 0.0)
+            as_dates = _EXCEL_EPOCH + (days * 86400e9).astype("timedelta64[ns]")
+            values = np.where(natives["n"] & in_range, as_dates, values)
+            if (natives["n"] & in_range).any():
+                notes = [
+                    *notes,
+                    (
+                        "info",
+                        "date_serials",
+                        f"{int((natives['n'] & in_range).sum()):,} plain numbers in a date "
+                        "column were read as Excel day numbers (1900 system)",
+                    ),
+                ]
+        ok = ~np.isnat(values)
+        out.append((ColumnType.DATE, pd.Series(values, index=index), ok, notes))
+    if quick["bool"] >= 0.2 or natives["b"].any():
+        words = texts.str.casefold().map(_BOOL_WORDS)
+        objs = raw
+        merged = [
+            bool(v) if isb else (w if isinstance(w, bool) else None)
+            for v, isb, w in zip(objs, natives["b"], words, strict=True)
+        ]
+        values_b = pd.Series(pd.array(merged, dtype="boolean"), index=index)
+        out.append((ColumnType.BOOLEAN, values_b, values_b.notna().to_numpy(), []))
+    del native_share
+    out.append(_as_text_placeholder(texts))
+    return out
+
+
+def _as_text_placeholder(texts: pd.Series) -> Candidate:
+    return (ColumnType.TEXT, texts, np.zeros(len(texts), dtype=bool), [])
+
+
+def _as_text(
+    raw: npt.NDArray[np.object_], kinds: npt.NDArray[np.str_], texts: pd.Series, usable: BoolArray
+) -> Candidate:
+    """Every value kept: text as written (trimmed), natives in their usual spelling."""
+    out = texts.copy()
+    other = np.flatnonzero((kinds != "s") & (kinds != "e"))
+    if len(other):
+        out = out.astype(object)
+        for i in other.tolist():
+            out.iat[i] = _spell(raw[i])
+        out = out.astype("str")
+    ok = usable | ((kinds != "s") & (kinds != "e"))
+    return ColumnType.TEXT, out, ok, []
+
+
+def _spell(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime) and value.time() == dt.time(0):
+        return value.date().isoformat()
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return str(value)
+
+
+def _parse_numbers(texts: pd.Series) -> tuple[pd.Series, ColumnType]:
+    """Numbers written as text, with the column's decimal convention; NaN where not."""
+    t = texts.astype("str")
+    negative = t.str.match(r"^\(.*\)$").fillna(False) | t.str.endswith("-").fillna(False)
+    percent = t.str.contains("%", regex=False).fillna(False)
+    currency = t.str.contains(_CURRENCY).fillna(False)
+    t = t.str.replace(_CURRENCY, "", regex=True).str.replace(r"[()%]", "", regex=True)
+    t = t.str.replace("\u2212", "-", regex=False).str.rstrip("-")
+    t = t.str.replace(_SPACES, "", regex=True)
+    eu = int(t.str.match(_EU_NUMBER).fillna(False).sum())
+    us = int(t.str.match(_US_NUMBER).fillna(False).sum())
+    if eu > us:
+        t = t.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    else:
+        t = t.where(
+            ~t.str.contains(",", regex=False).fillna(False) | t.str.match(_US_NUMBER).fillna(False)
+        )
+        t = t.str.replace(",", "", regex=False)
+    nums = pd.to_numeric(t, errors="coerce").astype("float64")
+    nums = nums.where(~negative, -nums.abs())
+    nums = nums.where(~percent, nums / 100.0)
+    filled = max(int(nums.notna().sum()), 1)
+    if int((percent & nums.notna()).sum()) * 2 >= filled:
+        kind = ColumnType.PERCENT
+    elif int((currency & nums.notna()).sum()) * 2 >= filled:
+        kind = ColumnType.CURRENCY
+    else:
+        kind = ColumnType.NUMBER
+    return nums, kind
+
+
+def _parse_dates(
+    texts: pd.Series, order: DateOrder
+) -> tuple[pd.Series, list[tuple[str, str, str]]]:
+    """Dates written as text; the day/month order is detected per column."""
+    notes: list[tuple[str, str, str]] = []
+    t = texts.astype("str")
+    out = pd.to_datetime(t, format="ISO8601", errors="coerce", utc=True)
+    out = out.dt.tz_localize(None)
+    rest = out.isna() & t.notna()
+    if rest.any():
+        parts = t[rest].str.extract(_NUMERIC_DATE)
+        found = parts[0].notna()
+        if found.any():
+            a = parts[0].astype("float64")
+            b = parts[1].astype("float64")
+            day_first = bool((a > 12).any())
+            month_first = bool((b > 12).any())
+            if day_first and not month_first:
+                dayfirst = True
+            elif month_first and not day_first:
+                dayfirst = False
+            else:
+                dayfirst = order is not DateOrder.MONTH_FIRST
+                if order is DateOrder.AUTO and not (day_first and month_first):
+                    notes.append(
+                        (
+                            "warning",
+                            "ambiguous_dates",
+                            "text dates such as "
+                            f"{t[rest][found].iloc[0]!r} could be day-first or month-first; "
+                            "read as day-first (change the data source's date order if wrong)",
+                        )
+                    )
+            if order is DateOrder.DAY_FIRST:
+                dayfirst = True
+            elif order is DateOrder.MONTH_FIRST:
+                dayfirst = False
+            year = parts[2].astype("float64")
+            year = year.where(year >= 100, year + np.where(year < 70, 2000, 1900))
+            frame = pd.DataFrame(
+                {
+                    "year": year,
+                    "month": b if dayfirst else a,
+                    "day": a if dayfirst else b,
+                    "hour": parts[3].astype("float64").fillna(0),
+                    "minute": parts[4].astype("float64").fillna(0),
+                    "second": parts[5].astype("float64").fillna(0),
+                }
+            )
+            parsed = pd.to_datetime(frame[found], errors="coerce")
+            out.loc[parsed.index] = parsed
+        rest = out.isna() & t.notna() & t.str.contains(r"[A-Za-z]{3}", regex=True).fillna(False)
+        if rest.any():
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                loose = pd.to_datetime(
+                    t[rest],
+                    format="mixed",
+                    errors="coerce",
+                    dayfirst=order is not DateOrder.MONTH_FIRST,
+                )
+            out.loc[loose.index] = loose
+    return _naive(out), notes

@@ -1,0 +1,539 @@
+"""Reading one table out of a workbook; runs inside the isolated reader process.
+
+Which reader, and why:
+
+* xlsx/xlsm up to :data:`GRID_MAX_PART_BYTES` of sheet XML: python-calamine, opened by
+  path so its own errors survive, read whole as a grid; error cells (which calamine shows
+  as empty) are found in the sheet XML. If calamine refuses the file, openpyxl
+  (read-only, values only) is tried.
+* larger xlsx: the header is found on the first rows (:mod:`.xlsx_head`), then fastexcel
+  reads just the table into Arrow in one pass and writes it to an IPC file.
+* xls: xlrd first — calamine truncates long strings split over CONTINUE records and keeps
+  NUL bytes in some headers — then python-calamine when xlrd rejects a damaged container.
+* Excel 2.x-4.0 worksheets (bare BIFF2-4 streams): xlrd, the only reader of them.
+* ods: python-calamine (it refuses repeat-count bombs; odfpy would expand them).
+
+Nothing here imports pandas, so the reader process starts quickly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from scorecard_studio.domain.errors import DataImportError
+from scorecard_studio.engines.importing import xlsx_head
+from scorecard_studio.engines.importing.cells import ERROR_CODES, ExcelError
+from scorecard_studio.engines.importing.encryption import decrypt_if_needed, is_encrypted_ods
+from scorecard_studio.engines.importing.errors import (
+    FileTooLargeError,
+    NotASpreadsheetError,
+    PasswordRequiredError,
+    UnsupportedEncryptionError,
+)
+from scorecard_studio.engines.importing.tables import Grid, Merge, TableSpec, detect_table
+
+#: Sheet parts up to this size are read whole as a grid (about 60,000 rows × 12 columns).
+GRID_MAX_PART_BYTES = 24 * 1024**2
+#: Rows read to find the header of a large sheet.
+PREVIEW_ROWS = 200
+
+_FASTEXCEL_ERRORS = {
+    "NA": "#N/A",
+    "Div0": "#DIV/0!",
+    "Value": "#VALUE!",
+    "Ref": "#REF!",
+    "Name": "#NAME?",
+    "Num": "#NUM!",
+    "Null": "#NULL!",
+    "GettingData": "#GETTING_DATA",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SheetMeta:
+    name: str
+    visibility: str  # visible, hidden, veryHidden
+    kind: str  # worksheet, chartsheet, macrosheet, dialogsheet
+    rows: int
+    columns: int
+
+    def to_json_dict(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "visibility": self.visibility,
+            "type": self.kind,
+            "rows": self.rows,
+            "columns": self.columns,
+        }
+
+
+@dataclass(slots=True)
+class RawRead:
+    """What the reader process hands back: the sheets, the table found and its cells."""
+
+    sheets: list[SheetMeta]
+    sheet: str
+    spec: TableSpec
+    reader: str
+    columns: list[list[object]] | None = None  # grid path: data values per column
+    arrow_path: str | None = None  # Arrow path: IPC file with one column per name
+    n_rows: int = 0
+    errors: list[tuple[int, int, str]] = field(default_factory=list)  # (row, col, code)
+    findings: list[tuple[str, str, str]] = field(default_factory=list)  # severity, code, text
+
+
+def read_workbook(
+    path: str,
+    kind: str,
+    sheet: str | None,
+    password: str | None,
+    header_row: int | None,
+    out_dir: str,
+) -> RawRead:
+    """Entry point of the reader process for every workbook format."""
+    file = Path(path)
+    findings: list[tuple[str, str, str]] = []
+    if kind == "cfb":
+        file, note = decrypt_if_needed(file, password, Path(out_dir))
+        if note == "default":
+            findings.append(
+                ("info", "default_password", "opened with Excel's built-in default password")
+            )
+        if file != Path(path):
+            kind = "xlsx" if file.read_bytes()[:2] == b"PK" else "cfb"
+    if kind == "ods" and is_encrypted_ods(file):
+        if password:
+            raise UnsupportedEncryptionError(
+                "OpenDocument encryption cannot be opened by this app; save the file "
+                "without a password"
+            )
+        raise PasswordRequiredError("OpenDocument encryption")
+    if kind == "xlsx":
+        raw = _read_xlsx(file, sheet, header_row, Path(out_dir))
+    elif kind in {"cfb", "biff"}:
+        raw = _read_xls(file, sheet, header_row, biff_only=kind == "biff")
+    elif kind == "ods":
+        raw = _read_calamine(file, sheet, header_row, None)
+    else:
+        raise NotASpreadsheetError(f"{file.name}: unsupported format {kind}")
+    raw.findings[:0] = findings
+    return raw
+
+
+# --- choosing a sheet -------------------------------------------------------------------
+
+
+def _choose(sheets: list[SheetMeta], wanted: str | None, file: Path) -> SheetMeta:
+    work = [s for s in sheets if s.kind == "worksheet"]
+    if wanted is not None:
+        match = [s for s in sheets if s.name == wanted] or [
+            s for s in sheets if s.name.casefold() == wanted.casefold()
+        ]
+        if match:
+            return match[0]
+        names = ", ".join(repr(s.name) for s in sheets) or "none"
+        raise DataImportError(f"{file.name}: no sheet named {wanted!r} (sheets: {names})")
+    if not work:
+        raise NotASpreadsheetError(f"{file.name}: the workbook has no worksheet")
+    visible = [s for s in work if s.visibility == "visible"]
+    with_data = [s for s in visible if s.rows and s.columns]
+    return (with_data or visible or work)[0]
+
+
+def _calamine_error(file: Path, exc: BaseException) -> DataImportError:
+    text = " ".join(str(exc).split())
+    if "Cell limit exceeded" in text or "too large" in text.lower():
+        return FileTooLargeError(f"{file.name}: {text}")
+    if "password" in text.lower() or "encrypt" in text.lower():
+        return PasswordRequiredError()
+    return NotASpreadsheetError(f"{file.name}: cannot be read ({text[:300]})")
+
+
+# --- python-calamine grid ---------------------------------------------------------------
+
+_VISIBILITY = {"Visible": "visible", "Hidden": "hidden", "VeryHidden": "veryHidden"}
+_KINDS = {
+    "WorkSheet": "worksheet",
+    "ChartSheet": "chartsheet",
+    "MacroSheet": "macrosheet",
+    "DialogSheet": "dialogsheet",
+    "Vba": "vba",
+}
+
+
+def _calamine_sheets(wb: Any, sizes: dict[str, tuple[int, int]] | None) -> list[SheetMeta]:
+    out = []
+    for meta in wb.sheets_metadata:
+        vis = _VISIBILITY.get(str(meta.visible).rsplit(".", 1)[-1], "visible")
+        kind = _KINDS.get(str(meta.typ).rsplit(".", 1)[-1], "worksheet")
+        rows = cols = 0
+        if sizes is not None:
+            rows, cols = sizes.get(meta.name, (0, 0))
+        elif kind == "worksheet":
+            try:
+                ws = wb.get_sheet_by_name(meta.name)
+                rows, cols = ws.height, ws.width
+            except Exception:  # a sheet calamine cannot parse still gets listed
+                rows = cols = 0
+        out.append(SheetMeta(meta.name, vis, kind, rows, cols))
+    return out
+
+
+def _read_calamine(
+    file: Path,
+    sheet: str | None,
+    header_row: int | None,
+    zf: zipfile.ZipFile | None,
+    parts: dict[str, str] | None = None,
+    sizes: dict[str, tuple[int, int]] | None = None,
+) -> RawRead:
+    import python_calamine as pc
+
+    try:
+        wb = pc.CalamineWorkbook.from_path(str(file))
+        sheets = _calamine_sheets(wb, sizes)
+        chosen = _choose(sheets, sheet, file)
+        ws = wb.get_sheet_by_name(chosen.name)
+        data = ws.to_python(skip_empty_area=True)
+        start = ws.start
+        merged = list(ws.merged_cell_ranges or [])
+    except DataImportError:
+        raise
+    except BaseException as exc:  # CalamineError, PanicException
+        raise _calamine_error(file, exc) from None
+    r0, c0 = start if start else (0, 0)
+    grid: Grid = [[None] * c0 + [None if v == "" else v for v in row] for row in data]
+    merges: list[Merge] = [(a[0], a[1], b[0], b[1]) for a, b in merged]
+    findings: list[tuple[str, str, str]] = []
+    if zf is not None and parts is not None and chosen.name in parts:
+        for (r, c), code in xlsx_head.error_cells(
+            zf, parts[chosen.name], GRID_MAX_PART_BYTES
+        ).items():
+            if 0 <= r - r0 < len(grid):
+                row = grid[r - r0]
+                if c >= len(row):
+                    row.extend([None] * (c + 1 - len(row)))
+                row[c] = ExcelError(code)
+    meta = SheetMeta(chosen.name, chosen.visibility, chosen.kind, len(grid) + r0, ws.width + c0)
+    sheets = [meta if s.name == chosen.name else s for s in sheets]
+    return _from_grid(grid, r0, merges, header_row, sheets, chosen.name, "calamine", findings)
+
+
+def _from_grid(
+    grid: Grid,
+    r0: int,
+    merges: list[Merge],
+    header_row: int | None,
+    sheets: list[SheetMeta],
+    name: str,
+    reader: str,
+    findings: list[tuple[str, str, str]],
+) -> RawRead:
+    spec = detect_table(grid, r0, merges, header_row)
+    lo, hi = spec.first_column, spec.last_column
+    start = spec.data_start - r0
+    end = len(grid) if spec.data_end is None else spec.data_end - r0
+    rows = grid[start:end]
+    filled = _fill_merged_data(rows, merges, spec.data_start, lo, hi)
+    if filled:
+        findings.append(
+            (
+                "info",
+                "merged_data_cells",
+                f"{filled:,} cells inside merged ranges take the value shown across the merge",
+            )
+        )
+    columns = [[row[c] if c < len(row) else None for row in rows] for c in range(lo, hi + 1)]
+    return RawRead(sheets, name, spec, reader, columns=columns, n_rows=len(rows), findings=findings)
+
+
+def _fill_merged_data(rows: Grid, merges: list[Merge], first: int, lo: int, hi: int) -> int:
+    filled = 0
+    for r1, c1, r2, c2 in merges:
+        if r2 < first or r1 - first >= len(rows) or (r1 == r2 and c1 == c2):
+            continue
+        if r1 < first:
+            continue  # a merge that starts in the header
+        value = rows[r1 - first][c1] if c1 < len(rows[r1 - first]) else None
+        if value is None:
+            continue
+        for r in range(r1, min(r2, first + len(rows) - 1) + 1):
+            row = rows[r - first]
+            for c in range(max(c1, lo), min(c2, hi) + 1):
+                if (r, c) != (r1, c1):
+                    if c >= len(row):
+                        row.extend([None] * (c + 1 - len(row)))
+                    if row[c] is None:
+                        row[c] = value
+                        filled += 1
+    return filled
+
+
+# --- xlsx -------------------------------------------------------------------------------
+
+
+def _read_xlsx(file: Path, sheet: str | None, header_row: int | None, out_dir: Path) -> RawRead:
+    try:
+        zf = zipfile.ZipFile(file)
+    except zipfile.BadZipFile as exc:
+        raise NotASpreadsheetError(f"{file.name}: damaged zip archive ({exc})") from None
+    with zf:
+        try:
+            parts = {p.name: p.part for p in xlsx_head.sheet_parts(zf)}
+        except Exception as exc:
+            raise NotASpreadsheetError(f"{file.name}: damaged workbook part ({exc})") from None
+        sizes: dict[str, tuple[int, int]] = {}
+        for name, part in parts.items():
+            size = xlsx_head.declared_size(zf, part) if part else None
+            sizes[name] = size or (0, 0)
+        part_bytes = {
+            name: (zf.getinfo(part).file_size if part in zf.namelist() else 0)
+            for name, part in parts.items()
+        }
+        wanted = sheet
+        if wanted is None:
+            order = list(parts)
+            wanted = order[0] if order else None
+        big = wanted is not None and part_bytes.get(wanted, 0) > GRID_MAX_PART_BYTES
+        if big and wanted is not None:
+            return _read_xlsx_arrow(file, zf, parts, sizes, sheet, header_row, out_dir)
+        try:
+            return _read_calamine(file, sheet, header_row, zf, parts, sizes)
+        except NotASpreadsheetError as first:
+            try:
+                raw = _read_openpyxl(file, sheet, header_row)
+            except DataImportError:
+                raise
+            except Exception:
+                raise first from None
+            raw.findings.append(
+                (
+                    "warning",
+                    "fallback_reader",
+                    f"the fast reader refused the file ({first}); read with openpyxl instead",
+                )
+            )
+            return raw
+
+
+def _read_openpyxl(file: Path, sheet: str | None, header_row: int | None) -> RawRead:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(file, read_only=True, data_only=True, keep_links=False)
+    try:
+        sheets = []
+        for ws in wb.worksheets:
+            state = ws.sheet_state if ws.sheet_state in {"hidden", "veryHidden"} else "visible"
+            sheets.append(SheetMeta(ws.title, state, "worksheet", 0, 0))
+        chosen = _choose(sheets, sheet, file)
+        ws = wb[chosen.name]
+        grid: Grid = []
+        for row in ws.iter_rows(values_only=True):
+            grid.append([_openpyxl_value(v) for v in row])
+        while grid and all(v is None for v in grid[-1]):
+            grid.pop()
+    finally:
+        wb.close()
+    width = max((len(r) for r in grid), default=0)
+    meta = SheetMeta(chosen.name, chosen.visibility, "worksheet", len(grid), width)
+    sheets = [meta if s.name == chosen.name else s for s in sheets]
+    return _from_grid(grid, 0, [], header_row, sheets, chosen.name, "openpyxl", [])
+
+
+def _openpyxl_value(value: object) -> object:
+    if isinstance(value, str):
+        if value in ERROR_CODES:
+            return ExcelError(value)
+        return value if value != "" else None
+    return value
+
+
+def _read_xlsx_arrow(
+    file: Path,
+    zf: zipfile.ZipFile,
+    parts: dict[str, str],
+    sizes: dict[str, tuple[int, int]],
+    sheet: str | None,
+    header_row: int | None,
+    out_dir: Path,
+) -> RawRead:
+    import fastexcel
+    import pyarrow as pa
+
+    sheets = [SheetMeta(n, "visible", "worksheet", *sizes.get(n, (0, 0))) for n in parts]
+    try:
+        import python_calamine as pc
+
+        wb = pc.CalamineWorkbook.from_path(str(file))
+        sheets = _calamine_sheets(wb, sizes)
+    except BaseException:  # visibility is a nicety; the read below reports real errors
+        pass
+    chosen = _choose(sheets, sheet, file)
+    preview, r0 = xlsx_head.head_rows(zf, parts[chosen.name], PREVIEW_ROWS)
+    spec = detect_table(preview, r0, [], header_row)
+    lo, hi = spec.first_column, spec.last_column
+    try:
+        reader = fastexcel.read_excel(str(file))
+        kwargs: dict[str, Any] = {
+            "header_row": None,
+            "skip_rows": spec.data_start,
+            "use_columns": lambda col: lo <= col.absolute_index <= hi,
+            "schema_sample_rows": None,
+            "dtype_coercion": "coerce",
+        }
+        if spec.data_end is not None:
+            kwargs["n_rows"] = spec.data_end - spec.data_start
+        loaded = reader.load_sheet(chosen.name, **kwargs)
+        by_abs = {c.absolute_index: c.name for c in loaded.selected_columns}
+        table, cell_errors = loaded.to_arrow_with_errors()
+    except BaseException as exc:
+        raise _calamine_error(file, exc) from None
+    arrays = []
+    for c in range(lo, hi + 1):
+        if c in by_abs:
+            arrays.append(table.column(by_abs[c]))
+        else:
+            arrays.append(pa.nulls(table.num_rows))
+    table = pa.table(arrays, names=[f"c{i}" for i in range(len(arrays))])
+    errors: list[tuple[int, int, str]] = []
+    selected = sorted(by_abs)
+    for err in getattr(cell_errors, "errors", []) if cell_errors is not None else []:
+        match = re.search(r"Error\((\w+)\)", err.detail)
+        code = _FASTEXCEL_ERRORS.get(match.group(1), "#VALUE!") if match else "#VALUE!"
+        row, col = err.offset_position
+        if 0 <= int(col) < len(selected):
+            errors.append((int(row), selected[int(col)] - lo, code))
+    out = out_dir / "table.arrow"
+    with pa.OSFile(str(out), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+        writer.write_table(table)
+    meta = SheetMeta(
+        chosen.name, chosen.visibility, chosen.kind, spec.data_start + table.num_rows, hi + 1
+    )
+    sheets = [meta if s.name == chosen.name else s for s in sheets]
+    return RawRead(
+        sheets,
+        chosen.name,
+        spec,
+        "fastexcel",
+        arrow_path=str(out),
+        n_rows=table.num_rows,
+        errors=errors,
+    )
+
+
+class _Quiet:
+    """A log sink for xlrd, which otherwise prints container warnings to stdout."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+
+_QUIET = _Quiet()
+
+
+# --- xls --------------------------------------------------------------------------------
+
+
+def _read_xls(file: Path, sheet: str | None, header_row: int | None, biff_only: bool) -> RawRead:
+    import xlrd
+
+    try:
+        try:
+            book = xlrd.open_workbook(
+                str(file), formatting_info=True, on_demand=True, logfile=_QUIET, verbosity=0
+            )
+        except (NotImplementedError, xlrd.XLRDError) as exc:
+            if "encrypted" in str(exc).lower():
+                raise
+            book = xlrd.open_workbook(str(file), on_demand=True, logfile=_QUIET, verbosity=0)
+    except Exception as exc:
+        if "encrypted" in str(exc).lower():
+            raise PasswordRequiredError() from None
+        if biff_only:
+            raise NotASpreadsheetError(f"{file.name}: cannot be read ({exc})") from None
+        raw = _read_calamine(file, sheet, header_row, None)
+        raw.reader = "calamine"
+        return raw
+    try:
+        return _xlrd_table(book, file, sheet, header_row)
+    except DataImportError:
+        raise
+    except Exception as exc:
+        if biff_only:
+            raise NotASpreadsheetError(f"{file.name}: cannot be read ({exc})") from None
+        return _read_calamine(file, sheet, header_row, None)
+    finally:
+        book.release_resources()
+
+
+def _xlrd_table(book: Any, file: Path, sheet: str | None, header_row: int | None) -> RawRead:
+    import xlrd
+
+    visibility = {0: "visible", 1: "hidden", 2: "veryHidden"}
+    sheets: list[SheetMeta] = []
+    for i, name in enumerate(book.sheet_names()):
+        sh = book.sheet_by_index(i)
+        sheets.append(
+            SheetMeta(
+                name, visibility.get(sh.visibility, "visible"), "worksheet", sh.nrows, sh.ncols
+            )
+        )
+    chosen = _choose(sheets, sheet, file)
+    sh = book.sheet_by_name(chosen.name)
+    grid: Grid = []
+    findings: list[tuple[str, str, str]] = []
+    odd_dates = 0
+    for r in range(sh.nrows):
+        row: list[object] = []
+        for c in range(sh.ncols):
+            ctype = sh.cell_type(r, c)
+            value = sh.cell_value(r, c)
+            if ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+                row.append(None)
+            elif ctype == xlrd.XL_CELL_TEXT:
+                text = str(value).replace("\x00", "")
+                row.append(text if text != "" else None)
+            elif ctype == xlrd.XL_CELL_NUMBER:
+                row.append(float(value))
+            elif ctype == xlrd.XL_CELL_DATE:
+                converted = _xls_date(float(value), book.datemode)
+                if isinstance(converted, float):
+                    odd_dates += 1
+                row.append(converted)
+            elif ctype == xlrd.XL_CELL_BOOLEAN:
+                row.append(bool(value))
+            elif ctype == xlrd.XL_CELL_ERROR:
+                row.append(ExcelError(xlrd.error_text_from_code.get(value, "#VALUE!")))
+            else:
+                row.append(value)
+        grid.append(row)
+    if odd_dates:
+        findings.append(
+            (
+                "warning",
+                "negative_date_serial",
+                f"{odd_dates:,} date-formatted cells hold negative serial numbers; they are "
+                "kept as numbers",
+            )
+        )
+    merges: list[Merge] = [(a, c, b - 1, d - 1) for a, b, c, d in getattr(sh, "merged_cells", [])]
+    return _from_grid(grid, 0, merges, header_row, sheets, chosen.name, "xlrd", findings)
+
+
+def _xls_date(value: float, datemode: int) -> object:
+    """A date cell as a date, datetime or time of day; negative serials stay numbers."""
+    if value < 0:
+        return value
+    epoch = dt.datetime(1904, 1, 1) if datemode else dt.datetime(1899, 12, 30)
+    if value < 1:
+        seconds = round(value * 86400)
+        return dt.time(seconds // 3600 % 24, seconds // 60 % 60, seconds % 60)
+    if not datemode and value < 61:
+        value += 1  # Excel's fictitious 1900-02-29 shifts serials before March 1900
+    stamp = epoch + dt.timedelta(days=value)
+    return stamp.replace(microsecond=round(stamp.microsecond / 1000) * 1000 % 1000000)
