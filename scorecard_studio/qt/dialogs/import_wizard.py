@@ -384,7 +384,9 @@ class RolesPage(QWizardPage):
             sheet=str(sheet) if sheet else None,
             layout=Layout(self.layout_choice.currentData()),
             date_order=DateOrder(self.date_order.currentData()),
-            header_row=info.get("header_row"),
+            # The reader finds the header itself (a two-row merged header included); a fixed
+            # row here would cut such a header to its last row.
+            header_row=None,
             columns=tuple(str(c["name"]) for c in info["columns"]),
             **roles,
         )
