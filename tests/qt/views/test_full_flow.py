@@ -114,7 +114,7 @@ def test_spreadsheet_to_frozen_version_and_back(window: MainWindow, qtbot: QtBot
     assert ws.commit_version("survey KPIs")
     doc.edit("weight", edits.set_weight, nps_id, 3.0)
     assert ws.commit_version("NPS counts triple")
-    title, diff = window.history.compare(1, 2)
+    _title, diff = window.history.compare(1, 2)
     assert "weight" in diff.to_text()
     assert window.history.freeze(1, "QBR 2026 Q3")
     assert {v.number: v.frozen_label for v in ws.store().log(doc.store_name)} == {
