@@ -37,8 +37,9 @@ def _import_survey(window: MainWindow, qtbot: QtBot) -> None:
     sheet_page.sheet.setCurrentIndex(sheets.index("Survey"))
     sheet_page.inspect()
     qtbot.waitUntil(
-        lambda: sheet_page.isComplete()
-        and sheet_page.inspection.to_json_dict()["sheet"] == "Survey",
+        lambda: (
+            sheet_page.isComplete() and sheet_page.inspection.to_json_dict()["sheet"] == "Survey"
+        ),
         timeout=60000,
     )
     columns = [c["name"] for c in sheet_page.inspection.to_json_dict()["columns"]]
