@@ -54,12 +54,13 @@ def load_source_tables(
 
 
 def read_source_table(source: DataSource, path: Path) -> pd.DataFrame:
-    """One source's table: a plain CSV or the named sheet of a trusted workbook."""
-    suffix = path.suffix.lower()
-    header = source.header_row or 0
-    try:
-        if suffix in {".csv", ".txt", ".tsv"}:
-            return pd.read_csv(path, sep=None, engine="python", header=header)
-        return pd.read_excel(path, sheet_name=source.sheet or 0, header=header, engine="calamine")
-    except (OSError, ValueError) as exc:
-        raise DataImportError(f"{path.name}: cannot read ({exc})") from None
+    """One source's table, through the guarded importer (typed, validated, never lossy).
+
+    The importer refuses hostile files with a one-line error, finds the header under title
+    rows (or uses the one the source remembers) and types every column; the validation
+    report is not needed here, so only the table is returned, numbered from 0.
+    """
+    from scorecard_studio.engines.importing import import_table
+
+    result = import_table(path, source)
+    return result.frame.reset_index(drop=True)

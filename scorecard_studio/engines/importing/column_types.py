@@ -82,6 +82,10 @@ _CURRENCY = re.compile(r"[$€£¥₹₽₩₪]|\b(?:USD|EUR|GBP|CHF|JPY|CAD|AUD
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009']")
 _EU_NUMBER = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+(,\d+)?|\d+,\d+)$")
 _US_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+(\.\d+)?|\d+\.\d+)$")
+_MONTH_NAME = re.compile(
+    r"(?i)^(?=.*\d)(?:\d{1,2}[ .\-/]*)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+    r"[ .,\-/]*\d"
+)
 _NUMERIC_DATE = re.compile(
     r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$"
 )
@@ -246,7 +250,7 @@ def _candidates(
 ) -> list[Candidate]:
     raw_objects = texts  # strings where usable, NA elsewhere
     sample = raw_objects[usable]
-    if len(sample) > SAMPLE * 5:
+    if len(sample) > SAMPLE:
         sample = sample.iloc[:SAMPLE]
     quick = {
         "number": _parse_numbers(sample)[0].notna().mean() if len(sample) else 0.0,
@@ -425,7 +429,7 @@ def _parse_dates(
             )
             parsed = pd.to_datetime(frame[found], errors="coerce")
             out.loc[parsed.index] = parsed
-        rest = out.isna() & t.notna() & t.str.contains(r"[A-Za-z]{3}", regex=True).fillna(False)
+        rest = out.isna() & t.notna() & t.str.contains(_MONTH_NAME).fillna(False)
         if rest.any():
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
