@@ -47,6 +47,16 @@ def template_builder() -> ModuleType:
 
 
 @pytest.fixture(scope="session")
+def icon_maker() -> ModuleType:
+    return load_script(ROOT / "packaging" / "make_icons.py")
+
+
+@pytest.fixture(scope="session")
+def package_builder() -> ModuleType:
+    return load_script(ROOT / "packaging" / "build.py")
+
+
+@pytest.fixture(scope="session")
 def sample_data(generator: ModuleType):  # type: ignore[no-untyped-def]
     """The generated tables (a ``SampleData``), made once per test process."""
     return generator.generate()
