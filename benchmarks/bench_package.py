@@ -120,8 +120,10 @@ def main() -> None:
 
     size = folder_size(bundle)
     internal = bundle / "_internal"
+    # PyInstaller links shared libraries to their one copy: count each file once.
+    parts = [p for p in internal.iterdir() if not p.is_symlink()]
     biggest = sorted(
-        ((folder_size(p) if p.is_dir() else p.stat().st_size, p.name) for p in internal.iterdir()),
+        ((folder_size(p) if p.is_dir() else p.stat().st_size, p.name) for p in parts),
         reverse=True,
     )[:6]
     print(f"bundle: {bundle}")
