@@ -60,9 +60,12 @@ def venv_python(venv: Path) -> Path:
     return venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 
 
-def _run(command: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
-    print("build: $", " ".join(str(c) for c in command), flush=True)
-    return subprocess.run(command, check=False, text=True, **kwargs)  # type: ignore[call-overload,no-any-return]
+def _run(
+    command: list[str], *, cwd: Path | None = None, capture: bool = False
+) -> subprocess.CompletedProcess[str]:
+    """Run one build step, echoing it first so a failed build shows where it stopped."""
+    print("build: $", " ".join(command), flush=True)
+    return subprocess.run(command, cwd=cwd, capture_output=capture, text=True, check=False)
 
 
 def prepare_environment(uv: str, work: Path) -> Path:
@@ -108,7 +111,7 @@ def prepare_environment(uv: str, work: Path) -> Path:
             "-r",
             str(PACKAGING / "requirements-build.txt"),
         ],
-        capture_output=True,
+        capture=True,
     )
     if installed.returncode != 0:
         last = "\n".join((installed.stderr or installed.stdout).strip().splitlines()[-6:])

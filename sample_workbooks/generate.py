@@ -145,7 +145,7 @@ def generate(seed: int = SEED) -> SampleData:
             if start[a] > month_end or (pd.notna(end) and end < month):
                 continue
             # Months before a churn: falling usage, rising escalations.
-            months_left = (
+            months_left: int = (
                 (end.year - month.year) * 12 + end.month - month.month if pd.notna(end) else 99
             )
             decline = max(0.0, 1.0 - months_left / 6.0) if months_left < 6 else 0.0
@@ -206,7 +206,7 @@ def generate(seed: int = SEED) -> SampleData:
                     )
             # Renewals fall on contract anniversaries; an account churning then is lost.
             if month.month == start[a].month and month.year > start[a].year:
-                lost = pd.notna(end) and end <= month_end + pd.DateOffset(months=1)
+                lost: bool = pd.notna(end) and end <= month_end + pd.DateOffset(months=1)
                 renewals.append(
                     (
                         ids[a],
@@ -332,7 +332,7 @@ def write_messy_export(data: SampleData, path: Path, seed: int = SEED) -> None:
     for column in ("A", "B", "C", "G", "H"):
         ws.merge_cells(f"{column}4:{column}5")
     formats = ("%Y-%m-%d", "%d/%m/%Y", "%b %d, %Y", "%d.%m.%Y")
-    for i, row in sample.iterrows():
+    for i, row in zip(range(len(sample)), sample.to_dict("records"), strict=True):
         when = row["responded_on"]
         nps: object = int(row["nps"])
         csat: object = int(row["csat"])
