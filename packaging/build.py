@@ -200,13 +200,6 @@ def build(dist: Path, work: Path, *, make_archive: bool = False) -> Path:
     return bundle
 
 
-def program(bundle: Path) -> Path:
-    """The command-line program inside a built bundle."""
-    if sys.platform == "darwin":
-        return bundle / "Contents" / "MacOS" / "scorecard-studio"
-    return bundle / ("scorecard-studio.exe" if os.name == "nt" else "scorecard-studio")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dist", type=Path, default=ROOT / "dist", help="output folder")
