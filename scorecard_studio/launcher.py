@@ -26,6 +26,11 @@ def _wants_window(argv: Sequence[str]) -> bool:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI or the window; returns the process exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
+    if args == ["--version"]:  # answered before any command module (or Qt) is imported
+        from scorecard_studio import __version__
+
+        print(f"scorecard-studio {__version__}")
+        return 0
     if _wants_window(args):
         from scorecard_studio.qt.app import run_app
 
