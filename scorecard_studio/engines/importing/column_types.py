@@ -162,7 +162,7 @@ def _type_mixed(name: str, series: pd.Series, order: DateOrder, n_errors: int) -
     blank_text = int((is_text & text.eq("").fillna(False).to_numpy()).sum()) - null_markers
     error_text = text.isin(ERROR_CODES).fillna(False).to_numpy()
     errors = n_errors + int((kinds == "e").sum()) + int(error_text.sum())
-    usable_text = is_text & ~error_text & text.ne("").fillna(False).to_numpy()
+    usable_text = is_text & ~error_text & (text.notna() & text.ne("")).to_numpy(dtype=bool)
     natives = {k: kinds == k for k in "nbdt"}
     filled = int(usable_text.sum() + sum(int(m.sum()) for m in natives.values()))
     col = TypedColumn(name, ColumnType.TEXT, series, blank_text=blank_text, errors=errors)
@@ -261,7 +261,10 @@ def _candidates(
     out: list[Candidate] = []
     n = len(texts)
     index = texts.index
-    if quick["number"] >= 0.2 or natives["n"].any():
+    zero_padded = bool(sample.str.match(r"^[+-]?0\d+$").fillna(False).any())
+    if zero_padded:  # identifiers such as 00123 stay text so their zeros survive
+        quick["number"] = 0.0
+    if (quick["number"] >= 0.2 and not zero_padded) or natives["n"].any():
         nums, kind = _parse_numbers(texts)
         values = nums.to_numpy(dtype="float64", na_value=np.nan)
         native_nums = (

@@ -81,7 +81,7 @@ def detect_encoding(path: Path) -> tuple[str, list[tuple[str, str, str]]]:
 
 #: The most frequent letters of each alphabet's languages, for telling code pages apart.
 _SCRIPTS = (
-    ("cp1253", "Greek", set("αεοιτνσςρηκπμλυ")),
+    ("cp1253", "Greek", set("αεοιτνσςρηκπμλυάέίόήύώ")),
     ("cp1251", "Cyrillic", set("оеаинтсрвлкмдпу")),
     ("koi8_r", "Cyrillic", set("оеаинтсрвлкмдпу")),
 )

@@ -115,6 +115,14 @@ def detect_table(
         first_data = next(i for i, r in enumerate(grid) if _nonblank(r, lo, hi))
         return TableSpec(None, 0, lo, hi, names, origin_row + first_data, notes=notes)
     rows = 1
+    if header_row is None and header > 0:
+        spans = [
+            m
+            for m in merges
+            if m[0] == origin_row + header - 1 and m[3] > m[1] and lo <= m[1] <= hi
+        ]
+        if spans and _is_subheader(grid, header - 1, lo, hi, merges, origin_row):
+            header -= 1  # merged group labels above the column labels
     if _is_subheader(grid, header, lo, hi, merges, origin_row):
         rows = 2
     names, name_notes = _names(grid, header, rows, lo, hi, merges, origin_row)
@@ -182,12 +190,28 @@ def _find_header(grid: Grid, lo: int, hi: int) -> int | None:
             _kind(r[c]) in {"number", "date", "bool"} for r in below for c in filled if c < len(r)
         )
         if typed or all(len(_nonblank(r, lo, hi)) >= 0.5 * len(filled) for r in below[:5]):
-            return i
+            return _wider_label_row_below(grid, i, lo, hi)
     first = grid[candidates[0]]
     filled = _nonblank(first, lo, hi)
     if all(_kind(first[c]) == "text" for c in filled) and len(filled) >= 0.5 * table_width:
         return candidates[0]
     return None
+
+
+def _wider_label_row_below(grid: Grid, i: int, lo: int, hi: int) -> int:
+    """Row ``i``, or the all-text row right under it when that one labels more columns.
+
+    A title or a note above a narrow table passes the header tests too; the row of column
+    labels under it is wider. (A one-column table under a one-cell title stays ambiguous:
+    the first text row is taken, and the user can set the header row.)
+    """
+    filled = _nonblank(grid[i], lo, hi)
+    nxt = next((k for k in range(i + 1, len(grid)) if _nonblank(grid[k], lo, hi)), None)
+    if nxt is None:
+        return i
+    labels = _nonblank(grid[nxt], lo, hi)
+    all_text = all(_kind(grid[nxt][c]) == "text" for c in labels)
+    return nxt if all_text and len(labels) > len(filled) and len(filled) == 1 else i
 
 
 def _is_subheader(

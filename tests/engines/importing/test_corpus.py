@@ -8,7 +8,6 @@ give the table the detected header describes (rows are data rows under the heade
 from __future__ import annotations
 
 import datetime as dt
-import time
 from pathlib import Path
 
 import pytest
@@ -225,7 +224,8 @@ def test_corpus_file(
     columns: int | None,
     error: type[DataImportError] | None,
 ) -> None:
-    start = time.monotonic()
+    # No timed assertion here: the isolated reader's own time limit ends a slow read with
+    # an error, which this test would report; wall time depends on the machine's load.
     if error is not None:
         with pytest.raises(error) as caught:
             inspect_workbook(corpus_dir / relative)
@@ -241,7 +241,6 @@ def test_corpus_file(
         inspection = inspect_workbook(corpus_dir / relative)
         assert (inspection.rows, len(inspection.columns)) == (rows, columns)
         assert inspection.to_json_dict()["sheets"]
-    assert time.monotonic() - start < 10
 
 
 @pytest.mark.parametrize(
@@ -348,7 +347,5 @@ def test_hostile_files_fail_fast_with_the_attack_named(corpus_dir: Path) -> None
         ),
     }
     for relative, error in cases.items():
-        start = time.monotonic()
         with pytest.raises(error):
             import_table(corpus_dir / relative, DataSource("s", "s"))
-        assert time.monotonic() - start < 10
