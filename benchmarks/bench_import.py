@@ -23,7 +23,6 @@ Usage: ``python benchmarks/bench_import.py [--rows 1000000] [--repeat 3]``
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
 import statistics
@@ -213,16 +212,143 @@ def median_time(fn: Callable[[], object], repeat: int) -> float:
     return statistics.median(times)
 
 
-if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def _descendants(pid: int) -> list[int]:
+    """Processes started under ``pid`` (the fork server and its reader children)."""
+    parents: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            parents.setdefault(ppid, []).append(int(entry))
+    out, todo = [], [pid]
+    while todo:
+        for child in parents.get(todo.pop(), []):
+            out.append(child)
+            todo.append(child)
+    return out
+
+
+def _rss(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/statm") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except OSError:
+        return 0
+
+
+def memory_probe(path: str) -> None:
+    """Run in a fresh process: peak RSS of it and its reader processes during one import."""
+    import threading
+
+    from scorecard_studio.engines.importing import import_table
+
+    me = os.getpid()
+    base = _rss(me)
+    peak = [0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            total = _rss(me) + sum(_rss(p) for p in _descendants(me))
+            peak[0] = max(peak[0], total)
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    result = import_table(path, bench_source())
+    done.set()
+    sampler.join()
+    frame_bytes = int(result.frame.memory_usage(deep=True).sum())
+    print(json.dumps({"peak": peak[0] - base, "frame": frame_bytes}))
+
+
+def bench_source():  # type: ignore[no-untyped-def]
+    from scorecard_studio.domain.model import DataSource
+
+    return DataSource(
+        "bench",
+        "Benchmark",
+        key_column="customer_id",
+        date_column="invoice_date",
+        tier_column="tier",
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--keep", help="folder to keep the generated files in")
+    parser.add_argument("--slice", type=int, default=100_000, help="rows for the openpyxl run")
+    parser.add_argument("--memory-probe", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    print(dt.datetime.now().isoformat(timespec="seconds"), json.dumps(vars(args)), os.getpid())
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(args.keep or tmp)
+    if args.memory_probe:
+        memory_probe(args.memory_probe)
+        return
+    import fastexcel
+    import pandas as pd
+
+    from scorecard_studio.engines.importing import import_table
+
+    with tempfile.TemporaryDirectory(prefix="bench-import-") as tmp:
+        folder = Path(tmp)
         start = time.perf_counter()
-        t = make_table(args.rows)
-        write_xlsx(folder / "bench.xlsx", t)
-        print(f"generated in {time.perf_counter() - start:.1f}s", subprocess.list2cmdline([]))
+        table = make_table(args.rows)
+        xlsx = folder / "bench.xlsx"
+        write_xlsx(xlsx, table)
+        small = folder / "slice.xlsx"
+        write_xlsx(small, {k: v[: args.slice] for k, v in table.items()})
+        csv = folder / "bench.csv"
+        write_csv(csv, table)
+        print(
+            f"inputs: {args.rows:,} rows x {len(COLUMNS)} columns; xlsx "
+            f"{xlsx.stat().st_size / 1e6:.1f} MB, csv {csv.stat().st_size / 1e6:.1f} MB "
+            f"(generated in {time.perf_counter() - start:.0f} s)"
+        )
+        source = bench_source()
+        import_table(small, source)  # start the reader service outside the timings
+
+        def bare() -> object:
+            return fastexcel.read_excel(str(xlsx)).load_sheet(0).to_pandas()
+
+        def full() -> object:
+            return import_table(xlsx, source)
+
+        t_bare = median_time(bare, args.repeat)
+        t_import = median_time(full, args.repeat)
+        start = time.perf_counter()
+        pd.read_excel(small, engine="openpyxl")
+        t_openpyxl = (time.perf_counter() - start) * args.rows / args.slice
+        print(f"xlsx  fastexcel bare read      {t_bare:7.2f} s")
+        print(
+            f"xlsx  import (guard+read+type+validate) {t_import:7.2f} s  ratio {t_import / t_bare:.2f}"
+            "  (target <= 1.5)"
+        )
+        print(
+            f"xlsx  pandas openpyxl (scaled from {args.slice:,} rows) {t_openpyxl:7.1f} s"
+            f"  speed-up {t_openpyxl / t_import:.1f}x  (target >= 5)"
+        )
+        probe = subprocess.run(
+            [sys.executable, __file__, "--memory-probe", str(xlsx)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        mem = json.loads(probe.stdout.strip().splitlines()[-1])
+        print(
+            f"xlsx  peak memory {mem['peak'] / 1e6:,.0f} MB (this process and its reader "
+            f"processes, sampled every 50 ms) for a {mem['frame'] / 1e6:,.0f} MB DataFrame: "
+            f"{mem['peak'] / mem['frame']:.1f}x  (target <= 3)"
+        )
+        t_c = median_time(lambda: pd.read_csv(csv), args.repeat)
+        t_arrow = median_time(lambda: pd.read_csv(csv, engine="pyarrow"), args.repeat)
+        t_csv = median_time(lambda: import_table(csv, source), args.repeat)
+        best = min(t_c, t_arrow)
+        print(f"csv   pandas C {t_c:.2f} s, pyarrow {t_arrow:.2f} s")
+        print(f"csv   import {t_csv:.2f} s  ratio to the faster {t_csv / best:.2f}  (target <= 2)")
+
+
+if __name__ == "__main__":
+    main()

@@ -215,7 +215,7 @@ def _drop_empty_rows(loaded: _Loaded) -> pd.DataFrame:
             else:
                 blank &= values.isna().to_numpy()
         empty |= blank
-    header = [str(n).strip().casefold() for n in frame.columns]
+    header = [str(n).strip().lower() for n in frame.columns]
     text_cols = [
         i
         for i, c in enumerate(frame.columns)
@@ -225,7 +225,7 @@ def _drop_empty_rows(loaded: _Loaded) -> pd.DataFrame:
     if len(text_cols) >= 2:
         hits = np.zeros(len(frame), dtype=np.int64)
         for i in text_cols:
-            text = frame.iloc[:, i].astype("string").str.strip().str.casefold()
+            text = frame.iloc[:, i].astype("string").str.strip().str.lower()
             hits += text.eq(header[i]).fillna(False).to_numpy(dtype=np.int64)
         repeat = hits >= max(2, int(0.8 * len(frame.columns)))
     rows = frame.index.to_numpy()

@@ -144,19 +144,20 @@ def _naive(series: pd.Series) -> pd.Series:
 
 def _type_mixed(name: str, series: pd.Series, order: DateOrder, n_errors: int) -> TypedColumn:
     """Object or string columns: natives from workbooks and text from anywhere."""
-    raw: npt.NDArray[np.object_] = np.asarray(series.astype(object).where(series.notna(), None))
-    n = len(raw)
+    n = len(series)
     if isinstance(series.dtype, pd.StringDtype):  # text only: no per-cell look needed
+        raw: npt.NDArray[np.object_] = np.empty(0, dtype=object)  # natives only; none here
         kinds = np.full(n, "s")
         text = series.str.strip()
         text.index = pd.RangeIndex(n)
     else:
+        raw = np.asarray(series.astype(object).where(series.notna(), None))
         kinds = np.array([_native_kind(v) for v in raw], dtype="U1")
         only_text = raw.copy()
         only_text[kinds != "s"] = None
         text = pd.Series(only_text, dtype="str").str.strip()
     is_text = kinds == "s"
-    markers = text.str.casefold().isin(NULL_MARKERS).fillna(False).to_numpy()
+    markers = text.str.lower().isin(NULL_MARKERS).fillna(False).to_numpy()
     null_markers = int((is_text & markers).sum())
     text = text.where(~pd.Series(markers, index=text.index), "")
     blank_text = int((is_text & text.eq("").fillna(False).to_numpy()).sum()) - null_markers
@@ -202,9 +203,10 @@ def _type_mixed(name: str, series: pd.Series, order: DateOrder, n_errors: int) -
     bad = fill_mask & ~ok
     col.unparseable = int(bad.sum())
     col.unparseable_at = np.flatnonzero(bad)
-    col.bad_values = [_spell(v) for v in raw[col.unparseable_at[:10_000]]]
+    originals = series.iloc[col.unparseable_at[:10_000]].tolist()
+    col.bad_values = [_spell(v) for v in originals]
     if col.unparseable:
-        shown = pd.unique(pd.Series(raw[bad][:200]).astype(str))[:5]
+        shown = pd.unique(pd.Series(col.bad_values[:200], dtype=object).astype(str))[:5]
         col.examples = [str(v) for v in shown]
         col.notes.append(
             (
@@ -255,7 +257,7 @@ def _candidates(
     quick = {
         "number": _parse_numbers(sample)[0].notna().mean() if len(sample) else 0.0,
         "date": _parse_dates(sample, order)[0].notna().mean() if len(sample) else 0.0,
-        "bool": sample.str.casefold().isin(_BOOL_WORDS).mean() if len(sample) else 0.0,
+        "bool": sample.str.lower().isin(_BOOL_WORDS).mean() if len(sample) else 0.0,
     }
     native_share = sum(int(m.sum()) for m in natives.values()) / filled
     out: list[Candidate] = []
@@ -308,8 +310,8 @@ def _candidates(
         ok = ~np.isnat(values)
         out.append((ColumnType.DATE, pd.Series(values, index=index), ok, notes))
     if quick["bool"] >= 0.2 or natives["b"].any():
-        words = texts.str.casefold().map(_BOOL_WORDS)
-        objs = raw
+        words = texts.str.lower().map(_BOOL_WORDS)
+        objs = raw if len(raw) else np.full(n, None, dtype=object)
         merged = [
             bool(v) if isb else (w if isinstance(w, bool) else None)
             for v, isb, w in zip(objs, natives["b"], words, strict=True)

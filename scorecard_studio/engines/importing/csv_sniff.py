@@ -23,6 +23,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from scorecard_studio.engines.importing.errors import NotASpreadsheetError
@@ -49,7 +51,7 @@ class TextTable:
     dropped: list[tuple[int, str]] = field(default_factory=list)
 
 
-def detect_encoding(path: Path) -> tuple[str, list[tuple[str, str, str]]]:
+def detect_encoding(path: Path, full_check: bool = True) -> tuple[str, list[tuple[str, str, str]]]:
     """The file's encoding and, when it is not UTF-8, a warning saying what was chosen."""
     with path.open("rb") as fh:
         head = fh.read(4)
@@ -57,17 +59,20 @@ def detect_encoding(path: Path) -> tuple[str, list[tuple[str, str, str]]]:
         return "utf-8-sig", []
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16", []
-    decoder = codecs.getincrementaldecoder("utf-8")()
+    with path.open("rb") as fh:
+        sample = fh.read(_SAMPLE_BYTES)
     try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample)  # a cut last character is fine
+        if not full_check:
+            return "utf-8", []  # the parser validates the rest and falls back on failure
         with path.open("rb") as fh:
+            decoder = codecs.getincrementaldecoder("utf-8")()
             while chunk := fh.read(16 << 20):
                 decoder.decode(chunk)
             decoder.decode(b"", final=True)
         return "utf-8", []
     except UnicodeDecodeError:
         pass
-    with path.open("rb") as fh:
-        sample = fh.read(_SAMPLE_BYTES)
     name, script = guess_legacy_encoding(sample)
     return name, [
         (
@@ -136,12 +141,28 @@ def _cell(text: str) -> object:
     return text
 
 
+class _NotUtf8Error(Exception):
+    """The UTF-8 sample was followed by bytes that are not UTF-8."""
+
+
 def read_text(path: Path, header_row: int | None = None) -> TextTable:
-    """The table in a CSV/TSV/TXT file, its header found and its columns lightly typed."""
+    """The table in a CSV/TSV/TXT file, its header found and its columns lightly typed.
+
+    UTF-8 is first assumed from a 1 MiB sample and checked by the parser as it goes (no
+    separate pass over the file); if it turns out wrong, the whole file is checked and the
+    read starts again with the detected code page.
+    """
+    try:
+        return _read_text(path, header_row, quick=True)
+    except _NotUtf8Error:
+        return _read_text(path, header_row, quick=False)
+
+
+def _read_text(path: Path, header_row: int | None, quick: bool) -> TextTable:
     import pyarrow as pa
     from pyarrow import csv as pacsv
 
-    encoding, findings = detect_encoding(path)
+    encoding, findings = detect_encoding(path, full_check=not quick)
     with path.open("rb") as fh:
         sample_bytes = fh.read(_SAMPLE_BYTES)
     sample = sample_bytes.decode(encoding, errors="replace")
@@ -210,6 +231,8 @@ def read_text(path: Path, header_row: int | None = None) -> TextTable:
         )
         frame = table.to_pandas(date_as_object=False)
     except (pa.ArrowInvalid, UnicodeDecodeError, ValueError) as exc:
+        if quick and encoding == "utf-8" and detect_encoding(path)[0] != "utf-8":
+            raise _NotUtf8Error() from None
         findings.append(
             (
                 "info",
@@ -242,15 +265,12 @@ def read_text(path: Path, header_row: int | None = None) -> TextTable:
     )
 
 
-def _record_numbers(first: int, n: int, skipped: list[int]) -> list[int]:
-    out: list[int] = []
-    gone = set(skipped)
-    r = first
-    while len(out) < n:
-        if r not in gone:
-            out.append(r)
-        r += 1
-    return out
+def _record_numbers(first: int, n: int, skipped: list[int]) -> npt.NDArray[np.int64]:
+    """Record numbers of the ``n`` records kept, counting from ``first`` past ``skipped``."""
+    numbers = np.arange(first, first + n + len(skipped), dtype=np.int64)
+    if skipped:
+        numbers = numbers[~np.isin(numbers, np.asarray(skipped, dtype=np.int64))]
+    return numbers[:n]
 
 
 def _read_plain(
