@@ -17,14 +17,13 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontMetrics, QWheelEvent
 from PySide6.QtWidgets import QWidget
 
 from scorecard_studio.qt.preview import chart_data as cd
 from scorecard_studio.qt.preview.chart_base import (
     ChartInput,
-    ChartWidget,
     LabelAxis,
+    RowChart,
     brush,
     elide,
     fmt_score,
@@ -37,8 +36,10 @@ ROW_PX = 24
 X_MIN, X_MAX, STATUS_X = -0.02, 1.08, 1.045
 
 
-class BulletsChart(ChartWidget):
+class BulletsChart(RowChart):
     title = "KPIs against baseline, target and stretch"
+    row_px = ROW_PX
+    min_rows = 8
 
     def __init__(self, parent: QWidget | None = None) -> None:
         axis = LabelAxis("left", spacing_px=14)
@@ -85,22 +86,16 @@ class BulletsChart(ChartWidget):
             self._ids = ids
             self._names = [k.name for k in result.kpis]
             self.axis.set_labels([elide(n) for n in self._names])
-            self._fit_axis_width()
+            self._fit_axis_width(self._names)
             self._set_window(self._first)
         if not self.scores_unchanged(data, self._window()) or self.data is None:
             self._draw()
         self._draw_highlight()
 
-    def _visible_rows(self) -> int:
-        """Rows that fit at a readable height; a short scorecard fills at most 8 rows."""
-        height = self.getPlotItem().vb.height() or self.height()
-        fit = max(3, int(height // ROW_PX))
-        return min(fit, max(len(self._ids), 8))
+    def _row_count(self) -> int:
+        return len(self._ids)
 
-    def _set_window(self, first: int) -> None:
-        n = len(self._ids)
-        rows = self._visible_rows()
-        self._first = max(0, min(first, max(0, n - rows)))
+    def _show_rows(self, n: int, rows: int) -> None:
         vb = self.getPlotItem().vb
         vb.setLimits(yMin=-0.5, yMax=max(n, rows) - 0.5, xMin=X_MIN, xMax=X_MAX)
         vb.setRange(
@@ -109,10 +104,14 @@ class BulletsChart(ChartWidget):
             padding=0,
         )
 
-    def _scrolled(self, _vb: object, y_range: tuple[float, float]) -> None:
-        self._first = max(0, math.ceil(min(y_range) - 0.5))
+    def _scrolled(self, vb: object, y_range: tuple[float, float]) -> None:
+        super()._scrolled(vb, y_range)
         if self.input is not None and self._window() != self._drawn:
             self._draw()
+
+    def _after_wheel(self) -> None:
+        self._draw()
+        self._draw_highlight()
 
     def _window(self) -> tuple[int, int]:
         n = len(self._ids)
@@ -168,11 +167,6 @@ class BulletsChart(ChartWidget):
         ok = np.isfinite(x) & (x >= X_MIN) & (x <= X_MAX)
         item.setData(x=x[ok], y=y[ok])
 
-    def _fit_axis_width(self) -> None:
-        metrics = QFontMetrics(self.axis.style.get("tickFont") or self.font())
-        widest = max((metrics.horizontalAdvance(elide(n)) for n in self._names[:2000]), default=40)
-        self.axis.setWidth(min(widest + 14, 240))
-
     # --- selection -----------------------------------------------------------------------
 
     def select(self, kpi_id: str | None) -> None:
@@ -212,20 +206,6 @@ class BulletsChart(ChartWidget):
         super().restyle()
 
     # --- mouse ---------------------------------------------------------------------------
-
-    def wheelEvent(self, event: QWheelEvent) -> None:
-        """The wheel scrolls rows (three per notch) instead of zooming."""
-        steps = event.angleDelta().y() / 120
-        if steps and self._ids:
-            self._set_window(self._first - round(steps * 3))
-            self._draw()
-            self._draw_highlight()
-        event.accept()
-
-    def resizeEvent(self, event: object) -> None:
-        super().resizeEvent(event)
-        if "axis" in self.__dict__ and self._ids:
-            self._set_window(self._first)
 
     def _row_at(self, y: float) -> int | None:
         b = self.data

@@ -16,7 +16,16 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPointF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QCursor, QFont, QPalette, QPen
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QCursor,
+    QFont,
+    QFontMetrics,
+    QPalette,
+    QPen,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import QGraphicsItem, QToolTip, QWidget
 
 from scorecard_studio.engines.scoring import ScoreResult
@@ -342,3 +351,62 @@ def rows_in_view(chart: ChartWidget, n_rows: int) -> tuple[int, int]:
 def finite(values: FloatArray) -> FloatArray:
     out: FloatArray = np.where(np.isfinite(values), values, np.nan)
     return out
+
+
+class RowChart(ChartWidget):
+    """A chart with one row per KPI that shows a scrollable window of rows.
+
+    A 1,000-KPI scorecard is drawn a screenful at a time: the wheel scrolls three rows per
+    notch, a resize keeps the first visible row, and the left axis is as wide as the
+    longest (elided) label. Subclasses say how many rows there are and how tall one is.
+    """
+
+    #: Pixels per row at which labels stay readable.
+    row_px = 20
+    #: A short scorecard is stretched to fill at least this many row slots.
+    min_rows = 1
+    axis: pg.AxisItem
+    _first = 0
+
+    def _row_count(self) -> int:
+        raise NotImplementedError
+
+    def _visible_rows(self) -> int:
+        height = self.getPlotItem().vb.height() or self.height()
+        fit = max(3, int(height // self.row_px))
+        return min(fit, max(self._row_count(), self.min_rows))
+
+    def _set_window(self, first: int) -> None:
+        n = self._row_count()
+        rows = self._visible_rows()
+        self._first = max(0, min(first, max(0, n - rows)))
+        self._show_rows(n, rows)
+
+    def _show_rows(self, n: int, rows: int) -> None:
+        vb = self.getPlotItem().vb
+        vb.setLimits(yMin=-0.5, yMax=max(n, rows) - 0.5)
+        vb.setYRange(self._first - 0.5, self._first + rows - 0.5, padding=0)
+
+    def _scrolled(self, _vb: object, y_range: tuple[float, float]) -> None:
+        self._first = max(0, math.ceil(min(y_range) - 0.5))
+
+    def _after_wheel(self) -> None:
+        """Called once the wheel moved the window (charts that draw only visible rows)."""
+
+    def _fit_axis_width(self, names: list[str]) -> None:
+        metrics = QFontMetrics(self.axis.style.get("tickFont") or self.font())
+        widest = max((metrics.horizontalAdvance(elide(n)) for n in names[:2000]), default=40)
+        self.axis.setWidth(min(widest + 14, 240))
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        """The wheel scrolls rows (three per notch) instead of zooming."""
+        steps = event.angleDelta().y() / 120
+        if steps and self._row_count():
+            self._set_window(self._first - round(steps * 3))
+            self._after_wheel()
+        event.accept()
+
+    def resizeEvent(self, event: object) -> None:
+        super().resizeEvent(event)
+        if "axis" in self.__dict__ and self._row_count():
+            self._set_window(self._first)

@@ -9,19 +9,16 @@ ring, so a reader knows not to trust them too far.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
-from PySide6.QtGui import QFontMetrics, QWheelEvent
 from PySide6.QtWidgets import QWidget
 
 from scorecard_studio.qt.preview import chart_data as cd
 from scorecard_studio.qt.preview.chart_base import (
     ChartInput,
-    ChartWidget,
     LabelAxis,
+    RowChart,
     brush,
     elide,
     fmt_score,
@@ -34,8 +31,9 @@ ROW_PX = 16
 LEGEND_SPACE = 1.9  # columns of empty space on the right that hold the legend
 
 
-class HeatmapChart(ChartWidget):
+class HeatmapChart(RowChart):
     title = "Scores by tier and KPI"
+    row_px = ROW_PX
 
     def __init__(self, parent: QWidget | None = None) -> None:
         left, bottom = LabelAxis("left", spacing_px=13), LabelAxis("bottom", spacing_px=70)
@@ -72,7 +70,7 @@ class HeatmapChart(ChartWidget):
             self._ids = h.kpi_ids
             self._names = list(h.kpi_names)
             self.axis.set_labels([elide(n) for n in self._names])
-            self._fit_axis_width()
+            self._fit_axis_width(self._names)
             self._set_window(self._first)
         if not self.scores_unchanged(data, h.amber, h.green, h.cap):
             rgba = heat_rgba(h.score, h.no_data, pal, h.amber, h.green, h.cap)
@@ -91,27 +89,6 @@ class HeatmapChart(ChartWidget):
         self.set_view(x=(-0.5, n_t - 0.5 + LEGEND_SPACE))
         self._draw_highlight()
         self._update_legend()
-
-    def _visible_rows(self) -> int:
-        height = self.getPlotItem().vb.height() or self.height()
-        fit = max(3, int(height // ROW_PX))
-        return min(fit, max(len(self._ids), 1))
-
-    def _set_window(self, first: int) -> None:
-        n = len(self._ids)
-        rows = self._visible_rows()
-        self._first = max(0, min(first, max(0, n - rows)))
-        vb = self.getPlotItem().vb
-        vb.setLimits(yMin=-0.5, yMax=max(n, rows) - 0.5)
-        vb.setYRange(self._first - 0.5, self._first + rows - 0.5, padding=0)
-
-    def _scrolled(self, _vb: object, y_range: tuple[float, float]) -> None:
-        self._first = max(0, math.ceil(min(y_range) - 0.5))
-
-    def _fit_axis_width(self) -> None:
-        metrics = QFontMetrics(self.font())
-        widest = max((metrics.horizontalAdvance(elide(n)) for n in self._names[:2000]), default=40)
-        self.axis.setWidth(min(widest + 14, 240))
 
     def _update_legend(self) -> None:
         pal = self.pal
@@ -171,6 +148,9 @@ class HeatmapChart(ChartWidget):
         else:
             self.set_bar(self.highlight, (), x0=[], x1=[], y=[])
 
+    def _row_count(self) -> int:
+        return len(self._ids)
+
     def restyle(self) -> None:
         if not hasattr(self, "low"):
             return
@@ -184,17 +164,6 @@ class HeatmapChart(ChartWidget):
         super().restyle()
 
     # --- mouse ---------------------------------------------------------------------------
-
-    def wheelEvent(self, event: QWheelEvent) -> None:
-        steps = event.angleDelta().y() / 120
-        if steps and self._ids:
-            self._set_window(self._first - round(steps * 3))
-        event.accept()
-
-    def resizeEvent(self, event: object) -> None:
-        super().resizeEvent(event)
-        if "axis" in self.__dict__ and self._ids:
-            self._set_window(self._first)
 
     def _cell_at(self, x: float, y: float) -> tuple[int, int] | None:
         h = self.data

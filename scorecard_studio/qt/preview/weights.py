@@ -14,15 +14,14 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontMetrics, QWheelEvent
 from PySide6.QtWidgets import QWidget
 
 from scorecard_studio.qt.preview import chart_data as cd
 from scorecard_studio.qt.preview.chart_base import (
     ChartInput,
-    ChartWidget,
     LabelAxis,
     PercentAxis,
+    RowChart,
     brush,
     elide,
     pen,
@@ -31,8 +30,9 @@ from scorecard_studio.qt.preview.chart_base import (
 ROW_PX = 20
 
 
-class WeightsChart(ChartWidget):
+class WeightsChart(RowChart):
     title = "Effective share of the headline"
+    row_px = ROW_PX
 
     def __init__(self, parent: QWidget | None = None) -> None:
         axis = LabelAxis("left", spacing_px=14)
@@ -145,27 +145,6 @@ class WeightsChart(ChartWidget):
                 "headline pts per pt",
             )
 
-    def _visible_rows(self) -> int:
-        height = self.getPlotItem().vb.height() or self.height()
-        n = len(self._order_key)
-        return min(max(3, int(height // ROW_PX)), max(n, 1))
-
-    def _set_window(self, first: int) -> None:
-        n = len(self._order_key)
-        rows = self._visible_rows()
-        self._first = max(0, min(first, max(0, n - rows)))
-        vb = self.getPlotItem().vb
-        vb.setLimits(yMin=-0.5, yMax=max(n, rows) - 0.5)
-        vb.setYRange(self._first - 0.5, self._first + rows - 0.5, padding=0)
-
-    def _scrolled(self, _vb: object, y_range: tuple[float, float]) -> None:
-        self._first = max(0, math.ceil(min(y_range) - 0.5))
-
-    def _fit_axis_width(self, names: list[str]) -> None:
-        metrics = QFontMetrics(self.font())
-        widest = max((metrics.horizontalAdvance(elide(n)) for n in names[:2000]), default=40)
-        self.axis.setWidth(min(widest + 14, 240))
-
     def select(self, kpi_id: str | None) -> None:
         w = self.data
         if w is not None and kpi_id in w.kpi_ids:
@@ -194,6 +173,9 @@ class WeightsChart(ChartWidget):
         else:
             self.set_bar(self.highlight, (), x0=[], x1=[], y=[])
 
+    def _row_count(self) -> int:
+        return len(self._order_key)
+
     def restyle(self) -> None:
         if not hasattr(self, "marginal"):
             return
@@ -203,17 +185,6 @@ class WeightsChart(ChartWidget):
         self.legend.setLabelTextColor(pal.foreground)
         self._legend_key = ()
         super().restyle()
-
-    def wheelEvent(self, event: QWheelEvent) -> None:
-        steps = event.angleDelta().y() / 120
-        if steps and self._order_key:
-            self._set_window(self._first - round(steps * 3))
-        event.accept()
-
-    def resizeEvent(self, event: object) -> None:
-        super().resizeEvent(event)
-        if "axis" in self.__dict__ and self._order_key:
-            self._set_window(self._first)
 
     def _row_at(self, y: float) -> int | None:
         w = self.data
