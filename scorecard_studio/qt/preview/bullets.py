@@ -130,37 +130,45 @@ class BulletsChart(RowChart):
         tier = data.result.tier_names()[b.tier_row]
         self.set_title(f"{self.title} — {tier}")
         y = b.kpis.astype(np.float64)
-        self.bands.setOpts(
-            x0=b.band_start,
-            x1=b.band_end,
-            y=y[b.band_row] if b.band_row.size else np.zeros(0),
-            height=0.62,
-            brushes=[brush(pal.band[int(s)]) for s in b.band_status],
-            pens=None,  # filled without outlines: the fast path of BarGraphItem
-            pen=None,
-        )
+        if self.changed("bands", b.band_start, b.band_end, b.band_row, b.band_status, y, pal):
+            self.bands.setOpts(
+                x0=b.band_start,
+                x1=b.band_end,
+                y=y[b.band_row] if b.band_row.size else np.zeros(0),
+                height=0.62,
+                brushes=[brush(pal.band[int(s)]) for s in b.band_status],
+                pens=None,  # filled without outlines: the fast path of BarGraphItem
+                pen=None,
+            )
         has = ~np.isnan(b.pos_actual)
-        ink = pal.foreground
-        hatch = Qt.BrushStyle.BDiagPattern
-        self.actual.setOpts(
-            x0=np.zeros(int(has.sum())),
-            x1=np.clip(b.pos_actual[has], 0.0, 1.0),
-            y=y[has],
-            height=0.26,
-            brushes=[brush(ink, hatch) if low else brush(ink) for low in b.low_sample[has]],
-            pens=None,
-            pen=None,
-        )
-        self._ticks(self.baseline, b.pos_baseline, y)
-        self._ticks(self.target, b.pos_target, y)
-        self._ticks(self.stretch, b.pos_stretch, y)
-        self.status.setData(
-            x=np.full(len(y), STATUS_X),
-            y=y,
-            symbol=[STATUS_SYMBOLS[int(s)] for s in b.status],
-            brush=[brush(pal.status[int(s)]) for s in b.status],
-            pen=pen(pal.foreground, 0.8),
-        )
+        if self.changed("actual", b.pos_actual, b.low_sample, y, pal):
+            ink = pal.foreground
+            hatch = Qt.BrushStyle.BDiagPattern
+            self.actual.setOpts(
+                x0=np.zeros(int(has.sum())),
+                x1=np.clip(b.pos_actual[has], 0.0, 1.0),
+                y=y[has],
+                height=0.26,
+                brushes=[brush(ink, hatch) if low else brush(ink) for low in b.low_sample[has]],
+                pens=None,
+                pen=None,
+            )
+        # Only the items whose numbers moved: a target step leaves baselines and stretches.
+        for name, item, x in (
+            ("baseline", self.baseline, b.pos_baseline),
+            ("target", self.target, b.pos_target),
+            ("stretch", self.stretch, b.pos_stretch),
+        ):
+            if self.changed(name, x, y):
+                self._ticks(item, x, y)
+        if self.changed("status", b.status, y, pal):
+            self.status.setData(
+                x=np.full(len(y), STATUS_X),
+                y=y,
+                symbol=[STATUS_SYMBOLS[int(s)] for s in b.status],
+                brush=[brush(pal.status[int(s)]) for s in b.status],
+                pen=pen(pal.foreground, 0.8),
+            )
 
     @staticmethod
     def _ticks(item: pg.ScatterPlotItem, x: np.ndarray, y: np.ndarray) -> None:

@@ -123,15 +123,15 @@ class PercentAxis(pg.AxisItem):  # type: ignore[misc]
         return [f"{v:.0%}" if spacing >= 0.01 else f"{v:.1%}" for v in values]
 
 
-_BRUSHES: dict[str, QBrush] = {}
-_PENS: dict[tuple[str, float, int], QPen] = {}
+_BRUSHES: dict[tuple[str, Qt.BrushStyle, int], QBrush] = {}
+_PENS: dict[tuple[str, float, Qt.PenStyle], QPen] = {}
 
 
 def brush(
     colour: str, style: Qt.BrushStyle = Qt.BrushStyle.SolidPattern, alpha: int = 255
 ) -> QBrush:
     """A cached brush: building thousands of brushes per update is measurable."""
-    key = f"{colour}/{int(style.value)}/{alpha}"
+    key = (colour, style, alpha)
     found = _BRUSHES.get(key)
     if found is None:
         qcolour = QColor(colour)
@@ -142,7 +142,7 @@ def brush(
 
 
 def pen(colour: str, width: float = 1.0, style: Qt.PenStyle = Qt.PenStyle.SolidLine) -> QPen:
-    key = (colour, width, int(style.value))
+    key = (colour, width, style)
     found = _PENS.get(key)
     if found is None:
         found = QPen(QColor(colour), width, style)
@@ -208,6 +208,7 @@ class ChartWidget(pg.PlotWidget):  # type: ignore[misc]
         self.input = None
         self._drawn_from = ()
         self.__dict__.pop("_bar_keys", None)
+        self.__dict__.pop("_item_values", None)
 
     # --- cheap updates ---------------------------------------------------------------------
 
@@ -235,6 +236,22 @@ class ChartWidget(pg.PlotWidget):  # type: ignore[misc]
         )
         self._drawn_from = key
         return same
+
+    def changed(self, name: str, *values: Any) -> bool:
+        """Whether ``values`` differ from those given under ``name`` last time; remembers them.
+
+        A target step changes a few items of a chart and leaves the rest (a bullet's
+        baseline and stretch ticks, its actual bars); setting an item's data again, even
+        unchanged, costs a rebuild of its points and a repaint.
+        """
+        kept: dict[str, tuple[Any, ...]] = self.__dict__.setdefault("_item_values", {})
+        before = kept.get(name)
+        kept[name] = values
+        return (
+            before is None
+            or len(before) != len(values)
+            or not all(_equal(a, b) for a, b in zip(before, values, strict=True))
+        )
 
     def set_bar(self, bar: Any, key: tuple[object, ...], **opts: Any) -> None:
         """``setOpts`` on a bar item only when ``key`` differs from its last one.
@@ -281,6 +298,7 @@ class ChartWidget(pg.PlotWidget):  # type: ignore[misc]
             axis.setTextPen(pen(pal.foreground))
         title, self._title_text = self._title_text or self.title, ""
         self._drawn_from = ()
+        self.__dict__.pop("_item_values", None)
         self.set_title(title)
         self.restyle()
 
@@ -410,3 +428,12 @@ class RowChart(ChartWidget):
         super().resizeEvent(event)
         if "axis" in self.__dict__ and self._row_count():
             self._set_window(self._first)
+
+
+def _equal(a: Any, b: Any) -> bool:
+    """Equality of two values that may be numpy arrays (NaN equal to NaN)."""
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        a, b = np.asarray(a), np.asarray(b)
+        nan = a.dtype.kind == "f" and b.dtype.kind == "f"
+        return a.shape == b.shape and bool(np.array_equal(a, b, equal_nan=nan))
+    return bool(a == b)

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from scorecard_studio.domain.model import STATUS_BY_CODE
+from scorecard_studio.qt.preview.live_label import LiveLabel
 from scorecard_studio.qt.preview.recompute import SYNC_CELL_LIMIT
 from scorecard_studio.qt.preview.state import PreviewState
 
@@ -68,9 +69,8 @@ class PreviewPanel(QWidget):
         self.tier_box = QComboBox()
         self.tier_box.setToolTip("Tiers shown by every chart")
         self.tier_box.setMinimumContentsLength(12)
-        self.headline = QLabel()
+        self.headline = LiveLabel()  # changes on every what-if step
         self.headline.setObjectName("previewHeadline")
-        self.headline.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         font = self.headline.font()
         font.setPointSizeF(font.pointSizeF() * 1.15)
         font.setBold(True)

@@ -2,8 +2,9 @@
 
 Each tier's actual is a solid line in the tier's colour with its name written at the end
 of the line (so tiers are told apart without colour); the points take the status shape
-of that period. The tier's target is a dashed line in the same colour; the chosen period
-is a vertical line.
+of that period. The tier's target is a dashed line in the same colour, drawn as a short
+level across each period (so a target of a single period is still seen, without a marker
+item to keep in step); the chosen period is a vertical line.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from scorecard_studio.qt.preview.chart_base import (
 )
 from scorecard_studio.qt.preview.palette import STATUS_MARKS, STATUS_NAMES, STATUS_SYMBOLS
 
+LEVEL_HALF_WIDTH = 0.3  # of a period: the target level's reach either side of its point
+
 
 class TrendsChart(ChartWidget):
     title = "Trend"
@@ -39,10 +42,11 @@ class TrendsChart(ChartWidget):
         self.axis = axis
         self.data: cd.Trend | None = None
         self.actual_lines: list[pg.PlotDataItem] = []
-        self.target_lines: list[pg.PlotDataItem] = []
+        self.target_lines: list[pg.PlotCurveItem] = []
         self.labels: list[pg.TextItem] = []
         self._series: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         self._series_style: tuple[object, ...] = ()
+        self._range_key: tuple[object, ...] = ()
         item = self.getPlotItem()
         item.showGrid(x=False, y=True, alpha=0.25)
         self.period_line = pg.InfiniteLine(angle=90, movable=False)
@@ -57,7 +61,7 @@ class TrendsChart(ChartWidget):
         item = self.getPlotItem()
         while len(self.actual_lines) < n:
             actual = pg.PlotDataItem()
-            target = pg.PlotDataItem()
+            target = pg.PlotCurveItem()
             label = text_item(self.pal.foreground, anchor=(0, 0.5))
             for it in (target, actual, label):
                 item.addItem(it)
@@ -95,23 +99,16 @@ class TrendsChart(ChartWidget):
         for j, row in enumerate(tr.tier_rows):
             colour = pal.tier_colour(row, tr.n_real_tiers)
             old = previous[j] if same_style and j < len(previous) else None
-            if old is not None and not _same(old[2], tr.target[j]):
-                self.target_lines[j].setData(x, tr.target[j])
+            if old is None or not _same(old[2], tr.target[j]):
+                tx, ty = _levels(tr.target[j])
+                self.target_lines[j].setData(
+                    tx, ty, connect="finite", pen=pen(colour, 1.5, Qt.PenStyle.DashLine)
+                )
             if old is not None and _same(old[0], tr.actual[j]):
                 points_changed = points_changed or not _same(old[1], tr.status[j])
                 continue  # the line and its label stay; a status shape may change below
             points_changed = True
             self.actual_lines[j].setData(x, tr.actual[j], connect="finite", pen=pen(colour, 2.0))
-            if old is None:
-                self.target_lines[j].setData(
-                    x,
-                    tr.target[j],
-                    connect="finite",
-                    pen=pen(colour, 1.2, Qt.PenStyle.DashLine),
-                    symbol="_",  # a target of a single period is still visible
-                    symbolSize=16,
-                    symbolPen=pen(colour, 2.0),
-                )
             last = np.flatnonzero(~np.isnan(tr.actual[j]))
             label = self.labels[j]
             if last.size:
@@ -145,7 +142,21 @@ class TrendsChart(ChartWidget):
         if values.size:
             lo, hi = float(values.min()), float(values.max())
             pad = (hi - lo) * 0.08 or max(abs(hi) * 0.1, 1.0)
-            self.set_view(x=(-0.4, n_p - 0.6 + 0.9), y=(lo - pad, hi + pad))
+            self.set_view(x=(-0.4, n_p - 0.6 + 0.9), y=self._y_range(tr, lo - pad, hi + pad))
+
+    def _y_range(self, tr: cd.Trend, lo: float, hi: float) -> tuple[float, float]:
+        """The y range to show: the data's, unless the same series still fits the current one.
+
+        While a target is dragged the data's range moves on every step; keeping the axis
+        while the lines still fit (and fill at least two thirds of it) stops the axis
+        jumping under the user's eyes, and spares the axes a redraw per step.
+        """
+        key = (tr.kpi_id, tr.tier_rows)
+        same_series, self._range_key = key == self._range_key, key
+        (y0, y1) = self.getPlotItem().vb.viewRange()[1]
+        if same_series and y0 <= lo and hi <= y1 and (hi - lo) >= (y1 - y0) * 2 / 3:
+            return y0, y1
+        return lo, hi
 
     def restyle(self) -> None:
         if not hasattr(self, "period_line"):
@@ -184,10 +195,23 @@ class TrendsChart(ChartWidget):
         super().clear_chart()
         self.data = None
         self._series = []
+        self._range_key = ()
         self.points.setData(x=[], y=[])
         self._ensure_lines(0)
         self.axis.set_labels([])
         self.set_title(self.title)
+
+
+def _levels(target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A target by period as a level across each period: two points per period.
+
+    Consecutive periods join (a change of target shows as a short slope between them);
+    a period without a target breaks the line.
+    """
+    x = np.arange(target.size, dtype=np.float64)
+    xs = np.empty(2 * target.size)
+    xs[0::2], xs[1::2] = x - LEVEL_HALF_WIDTH, x + LEVEL_HALF_WIDTH
+    return xs, np.repeat(target.astype(np.float64), 2)
 
 
 def _same(a: np.ndarray, b: np.ndarray) -> bool:

@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QPushButton,
     QScrollArea,
     QSlider,
@@ -43,6 +42,7 @@ from PySide6.QtWidgets import (
 from scorecard_studio.domain.errors import ScorecardError
 from scorecard_studio.domain.model import Scorecard
 from scorecard_studio.domain.scenario import Scenario, apply, describe, design_weight
+from scorecard_studio.qt.preview.live_label import LiveLabel
 
 if TYPE_CHECKING:
     from scorecard_studio.qt.document import ScorecardDocument
@@ -97,6 +97,8 @@ class ValueControl(QWidget):
 
     def set_value(self, value: float | None) -> None:
         """Show a value without emitting (the state changed, not the user)."""
+        if value == self.value() and self.slider.value() == self._to_slider(value):
+            return  # the usual case while dragging: nothing to repaint
         self.spin.blockSignals(True)
         self.slider.blockSignals(True)
         try:
@@ -152,9 +154,14 @@ class MarginalModel(QAbstractTableModel):
         order = np.lexsort((np.arange(len(ids)), -key)).astype(np.intp)
         same_rows = ids == self.ids and names == self.names
         if same_rows and np.array_equal(order, self.order):
+            # Only the rows whose numbers moved are announced: a target step leaves every
+            # share and most marginal effects as they were, and an announced row is a
+            # repaint through Python ``data()`` calls.
+            moved = _moved(self.share, share) | _moved(self.marginal, marginal)
             self.share, self.marginal = share, marginal
-            if ids:
-                self.dataChanged.emit(self.index(0, 1), self.index(len(ids) - 1, 2))
+            rows = np.flatnonzero(moved[order])
+            if rows.size:
+                self.dataChanged.emit(self.index(int(rows[0]), 1), self.index(int(rows[-1]), 2))
             return
         self.beginResetModel()
         self.ids, self.names = ids, names
@@ -213,16 +220,12 @@ class WhatIfPanel(QWidget):
         self._perspective_controls: dict[str, ValueControl] = {}
         self._perspective_key: tuple[tuple[str, str, float], ...] = ()
         self._kpi_ids: tuple[str, ...] = ()
+        self._scenario_card: tuple[Scorecard, Scenario, Scorecard] | None = None
         self.setMinimumWidth(300)
 
-        self.readout = QLabel()
-        self.readout.setWordWrap(True)
-        font = self.readout.font()
-        font.setBold(True)
-        self.readout.setFont(font)
-        self.changes = QLabel()
-        self.changes.setWordWrap(True)
-        self.changes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # Live labels: these change on every step of a drag (see live_label.py).
+        self.readout = LiveLabel(wrap=True, bold=True)
+        self.changes = LiveLabel(wrap=True)
         self.apply_button = QPushButton("Apply scenario")
         self.apply_button.setToolTip("Make these changes to the design (one undoable step)")
         self.reset_button = QPushButton("Reset")
@@ -247,8 +250,7 @@ class WhatIfPanel(QWidget):
         self.target_controls = {
             name: ValueControl(decimals=2, nullable=True) for name in TARGET_EDITS
         }
-        self.kpi_effect = QLabel()
-        self.kpi_effect.setWordWrap(True)
+        self.kpi_effect = LiveLabel(wrap=True)
         kpi_group = QGroupBox("KPI")
         kf = QFormLayout(kpi_group)
         kf.addRow(self.kpi_box)
@@ -311,11 +313,21 @@ class WhatIfPanel(QWidget):
     # --- the scenario's design --------------------------------------------------------
 
     def scenario_card(self) -> Scorecard:
-        """The design as the scenario makes it (the design itself when it cannot apply)."""
+        """The design as the scenario makes it (the design itself when it cannot apply).
+
+        Kept for the last (design, scenario) pair: one slider step asks for it several
+        times, and applying a scenario rebuilds the whole design.
+        """
+        design, scenario = self.document.card, self.state.scenario
+        cached = self._scenario_card
+        if cached is not None and cached[0] is design and cached[1] == scenario:
+            return cached[2]
         try:
-            return apply(self.document.card, self.state.scenario)
+            card = apply(design, scenario)
         except ScorecardError:
-            return self.document.card
+            card = design
+        self._scenario_card = (design, scenario, card)
+        return card
 
     def apply_scenario(self) -> None:
         self.state.apply_scenario()
@@ -495,6 +507,13 @@ class WhatIfPanel(QWidget):
     def _row_activated(self, index: QModelIndex) -> None:
         if index.isValid():
             self.state.select_kpi(self.model.kpi_at(index.row()))
+
+
+def _moved(before: np.ndarray, after: np.ndarray) -> np.ndarray:
+    """Which entries differ between two float arrays of one length (NaN equals NaN)."""
+    b, a = np.asarray(before, dtype=np.float64), np.asarray(after, dtype=np.float64)
+    same: np.ndarray = (b == a) | (np.isnan(b) & np.isnan(a))
+    return ~same
 
 
 def _weight(card: Scorecard, item_id: str) -> float:
