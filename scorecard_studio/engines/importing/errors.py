@@ -32,7 +32,7 @@ class WrongPasswordError(DataImportError):
 
 
 class UnsupportedEncryptionError(DataImportError):
-    """Encrypted with a scheme this app cannot decrypt (e.g. OpenDocument encryption)."""
+    """Encrypted with a scheme this app cannot decrypt (e.g. ODF encrypted to a PGP key)."""
 
     def __init__(self, detail: str) -> None:
         super().__init__(f"encrypted: {detail}")

@@ -11,7 +11,9 @@ Which reader, and why:
 * xls: xlrd first — calamine truncates long strings split over CONTINUE records and keeps
   NUL bytes in some headers — then python-calamine when xlrd rejects a damaged container.
 * Excel 2.x-4.0 worksheets (bare BIFF2-4 streams): xlrd, the only reader of them.
-* ods: python-calamine (it refuses repeat-count bombs; odfpy would expand them).
+* ods: python-calamine (it refuses repeat-count bombs; odfpy would expand them); an
+  encrypted one is decrypted first (:func:`.encryption.decrypt_ods`) and the plain copy
+  passes the safety checks of :mod:`.guard` again.
 
 Nothing here imports pandas, so the reader process starts quickly.
 """
@@ -28,13 +30,17 @@ from typing import Any
 from scorecard_studio.domain.errors import DataImportError
 from scorecard_studio.engines.importing import xlsx_head
 from scorecard_studio.engines.importing.cells import ERROR_CODES, ExcelError
-from scorecard_studio.engines.importing.encryption import decrypt_if_needed, is_encrypted_ods
+from scorecard_studio.engines.importing.encryption import (
+    decrypt_if_needed,
+    decrypt_ods,
+    is_encrypted_ods,
+)
 from scorecard_studio.engines.importing.errors import (
     FileTooLargeError,
     NotASpreadsheetError,
     PasswordRequiredError,
-    UnsupportedEncryptionError,
 )
+from scorecard_studio.engines.importing.guard import check_file
 from scorecard_studio.engines.importing.tables import Grid, Merge, TableSpec, detect_table
 
 #: Sheet parts up to this size are read whole as a grid (about 60,000 rows × 12 columns).
@@ -105,14 +111,15 @@ def read_workbook(
                 ("info", "default_password", "opened with Excel's built-in default password")
             )
         if file != Path(path):
-            kind = "xlsx" if file.read_bytes()[:2] == b"PK" else "cfb"
+            # the decrypted workbook gets the same safety checks as any file
+            kind = check_file(file).kind.value
     if kind == "ods" and is_encrypted_ods(file):
-        if password:
-            raise UnsupportedEncryptionError(
-                "OpenDocument encryption cannot be opened by this app; save the file "
-                "without a password"
+        file = decrypt_ods(file, password, Path(out_dir))
+        kind = check_file(file).kind.value
+        if kind != "ods" or is_encrypted_ods(file):
+            raise NotASpreadsheetError(
+                f"{file.name}: the decrypted package is not a plain OpenDocument spreadsheet"
             )
-        raise PasswordRequiredError("OpenDocument encryption")
     if kind == "xlsx":
         raw = _read_xlsx(file, sheet, header_row, Path(out_dir))
     elif kind in {"cfb", "biff"}:

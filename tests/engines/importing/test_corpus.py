@@ -254,6 +254,7 @@ def test_corpus_file(
             "This is an Encrypted Excel spreadsheet.",
         ),
         ("spreadsheets/poi/xor-encryption-abc.xls", "abc", None),
+        ("spreadsheets/calamine/pass_protected.ods", "1234", None),
         ("spreadsheets/python-calamine/password.xlsx", "1234", None),
         ("spreadsheets/sheetjs/password_2002_128_strong.xls", "password", None),
     ],
@@ -267,6 +268,21 @@ def test_encrypted_workbooks_open_with_their_password(
         assert inspection.columns[0].name == first_column
     with pytest.raises(WrongPasswordError, match=r"^encrypted: wrong password$"):
         inspect_workbook(corpus_dir / relative, password=password + "x")
+
+
+def test_encrypted_ods_reads_its_cells(corpus_dir: Path) -> None:
+    # LibreOffice AES-256-CBC encryption; the password is "1234" (not recorded upstream).
+    result = import_table(
+        corpus_dir / "spreadsheets/calamine/pass_protected.ods",
+        DataSource("s", "s"),
+        password="1234",
+    )
+    assert [s.name for s in result.inspection.sheets] == ["Sheet1", "Sheet2"]
+    row = result.frame.iloc[0]
+    assert row.iloc[:5].tolist() == ["String", 1.0, 1.1, True, False]
+    assert row.iloc[5] == dt.datetime(2010, 10, 10)
+    assert row.iloc[6] == dt.datetime(2010, 10, 10, 10, 10, 10)
+    assert row.iloc[9] == "PT255H10M10S"
 
 
 def test_excel_default_password_is_tried_silently(corpus_dir: Path) -> None:
