@@ -64,6 +64,16 @@ def main() -> int:
     window.editor.select_item("nps")
     shot("designer")
 
+    # What-if: the preview with a KPI's target moved (a scenario; the design is unchanged).
+    preview = window.preview
+    preview.show_whatif(True)  # type: ignore[attr-defined]
+    control = preview.whatif.target_controls["target"]  # type: ignore[attr-defined]
+    control.slider.setValue(control.slider.value() + 120)
+    wait(lambda: preview.state.recomputer.shown_request == preview.state.recomputer.latest_request)  # type: ignore[attr-defined]
+    shot("whatif")
+    preview.state.reset_scenario()  # type: ignore[attr-defined]
+    preview.show_whatif(False)  # type: ignore[attr-defined]
+
     window.docks["History"].raise_()
     window.history.refresh()
     shot("history")

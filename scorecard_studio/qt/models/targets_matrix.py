@@ -18,6 +18,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from scorecard_studio.domain import edits
 from scorecard_studio.domain.model import Scorecard, TargetValues
 from scorecard_studio.qt.document import ScorecardDocument
+from scorecard_studio.qt.number_format import fmt_number
 
 ItemIndex = QModelIndex | QPersistentModelIndex
 FIELDS = ("baseline", "target", "stretch")
@@ -119,7 +120,7 @@ class TargetsMatrixModel(QAbstractTableModel):
             return None
         value, explicit = self.value(index)
         if role == Qt.ItemDataRole.DisplayRole:
-            return "" if value is None else f"{value:,.6g}"
+            return "" if value is None else fmt_number(value)
         if role == Qt.ItemDataRole.EditRole:
             return "" if value is None or not explicit else f"{value:.10g}"
         if role == Qt.ItemDataRole.FontRole:

@@ -29,6 +29,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QGraphicsItem, QToolTip, QWidget
 
 from scorecard_studio.engines.scoring import ScoreResult
+from scorecard_studio.qt.number_format import fmt_number, fmt_ticks
 from scorecard_studio.qt.preview.chart_data import FloatArray
 from scorecard_studio.qt.preview.palette import palette
 
@@ -60,7 +61,7 @@ def fmt_value(value: float, unit: str = "") -> str:
         return "—"
     if unit == "%":
         return f"{value:.2%}"
-    text = f"{value:,.0f}" if abs(value) >= 10_000 else f"{value:,.4g}"
+    text = fmt_number(value, 4)
     return f"{text} {unit}".rstrip() if unit else text
 
 
@@ -114,6 +115,13 @@ class ScoreAxis(pg.AxisItem):  # type: ignore[misc]
 
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         return [f"{v:.1f}" if spacing >= 0.1 else f"{v:.2f}" for v in values]
+
+
+class ValueAxis(pg.AxisItem):  # type: ignore[misc]
+    """Values in a KPI's units: grouped digits or a million suffix, never 6e+07."""
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        return fmt_ticks([v * scale for v in values], spacing * scale)
 
 
 class PercentAxis(pg.AxisItem):  # type: ignore[misc]

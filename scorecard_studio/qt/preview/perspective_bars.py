@@ -12,6 +12,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import QWidget
 
 from scorecard_studio.qt.preview import chart_data as cd
@@ -48,9 +49,10 @@ class PerspectiveBarsChart(ChartWidget):
         self.green_line = pg.InfiniteLine(angle=0, movable=False)
         for it in (self.amber_line, self.green_line, self.bars, self.marks, self.headline):
             item.addItem(it)
-        self.legend = pg.LegendItem(offset=(-4, 4), labelTextSize="8pt", colCount=5)
-        self.legend.setParentItem(item.vb)
-        self.legend.anchor((1, 0), (1, 0), offset=(-4, 4))
+        # Under the axis, in the plot's own layout: over the plot it hid bars and the
+        # headline read-out whenever the chart was narrow.
+        self.legend = pg.LegendItem(labelTextSize="8pt", colCount=5)
+        item.layout.addItem(self.legend, 4, 1)
         self._legend_key: tuple[object, ...] = ()
         self.headline_text = pg.LabelItem(justify="left", size="9pt")
         self.headline_text.setParentItem(item.vb)
@@ -109,6 +111,33 @@ class PerspectiveBarsChart(ChartWidget):
         for name, colour in zip(bars.tier_names, colours, strict=True):
             sample = pg.ScatterPlotItem(symbol="s", size=10, brush=brush(colour), pen=None)
             self.legend.addItem(sample, name)
+        self._fit_legend()
+
+    def _fit_legend(self) -> None:
+        """As many legend columns as the width holds; no legend where it would need more
+        than two rows (a narrow chart keeps its bars; tooltips name the tiers)."""
+        key = self.__dict__.get("_legend_key")  # resized once before __init__ ends
+        names: tuple[str, ...] = key[0] if key else ()
+        if not names:
+            return
+        font = QFont(self.font())
+        font.setPointSizeF(8)
+        widest = max(QFontMetrics(font).horizontalAdvance(str(n)) for n in names) + 34
+        columns = max(1, min(len(names), (self.width() - 60) // widest))
+        if columns != self.legend.columnCount:
+            self.legend.setColumnCount(columns)
+        shown = -(-len(names) // columns) <= 2
+        layout = self.getPlotItem().layout
+        if shown and not self.legend.isVisible():
+            layout.addItem(self.legend, 4, 1)
+            self.legend.setVisible(True)
+        elif not shown and self.legend.isVisible():
+            layout.removeItem(self.legend)
+            self.legend.setVisible(False)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_legend()
 
     def restyle(self) -> None:
         pal = self.pal

@@ -21,6 +21,7 @@ from scorecard_studio.qt.preview.chart_base import (
     ChartInput,
     ChartWidget,
     LabelAxis,
+    ValueAxis,
     brush,
     fmt_score,
     fmt_value,
@@ -38,7 +39,7 @@ class TrendsChart(ChartWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         axis = LabelAxis("bottom", spacing_px=64)
-        super().__init__(parent, {"bottom": axis})
+        super().__init__(parent, {"bottom": axis, "left": ValueAxis("left")})
         self.axis = axis
         self.data: cd.Trend | None = None
         self.actual_lines: list[pg.PlotDataItem] = []

@@ -70,14 +70,14 @@ class ValueControl(QWidget):
         self.nullable = nullable
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, SLIDER_STEPS)
-        self.slider.setMinimumWidth(90)
+        self.slider.setMinimumWidth(60)
         self.spin = QDoubleSpinBox()
         self.spin.setDecimals(decimals)
         self.spin.setKeyboardTracking(False)
         self.spin.setRange(UNSET if nullable else minimum, 1e12)
         if nullable:
             self.spin.setSpecialValueText("unset")
-        self.spin.setMinimumWidth(92)
+        self.spin.setMinimumWidth(84)
         self._minimum = minimum
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -221,7 +221,6 @@ class WhatIfPanel(QWidget):
         self._perspective_key: tuple[tuple[str, str, float], ...] = ()
         self._kpi_ids: tuple[str, ...] = ()
         self._scenario_card: tuple[Scorecard, Scenario, Scorecard] | None = None
-        self.setMinimumWidth(300)
 
         # Live labels: these change on every step of a drag (see live_label.py).
         self.readout = LiveLabel(wrap=True, bold=True)
@@ -289,6 +288,7 @@ class WhatIfPanel(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
+        self._scroll = scroll
 
         self.apply_button.clicked.connect(self.apply_scenario)
         self.reset_button.clicked.connect(self.state.reset_scenario)
@@ -371,6 +371,20 @@ class WhatIfPanel(QWidget):
             control.valueChanged.connect(lambda v, pid=p.id: self._weight_changed(pid, v))
             self.perspective_form.addRow(p.name, control)
             self._perspective_controls[p.id] = control
+        self._fit_width()
+
+    def _fit_width(self) -> None:
+        """Be as wide as the controls need beside a vertical scroll bar.
+
+        Perspective names vary in length; a sideways scroll bar would hide the spin boxes.
+        """
+        scroll = self._scroll
+        content = scroll.widget()
+        if content is None:
+            return
+        bar = scroll.verticalScrollBar().sizeHint().width()
+        frame = 2 * scroll.frameWidth()
+        self.setMinimumWidth(max(300, content.minimumSizeHint().width() + bar + frame))
 
     def _fill_kpis(self) -> None:
         design = self.document.card
