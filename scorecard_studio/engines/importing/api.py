@@ -222,12 +222,13 @@ def _drop_empty_rows(loaded: _Loaded) -> pd.DataFrame:
         if frame[c].dtype == object or isinstance(frame[c].dtype, pd.StringDtype)
     ]
     repeat = np.zeros(len(frame), dtype=bool)
-    if len(text_cols) >= 2:
+    needed = max(2, int(0.8 * len(frame.columns)))
+    if len(text_cols) >= needed:  # else no row can repeat enough header names
         hits = np.zeros(len(frame), dtype=np.int64)
         for i in text_cols:
             text = frame.iloc[:, i].astype("string").str.strip().str.lower()
             hits += text.eq(header[i]).fillna(False).to_numpy(dtype=np.int64)
-        repeat = hits >= max(2, int(0.8 * len(frame.columns)))
+        repeat = hits >= needed
     rows = frame.index.to_numpy()
     for r in rows[empty].tolist():
         loaded.dropped.append(DroppedRow(int(r), "empty row"))

@@ -26,13 +26,15 @@ import numpy.typing as npt
 import pandas as pd
 
 from scorecard_studio.domain.model import DateOrder
+from scorecard_studio.engines.importing.arrow_text import text_cells
 from scorecard_studio.engines.importing.cells import ERROR_CODES, ExcelError
 
 #: A column stays text unless this share of its filled cells fit a typed reading (booleans:
 #: all of them, so a third answer such as "No phone service" keeps the column text).
 TYPED_SHARE = 0.9
-#: Large text columns are first judged on a sample of this many filled cells.
-SAMPLE = 2000
+#: Large text columns are first judged on this many filled cells, spread evenly over the
+#: column (so a column whose first rows differ from the rest is still judged by all).
+SAMPLE = 500
 #: Excel serial day numbers accepted as dates inside a date column (1900-01-01 to 9999).
 _SERIAL_RANGE = (1.0, 106_000.0)  # up to the year 2190, inside pandas' datetime range
 _EXCEL_EPOCH = np.datetime64("1899-12-30", "ns")
@@ -137,34 +139,49 @@ def _naive(series: pd.Series) -> pd.Series:
     if isinstance(series.dtype, pd.DatetimeTZDtype):
         series = series.dt.tz_convert("UTC").dt.tz_localize(None)
     if series.dtype != "datetime64[ns]":
-        years = series.dt.year
-        series = series.where((years > 1677) & (years < 2262))
+        lo, hi = series.min(), series.max()
+        if not (pd.isna(lo) or (lo.year > 1677 and hi.year < 2262)):  # else all fit
+            years = series.dt.year
+            series = series.where((years > 1677) & (years < 2262))
     return series.astype("datetime64[ns]")
 
 
 def _type_mixed(name: str, series: pd.Series, order: DateOrder, n_errors: int) -> TypedColumn:
     """Object or string columns: natives from workbooks and text from anywhere."""
     n = len(series)
-    if isinstance(series.dtype, pd.StringDtype):  # text only: no per-cell look needed
+    cells = text_cells(series, NULL_MARKERS)  # Arrow text: one kernel per question
+    if cells is not None:
         raw: npt.NDArray[np.object_] = np.empty(0, dtype=object)  # natives only; none here
         kinds = np.full(n, "s")
-        text = series.str.strip()
-        text.index = pd.RangeIndex(n)
+        text = cells.text
+        null_markers = int(cells.marker.sum())
+        blank_text = int(cells.blank.sum())
+        error_text = cells.error
+        errors = n_errors + int(error_text.sum())
+        usable_text = cells.valid & ~cells.marker & ~cells.blank & ~cells.error
+        no_natives = np.zeros(n, dtype=bool)
+        natives = dict.fromkeys("nbdt", no_natives)
     else:
-        raw = np.asarray(series.astype(object).where(series.notna(), None))
-        kinds = np.array([_native_kind(v) for v in raw], dtype="U1")
-        only_text = raw.copy()
-        only_text[kinds != "s"] = None
-        text = pd.Series(only_text, dtype="str").str.strip()
-    is_text = kinds == "s"
-    markers = text.str.lower().isin(NULL_MARKERS).fillna(False).to_numpy()
-    null_markers = int((is_text & markers).sum())
-    text = text.where(~pd.Series(markers, index=text.index), "")
-    blank_text = int((is_text & text.eq("").fillna(False).to_numpy()).sum()) - null_markers
-    error_text = text.isin(ERROR_CODES).fillna(False).to_numpy()
-    errors = n_errors + int((kinds == "e").sum()) + int(error_text.sum())
-    usable_text = is_text & ~error_text & (text.notna() & text.ne("")).to_numpy(dtype=bool)
-    natives = {k: kinds == k for k in "nbdt"}
+        if isinstance(series.dtype, pd.StringDtype):  # text only: no per-cell look needed
+            raw = np.empty(0, dtype=object)
+            kinds = np.full(n, "s")
+            text = series.str.strip()
+            text.index = pd.RangeIndex(n)
+        else:
+            raw = np.asarray(series.astype(object).where(series.notna(), None))
+            kinds = np.array([_native_kind(v) for v in raw], dtype="U1")
+            only_text = raw.copy()
+            only_text[kinds != "s"] = None
+            text = pd.Series(only_text, dtype="str").str.strip()
+        is_text = kinds == "s"
+        markers = text.str.lower().isin(NULL_MARKERS).fillna(False).to_numpy()
+        null_markers = int((is_text & markers).sum())
+        text = text.where(~pd.Series(markers, index=text.index), "")
+        blank_text = int((is_text & text.eq("").fillna(False).to_numpy()).sum()) - null_markers
+        error_text = text.isin(ERROR_CODES).fillna(False).to_numpy()
+        errors = n_errors + int((kinds == "e").sum()) + int(error_text.sum())
+        usable_text = is_text & ~error_text & (text.notna() & text.ne("")).to_numpy(dtype=bool)
+        natives = {k: kinds == k for k in "nbdt"}
     filled = int(usable_text.sum() + sum(int(m.sum()) for m in natives.values()))
     col = TypedColumn(name, ColumnType.TEXT, series, blank_text=blank_text, errors=errors)
     if errors:
@@ -191,7 +208,7 @@ def _type_mixed(name: str, series: pd.Series, order: DateOrder, n_errors: int) -
         col.values = pd.Series(np.full(n, np.nan), index=series.index, dtype="float64")
         col.missing = n
         return col
-    texts = text.where(pd.Series(usable_text, index=text.index))
+    texts = text if usable_text.all() else text.where(pd.Series(usable_text, index=text.index))
     candidates = _candidates(texts, raw, usable_text, natives, order, filled)
     kind, parsed, ok, notes = max(candidates, key=lambda c: int(c[2].sum()))
     need = filled if kind is ColumnType.BOOLEAN else TYPED_SHARE * filled
@@ -241,6 +258,23 @@ def _native_kind(value: object) -> str:
 
 Candidate = tuple[ColumnType, pd.Series, BoolArray, list[tuple[str, str, str]]]
 
+#: A reading is tried on the whole column when this share of the sample supports it.
+MIN_SHARE = 0.2
+#: Text that could be a number: digits with separators, signs, parentheses, percent,
+#: exponent and currency (symbols or codes) only. A superset of what _parse_numbers reads.
+_NUMBER_LIKE = re.compile(
+    r"^(?:[\d\s.,'()+\-%eE\u00a0\u202f\u2009\u2212$€£¥₹₽₩₪]|USD|EUR|GBP|CHF|JPY|CAD|AUD"
+    r"|SEK|NOK|DKK|INR)*\d(?:[\d\s.,'()+\-%eE\u00a0\u202f\u2009\u2212$€£¥₹₽₩₪]|USD|EUR"
+    r"|GBP|CHF|JPY|CAD|AUD|SEK|NOK|DKK|INR)*$"
+)
+#: Text that could be a date: starting with a digit (ISO and numeric dates) or naming a
+#: month. A superset of what _parse_dates reads.
+_DATE_LIKE = re.compile(r"^[+-]?\d|(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
+
+
+def _share(words: list[str], pattern: re.Pattern[str]) -> float:
+    return sum(1 for w in words if pattern.search(w)) / len(words) if words else 0.0
+
 
 def _candidates(
     texts: pd.Series,
@@ -250,14 +284,21 @@ def _candidates(
     order: DateOrder,
     filled: int,
 ) -> list[Candidate]:
-    raw_objects = texts  # strings where usable, NA elsewhere
-    sample = raw_objects[usable]
-    if len(sample) > SAMPLE:
-        sample = sample.iloc[:SAMPLE]
+    filled_at = np.flatnonzero(usable)
+    if len(filled_at) > SAMPLE:
+        filled_at = filled_at[np.linspace(0, len(filled_at) - 1, SAMPLE).astype(np.intp)]
+    sample = texts.iloc[filled_at]  # strings where usable
+    # Parsing is tried on the sample only for the readings a cheap look at its text
+    # allows: a column of ids or names costs no number or date parse at all.
+    seen = [str(v) for v in sample.tolist()]
+    could = {
+        "number": _share(seen, _NUMBER_LIKE) >= MIN_SHARE,
+        "date": _share(seen, _DATE_LIKE) >= MIN_SHARE,
+    }
     quick = {
-        "number": _parse_numbers(sample)[0].notna().mean() if len(sample) else 0.0,
-        "date": _parse_dates(sample, order)[0].notna().mean() if len(sample) else 0.0,
-        "bool": sample.str.lower().isin(_BOOL_WORDS).mean() if len(sample) else 0.0,
+        "number": _parse_numbers(sample)[0].notna().mean() if could["number"] else 0.0,
+        "date": _parse_dates(sample, order)[0].notna().mean() if could["date"] else 0.0,
+        "bool": sum(w.lower() in _BOOL_WORDS for w in seen) / len(seen) if seen else 0.0,
     }
     native_share = sum(int(m.sum()) for m in natives.values()) / filled
     out: list[Candidate] = []
@@ -266,7 +307,7 @@ def _candidates(
     zero_padded = bool(sample.str.match(r"^[+-]?0\d+$").fillna(False).any())
     if zero_padded:  # identifiers such as 00123 stay text so their zeros survive
         quick["number"] = 0.0
-    if (quick["number"] >= 0.2 and not zero_padded) or natives["n"].any():
+    if (quick["number"] >= MIN_SHARE and not zero_padded) or natives["n"].any():
         nums, kind = _parse_numbers(texts)
         values = nums.to_numpy(dtype="float64", na_value=np.nan)
         native_nums = (
@@ -277,7 +318,7 @@ def _candidates(
         values = np.where(natives["n"], native_nums, values)
         ok = ~np.isnan(values)
         out.append((kind, pd.Series(values, index=index, dtype="float64"), ok, []))
-    if quick["date"] >= 0.2 or natives["d"].any():
+    if quick["date"] >= MIN_SHARE or natives["d"].any():
         dates, notes = _parse_dates(texts, order)
         values = dates.to_numpy(dtype="datetime64[ns]")
         if natives["d"].any():
@@ -309,7 +350,7 @@ def _candidates(
                 ]
         ok = ~np.isnat(values)
         out.append((ColumnType.DATE, pd.Series(values, index=index), ok, notes))
-    if quick["bool"] >= 0.2 or natives["b"].any():
+    if quick["bool"] >= MIN_SHARE or natives["b"].any():
         words = texts.str.lower().map(_BOOL_WORDS)
         objs = raw if len(raw) else np.full(n, None, dtype=object)
         merged = [
@@ -331,15 +372,17 @@ def _as_text(
     raw: npt.NDArray[np.object_], kinds: npt.NDArray[np.str_], texts: pd.Series, usable: BoolArray
 ) -> Candidate:
     """Every value kept: text as written (trimmed), natives in their usual spelling."""
-    out = texts.copy()
-    other = np.flatnonzero((kinds != "s") & (kinds != "e"))
+    out = texts  # a fresh series already: the caller only gives it a new index
+    if not len(raw):  # text only (no native cells to spell)
+        return ColumnType.TEXT, out, usable, []
+    natives = (kinds != "s") & (kinds != "e")
+    other = np.flatnonzero(natives)
     if len(other):
         out = out.astype(object)
         for i in other.tolist():
             out.iat[i] = _spell(raw[i])
         out = out.astype("str")
-    ok = usable | ((kinds != "s") & (kinds != "e"))
-    return ColumnType.TEXT, out, ok, []
+    return ColumnType.TEXT, out, usable | natives, []
 
 
 def _spell(value: object) -> str:

@@ -19,6 +19,7 @@ import pandas as pd
 
 from scorecard_studio.domain.findings import Finding, Severity
 from scorecard_studio.domain.model import DataSource
+from scorecard_studio.engines.importing.arrow_text import strictly_increasing
 from scorecard_studio.engines.importing.column_types import ColumnType, TypedColumn
 
 #: Row issues kept in full; beyond this only counts are kept (the columns say how many).
@@ -129,8 +130,10 @@ def validate(
     dup_mask = np.zeros(len(frame), dtype=bool)
     if key and key in frame.columns:
         subset = [key] + ([when] if when and when in frame.columns else [])
-        present = frame[subset].notna().all(axis=1).to_numpy()
-        dup_mask = frame.duplicated(subset=subset, keep=False).to_numpy() & present
+        # Sorted by key (and date), as many exports are: no row can repeat another.
+        if not strictly_increasing(frame, subset):
+            present = frame[subset].notna().all(axis=1).to_numpy()
+            dup_mask = frame.duplicated(subset=subset, keep=False).to_numpy() & present
     for name, col in typed.items():
         values = frame[name]
         out_of_scale = 0
