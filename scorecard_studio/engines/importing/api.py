@@ -12,6 +12,7 @@ import os
 import tempfile
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,8 @@ SheetInfo = SheetMeta
 
 #: Sample values shown per column.
 SAMPLES = 5
+#: Tables of at least this many cells are typed a column per thread.
+PARALLEL_CELLS = 2_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +175,10 @@ def _load(
 
             with pa.memory_map(raw.arrow_path) as source:
                 table = pa.ipc.open_file(source).read_all()
-            frame = table.to_pandas(date_as_object=False)
+            # One block per column: no consolidation copy of the whole table (time and
+            # peak memory), and columns without gaps stay views of the Arrow buffers.
+            frame = table.to_pandas(date_as_object=False, split_blocks=True)
+            del table
             frame.columns = names[: frame.shape[1]]
         else:
             columns = raw.columns or []
@@ -199,12 +205,19 @@ def _drop_empty_rows(loaded: _Loaded) -> pd.DataFrame:
     frame = loaded.frame
     if frame.empty:
         return frame
-    empty = frame.isna().all(axis=1).to_numpy().copy()
+    # A column filled in every row (and not of text that could be blank) means no row is
+    # empty: one column's check instead of every cell's.
+    full = any(
+        frame.iloc[:, j].dtype != object and not frame.iloc[:, j].isna().any()
+        for j in range(frame.shape[1])
+    )
+    empty = np.zeros(len(frame), dtype=bool) if full else frame.isna().all(axis=1).to_numpy()
+    empty = empty.copy()
     for col, positions in loaded.errors.items():
         empty[np.asarray(positions, dtype=np.int64)[np.asarray(positions) < len(empty)]] = False
         del col
     object_cols = [c for c in frame.columns if frame[c].dtype == object]
-    if object_cols and empty.sum() < len(frame):
+    if object_cols and not full and empty.sum() < len(frame):
         blank = np.ones(len(frame), dtype=bool)
         for c in frame.columns:
             values = frame[c]
@@ -249,7 +262,8 @@ def _type_all(
         if len(frame) == len(loaded.frame)
         else pd.Index(loaded.frame.index).get_indexer(frame.index)
     )
-    for j, name in enumerate(frame.columns):
+
+    def one(j: int) -> TypedColumn:
         _check(cancel)
         errors = loaded.errors.get(j)
         err_positions = None
@@ -258,14 +272,24 @@ def _type_all(
             if positions is not None:
                 err = np.flatnonzero(np.isin(positions, err))
             err_positions = err
-        col = type_column(
-            str(name), frame.iloc[:, j], date_order=order, error_positions=err_positions
+        return type_column(
+            str(frame.columns[j]), frame.iloc[:, j], date_order=order, error_positions=err_positions
         )
+
+    # Columns are typed independently, and the heavy parts (Arrow and numpy kernels,
+    # pandas' parsers) release the GIL: large tables use every core.
+    indices = range(len(frame.columns))
+    if len(frame) * len(frame.columns) >= PARALLEL_CELLS and len(frame.columns) > 1:
+        with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+            columns = list(pool.map(one, indices))
+    else:
+        columns = [one(j) for j in indices]
+    for name, col in zip(frame.columns, columns, strict=True):
         typed[str(name)] = col
         values = col.values
         values.index = frame.index
         out[str(name)] = values
-    result = pd.DataFrame(out, index=frame.index)
+    result = pd.DataFrame(out, index=frame.index, copy=False)  # typed columns as they are
     return result, typed
 
 

@@ -229,7 +229,7 @@ def _read_text(path: Path, header_row: int | None, quick: bool) -> TextTable:
                 timestamp_parsers=[pacsv.ISO8601],
             ),
         )
-        frame = table.to_pandas(date_as_object=False)
+        frame = table.to_pandas(date_as_object=False, split_blocks=True)  # no block copy
     except (pa.ArrowInvalid, UnicodeDecodeError, ValueError) as exc:
         if quick and encoding == "utf-8" and detect_encoding(path)[0] != "utf-8":
             raise _NotUtf8Error() from None
