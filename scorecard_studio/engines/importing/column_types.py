@@ -381,7 +381,8 @@ def _as_text(
         out = out.astype(object)
         for i in other.tolist():
             out.iat[i] = _spell(raw[i])
-        out = out.astype("str")
+        # cells missing in the source stay missing: pandas 2 spells them "nan" in astype
+        out = out.astype("str").where(out.notna())
     return ColumnType.TEXT, out, usable | natives, []
 
 

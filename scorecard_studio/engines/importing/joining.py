@@ -63,6 +63,23 @@ def normalise_keys(columns: Mapping[str, pd.Series]) -> tuple[dict[str, pd.Serie
     return texts, digits
 
 
+def _as_written(
+    key: str,
+    keys: Mapping[str, pd.Series],
+    frames: Mapping[str, pd.DataFrame],
+    key_columns: Mapping[str, str],
+) -> str:
+    """A normalised key as a source wrote it (``A-007`` rather than ``a-007``)."""
+    for name, normalised in keys.items():
+        at = (normalised == key).fillna(False).to_numpy(dtype=bool).nonzero()[0]
+        if len(at):
+            value = frames[name][key_columns[name]].iloc[int(at[0])]
+            if isinstance(value, float) and value.is_integer():
+                return str(int(value))
+            return str(value).strip()
+    return key
+
+
 def join_sources(frames: dict[str, pd.DataFrame], key_columns: dict[str, str]) -> JoinResult:
     """Outer-join ``frames`` on their key columns; clashing columns get ``source.`` prefixes."""
     names = list(frames)
@@ -109,7 +126,9 @@ def join_sources(frames: dict[str, pd.DataFrame], key_columns: dict[str, str]) -
         result.only_in[n] = sorted(seen[n] - others)
         result.missing_from[n] = sorted(everything - seen[n])
         if result.missing_from[n]:
-            sample = ", ".join(result.missing_from[n][:5])
+            sample = ", ".join(
+                _as_written(k, keys, frames, key_columns) for k in result.missing_from[n][:5]
+            )
             result.findings.append(
                 Finding(
                     Severity.WARNING,

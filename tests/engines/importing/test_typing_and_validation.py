@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -104,6 +105,43 @@ def test_unparseable_values_are_counted_never_silent() -> None:
     assert text.values.tolist() == ["a", "b", "1"]
 
 
+def test_examples_are_source_text_and_missing_cells_stay_missing(tmp_path: Path) -> None:
+    # Every way a reader or pandas marks a missing cell, among numbers and odd text.
+    missing: list[object] = [None, float("nan"), np.nan, pd.NaT, pd.NA]
+    values: list[object] = [*(float(i) for i in range(20)), " n.v. ", "??", *missing]
+    col = _typed(values)
+    assert col.type is ColumnType.NUMBER
+    assert col.unparseable == 2
+    assert col.examples == [" n.v. ", "??"]
+    note = next(text for _sev, code, text in col.notes if code == "unparseable")
+    assert note.endswith("e.g. ' n.v. ', '??'")
+    # Mixed cells read as text keep missing cells missing (pandas 2 spelled them "nan").
+    mixed = _typed(["x", dt.datetime(2024, 1, 2), 3.0, *missing, "y"])
+    assert mixed.type is ColumnType.TEXT
+    assert mixed.values.tolist()[:3] == ["x", "2024-01-02", "3"]
+    assert mixed.values.iloc[3:8].isna().all()
+    assert mixed.missing == len(missing)
+    # Through a workbook: blank cells never show up as 'nan' in findings or samples.
+    path = tmp_path / "gaps.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["Account", "Revenue", "Note"])
+    for i in range(20):
+        ws.append(
+            [f"A-{i}", None if i % 4 == 1 else i * 10.0, dt.date(2024, 1, 2) if i % 2 else "x"]
+        )
+    ws.append(["A-20", "n.v.", None])
+    wb.save(path)
+    result = import_table(path, DataSource("s", "s", key_column="Account"))
+    shown = [f.message for f in result.report.findings]
+    shown += [str(s) for c in result.columns for s in c.samples]
+    shown += [i.value for i in result.report.issues]
+    assert any("e.g. 'n.v.'" in m for m in shown)
+    for text in shown:
+        assert not re.search(r"\b(nan|None|NaT|<NA>)\b", text), text
+
+
 def test_report_scales_duplicates_and_future(tmp_path: Path) -> None:
     path = tmp_path / "survey.csv"
     path.write_text(
@@ -176,11 +214,18 @@ def test_join_normalises_keys_and_reports_strays() -> None:
     assert joined.loc["1", "revenue"] == 10.0
     assert result.only_in == {"crm": ["3"], "billing": ["4"]}
     text = join_sources(
-        {"a": pd.DataFrame({"k": [" ACME-01", "b-2"]}), "b": pd.DataFrame({"k": ["acme-01"]})},
+        {"a": pd.DataFrame({"k": [" ACME-01", "B-2"]}), "b": pd.DataFrame({"k": ["acme-01"]})},
         {"a": "k", "b": "k"},
     )
     assert not text.strip_zeros
     assert text.missing_from == {"a": [], "b": ["b-2"]}
+    # the finding's examples are the keys as a source wrote them, not their normalised form
+    (missing,) = [f.message for f in text.findings if f.code == "join_missing_keys"]
+    assert missing.endswith("(e.g. B-2)")
+    (stray,) = [
+        f.message for f in result.findings if f.code == "join_missing_keys" and "crm" in f.message
+    ]
+    assert stray.endswith("(e.g. 4)")
 
 
 def test_inspect_cli_json_and_exit_codes(
