@@ -215,7 +215,6 @@ class ChartWidget(pg.PlotWidget):  # type: ignore[misc]
         """Show nothing (no result)."""
         self.input = None
         self._drawn_from = ()
-        self.__dict__.pop("_bar_keys", None)
         self.__dict__.pop("_item_values", None)
 
     # --- cheap updates ---------------------------------------------------------------------
@@ -255,11 +254,7 @@ class ChartWidget(pg.PlotWidget):  # type: ignore[misc]
         kept: dict[str, tuple[Any, ...]] = self.__dict__.setdefault("_item_values", {})
         before = kept.get(name)
         kept[name] = values
-        return (
-            before is None
-            or len(before) != len(values)
-            or not all(_equal(a, b) for a, b in zip(before, values, strict=True))
-        )
+        return before is None or not same_values(before, values)
 
     def set_bar(self, bar: Any, key: tuple[object, ...], **opts: Any) -> None:
         """``setOpts`` on a bar item only when ``key`` differs from its last one.
@@ -267,9 +262,7 @@ class ChartWidget(pg.PlotWidget):  # type: ignore[misc]
         A highlight is re-asserted on every update; setting it again unchanged would still
         make the whole chart repaint.
         """
-        keys: dict[int, tuple[object, ...]] = self.__dict__.setdefault("_bar_keys", {})
-        if keys.get(id(bar)) != key:
-            keys[id(bar)] = key
+        if self.changed(f"bar:{id(bar)}", *key):
             bar.setOpts(**opts)
 
     def set_title(self, text: str) -> None:
@@ -438,10 +431,17 @@ class RowChart(ChartWidget):
             self._set_window(self._first)
 
 
-def _equal(a: Any, b: Any) -> bool:
-    """Equality of two values that may be numpy arrays (NaN equal to NaN)."""
-    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
-        a, b = np.asarray(a), np.asarray(b)
-        nan = a.dtype.kind == "f" and b.dtype.kind == "f"
-        return a.shape == b.shape and bool(np.array_equal(a, b, equal_nan=nan))
-    return bool(a == b)
+def same_value(x: Any, y: Any) -> bool:
+    """Equality of two values that may be numpy arrays (NaN equals NaN; an array never
+    equals a non-array)."""
+    if isinstance(x, np.ndarray) or isinstance(y, np.ndarray):
+        if not (isinstance(x, np.ndarray) and isinstance(y, np.ndarray)):
+            return False
+        nan = x.dtype.kind == "f" and y.dtype.kind == "f"
+        return x.shape == y.shape and bool(np.array_equal(x, y, equal_nan=nan))
+    return x is y or bool(x == y)
+
+
+def same_values(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
+    """Element-wise :func:`same_value` of two tuples."""
+    return len(a) == len(b) and all(same_value(x, y) for x, y in zip(a, b, strict=True))

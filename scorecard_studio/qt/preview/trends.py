@@ -26,6 +26,7 @@ from scorecard_studio.qt.preview.chart_base import (
     fmt_score,
     fmt_value,
     pen,
+    same_value,
     text_item,
 )
 from scorecard_studio.qt.preview.palette import STATUS_MARKS, STATUS_NAMES, STATUS_SYMBOLS
@@ -100,13 +101,13 @@ class TrendsChart(ChartWidget):
         for j, row in enumerate(tr.tier_rows):
             colour = pal.tier_colour(row, tr.n_real_tiers)
             old = previous[j] if same_style and j < len(previous) else None
-            if old is None or not _same(old[2], tr.target[j]):
+            if old is None or not same_value(old[2], tr.target[j]):
                 tx, ty = _levels(tr.target[j])
                 self.target_lines[j].setData(
                     tx, ty, connect="finite", pen=pen(colour, 1.5, Qt.PenStyle.DashLine)
                 )
-            if old is not None and _same(old[0], tr.actual[j]):
-                points_changed = points_changed or not _same(old[1], tr.status[j])
+            if old is not None and same_value(old[0], tr.actual[j]):
+                points_changed = points_changed or not same_value(old[1], tr.status[j])
                 continue  # the line and its label stay; a status shape may change below
             points_changed = True
             self.actual_lines[j].setData(x, tr.actual[j], connect="finite", pen=pen(colour, 2.0))
@@ -213,7 +214,3 @@ def _levels(target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     xs = np.empty(2 * target.size)
     xs[0::2], xs[1::2] = x - LEVEL_HALF_WIDTH, x + LEVEL_HALF_WIDTH
     return xs, np.repeat(target.astype(np.float64), 2)
-
-
-def _same(a: np.ndarray, b: np.ndarray) -> bool:
-    return a.shape == b.shape and bool(np.array_equal(a, b, equal_nan=a.dtype.kind == "f"))

@@ -25,6 +25,7 @@ from scorecard_studio.qt.preview.chart_base import (
     brush,
     elide,
     pen,
+    same_values,
 )
 
 ROW_PX = 20
@@ -67,7 +68,7 @@ class WeightsChart(RowChart):
         if design_share is not None and design_share.shape != data.result.effective_share.shape:
             design_share = None
         numbers = (data.result.effective_share, data.marginal, design_share, self.pal)
-        if self.data is not None and _same_numbers(numbers, self._numbers):
+        if self.data is not None and same_values(numbers, self._numbers):
             self._draw_highlight()  # a target step: shares and effects are unchanged
             return
         self._numbers = numbers
@@ -224,18 +225,3 @@ class WeightsChart(RowChart):
         for bar in (self.bars, self.design, self.highlight):
             bar.setOpts(x0=[], x1=[], y=[])
         self.marginal.setData(x=[], y=[])
-
-
-def _same_numbers(a: tuple[object, ...], b: tuple[object, ...]) -> bool:
-    """Element-wise equality of (arrays or None, ...) tuples."""
-    if len(a) != len(b):
-        return False
-    for x, y in zip(a, b, strict=True):
-        if isinstance(x, np.ndarray) or isinstance(y, np.ndarray):
-            if not (isinstance(x, np.ndarray) and isinstance(y, np.ndarray)):
-                return False
-            if x.shape != y.shape or not np.array_equal(x, y, equal_nan=True):
-                return False
-        elif x is not y and x != y:
-            return False
-    return True
