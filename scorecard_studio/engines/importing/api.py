@@ -211,8 +211,7 @@ def _drop_empty_rows(loaded: _Loaded) -> pd.DataFrame:
         frame.iloc[:, j].dtype != object and not frame.iloc[:, j].isna().any()
         for j in range(frame.shape[1])
     )
-    empty = np.zeros(len(frame), dtype=bool) if full else frame.isna().all(axis=1).to_numpy()
-    empty = empty.copy()
+    empty = np.zeros(len(frame), dtype=bool) if full else frame.isna().all(axis=1).to_numpy().copy()
     for col, positions in loaded.errors.items():
         empty[np.asarray(positions, dtype=np.int64)[np.asarray(positions) < len(empty)]] = False
         del col

@@ -12,6 +12,7 @@ of a hash table of every key.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from dataclasses import dataclass
 
@@ -24,6 +25,13 @@ import pyarrow.compute as pc
 from scorecard_studio.engines.importing.cells import ERROR_CODES
 
 BoolArray = npt.NDArray[np.bool_]
+
+
+@functools.cache
+def _lookup(markers: frozenset[str]) -> tuple[str, ...]:
+    """Every spelling to look up: the markers in every mix of case, and the error codes."""
+    spellings = set(ERROR_CODES).union(*(_case_variants(m) for m in markers))
+    return tuple(sorted(spellings))
 
 
 def _case_variants(word: str) -> set[str]:
@@ -70,11 +78,9 @@ def text_cells(series: pd.Series, markers: frozenset[str]) -> TextCells | None:
     valid = _bools(arr.is_valid()) if arr.null_count else np.ones(n, dtype=bool)
     marker = np.zeros(n, dtype=bool)
     error = np.zeros(n, dtype=bool)
-    blank_arrow = pc.equal(pc.binary_length(trimmed), 0)
-    blank = _bools(blank_arrow) & valid if pc.any(blank_arrow).as_py() else marker.copy()
-    marker_set = set().union(*(_case_variants(m) for m in markers))
-    lookup = pa.array(sorted(marker_set | set(ERROR_CODES)), type=arr.type)
-    hit_arrow = pc.is_in(trimmed, value_set=lookup)
+    blank_arrow = pc.equal(pc.binary_length(trimmed), 0)  # missing cells stay missing
+    blank = _bools(blank_arrow) if pc.any(blank_arrow).as_py() else np.zeros(n, dtype=bool)
+    hit_arrow = pc.is_in(trimmed, value_set=pa.array(_lookup(markers), type=arr.type))
     if pc.any(hit_arrow).as_py():  # rare: most columns hold neither
         rows = np.flatnonzero(_bools(hit_arrow))
         found = pc.take(trimmed, pa.array(rows)).to_pylist()
