@@ -186,22 +186,9 @@ class BulletsChart(RowChart):
         self._draw_highlight()
 
     def _draw_highlight(self) -> None:
-        data = self.input
-        kpi = data.kpi_id if data is not None else None
-        if kpi in self._ids:
-            row = float(self._ids.index(kpi))
-            self.set_bar(
-                self.highlight,
-                (row, float(X_MAX), self.pal.dark),
-                x0=[X_MIN],
-                x1=[X_MAX],
-                y=[row],
-                height=1.0,
-                brush=brush(self.pal.highlight, alpha=34),
-                pen=pen(self.pal.highlight, 1.2),
-            )
-        else:
-            self.set_bar(self.highlight, (), x0=[], x1=[], y=[])
+        kpi = self.input.kpi_id if self.input is not None else None
+        row = self._ids.index(kpi) if kpi in self._ids else None
+        self.outline_row(row, X_MIN, X_MAX, fill_alpha=34, width=1.2)
 
     def restyle(self) -> None:
         if not hasattr(self, "target"):

@@ -387,6 +387,26 @@ class RowChart(ChartWidget):
     axis: pg.AxisItem
     _first = 0
 
+    def outline_row(
+        self, row: int | None, x0: float, x1: float, *, fill_alpha: int, width: float
+    ) -> None:
+        """Outline the selected KPI's row from ``x0`` to ``x1`` on ``self.highlight`` (a
+        bar item each row chart keeps); ``None`` clears it."""
+        if row is None:
+            self.set_bar(self.highlight, (), x0=[], x1=[], y=[])
+            return
+        y = float(row)
+        self.set_bar(
+            self.highlight,
+            (y, float(x0), float(x1), self.pal.dark),
+            x0=[x0],
+            x1=[x1],
+            y=[y],
+            height=1.0,
+            brush=brush(self.pal.highlight, alpha=fill_alpha),
+            pen=pen(self.pal.highlight, width),
+        )
+
     def _row_count(self) -> int:
         raise NotImplementedError
 

@@ -131,22 +131,11 @@ class HeatmapChart(RowChart):
         self._draw_highlight()
 
     def _draw_highlight(self) -> None:
-        data, h = self.input, self.data
-        kpi = data.kpi_id if data is not None else None
-        if h is not None and kpi in self._ids:
-            row = float(self._ids.index(kpi))
-            self.set_bar(
-                self.highlight,
-                (row, float(h.score.shape[1] - 0.5), self.pal.dark),
-                x0=[-0.5],
-                x1=[h.score.shape[1] - 0.5],
-                y=[row],
-                height=1.0,
-                brush=brush(self.pal.highlight, alpha=0),
-                pen=pen(self.pal.highlight, 2.0),
-            )
-        else:
-            self.set_bar(self.highlight, (), x0=[], x1=[], y=[])
+        h = self.data
+        kpi = self.input.kpi_id if self.input is not None else None
+        row = self._ids.index(kpi) if h is not None and kpi in self._ids else None
+        right = h.score.shape[1] - 0.5 if h is not None else 0.0
+        self.outline_row(row, -0.5, right, fill_alpha=0, width=2.0)
 
     def _row_count(self) -> int:
         return len(self._ids)

@@ -156,23 +156,11 @@ class WeightsChart(RowChart):
         self._draw_highlight()
 
     def _draw_highlight(self) -> None:
-        data, w = self.input, self.data
-        kpi = data.kpi_id if data is not None else None
-        if w is not None and kpi in w.kpi_ids:
-            row = float(w.kpi_ids.index(kpi))
-            _x0, x1 = self.getPlotItem().vb.viewRange()[0]
-            self.set_bar(
-                self.highlight,
-                (row, float(x1), self.pal.dark),
-                x0=[0.0],
-                x1=[x1],
-                y=[row],
-                height=1.0,
-                brush=brush(self.pal.highlight, alpha=34),
-                pen=pen(self.pal.highlight, 1.0),
-            )
-        else:
-            self.set_bar(self.highlight, (), x0=[], x1=[], y=[])
+        w = self.data
+        kpi = self.input.kpi_id if self.input is not None else None
+        row = w.kpi_ids.index(kpi) if w is not None and kpi in w.kpi_ids else None
+        _x0, x1 = self.getPlotItem().vb.viewRange()[0]
+        self.outline_row(row, 0.0, x1, fill_alpha=34, width=1.0)
 
     def _row_count(self) -> int:
         return len(self._order_key)
