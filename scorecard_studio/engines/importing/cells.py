@@ -8,6 +8,7 @@ Readers hand over rows of Python values: ``None`` for an empty cell, ``str``, ``
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 #: Excel's error values, as they appear in cells and in text exports.
@@ -60,3 +61,14 @@ def is_blank(value: object) -> bool:
     if isinstance(value, str):
         return not value.strip()
     return isinstance(value, float) and math.isnan(value)
+
+
+#: OOXML writes characters XML cannot hold (and a literal ``_x`` sequence) as ``_xHHHH_``.
+OOXML_ESCAPE = re.compile(r"_x([0-9a-fA-F]{4})_")
+
+
+def decode_ooxml_escapes(text: str) -> str:
+    """``_x000D_`` and its kind as the characters they stand for, as Excel reads them."""
+    if "_x" not in text:
+        return text
+    return OOXML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)

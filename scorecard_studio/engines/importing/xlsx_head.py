@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from scorecard_studio.engines.importing.cells import ERROR_CODES, ExcelError
+from scorecard_studio.engines.importing.cells import ERROR_CODES, ExcelError, decode_ooxml_escapes
 from scorecard_studio.engines.importing.guard import column_number
 
 _CHUNK = 1 << 16
@@ -31,6 +31,7 @@ class SheetPart:
     name: str
     part: str  # path inside the zip
     visibility: str
+    kind: str = "worksheet"  # worksheet, chartsheet, macrosheet, dialogsheet
 
 
 def _local(tag: object) -> str:
@@ -44,6 +45,15 @@ def _parse_small(zf: zipfile.ZipFile, name: str) -> etree._Element:
         return etree.fromstring(fh.read(16 * 1024**2), parser)
 
 
+_SHEET_KINDS = {
+    "worksheet": "worksheet",
+    "chartsheet": "chartsheet",
+    "dialogsheet": "dialogsheet",
+    "xlmacrosheet": "macrosheet",
+    "xlintlmacrosheet": "macrosheet",
+}
+
+
 def sheet_parts(zf: zipfile.ZipFile) -> list[SheetPart]:
     """Worksheets in tab order with the part that holds each (Strict OOXML included)."""
     names = {n.lower(): n for n in zf.namelist()}
@@ -52,6 +62,7 @@ def sheet_parts(zf: zipfile.ZipFile) -> list[SheetPart]:
         return []
     rels_name = posixpath.join(posixpath.dirname(wb_name), "_rels", "workbook.xml.rels")
     targets: dict[str, str] = {}
+    kinds: dict[str, str] = {}
     if rels_name.lower() in names:
         for rel in _parse_small(zf, names[rels_name.lower()]):
             target = rel.get("Target", "")
@@ -60,12 +71,23 @@ def sheet_parts(zf: zipfile.ZipFile) -> list[SheetPart]:
             else:
                 path = posixpath.normpath(posixpath.join(posixpath.dirname(wb_name), target))
             targets[rel.get("Id", "")] = names.get(path.lower(), path)
+            kinds[rel.get("Id", "")] = _SHEET_KINDS.get(
+                str(rel.get("Type", "")).rsplit("/", 1)[-1].lower(), "worksheet"
+            )
     out: list[SheetPart] = []
     for el in _parse_small(zf, wb_name).iter():
         if _local(el.tag) != "sheet":
             continue
         rid = next((v for k, v in el.attrib.items() if _local(k) == "id"), "")
-        out.append(SheetPart(el.get("name", ""), targets.get(rid, ""), el.get("state", "visible")))
+        state = el.get("state", "visible")
+        out.append(
+            SheetPart(
+                el.get("name", ""),
+                targets.get(rid, ""),
+                state if state in {"hidden", "veryHidden"} else "visible",
+                kinds.get(rid, "worksheet"),
+            )
+        )
     return out
 
 
@@ -127,7 +149,9 @@ def head_rows(
             value_el = next((x for x in c if _local(x.tag) == "v"), None)
             text = value_el.text if value_el is not None else None
             if kind == "inlineStr":
-                cells[col] = "".join(t.text or "" for t in c.iter() if _local(t.tag) == "t")
+                cells[col] = decode_ooxml_escapes(
+                    "".join(t.text or "" for t in c.iter() if _local(t.tag) == "t")
+                )
             elif text is None:
                 continue
             elif kind == "s":
@@ -175,10 +199,12 @@ def shared_strings(zf: zipfile.ZipFile, up_to: int) -> list[str]:
         if _local(el.tag) != "si":
             continue
         out.append(
-            "".join(
-                t.text or ""
-                for t in el.iter()
-                if _local(t.tag) == "t" and _local(getattr(t.getparent(), "tag", "")) != "rPh"
+            decode_ooxml_escapes(
+                "".join(
+                    t.text or ""
+                    for t in el.iter()
+                    if _local(t.tag) == "t" and _local(getattr(t.getparent(), "tag", "")) != "rPh"
+                )
             )
         )
         el.clear()
