@@ -25,10 +25,11 @@ from scorecard_studio.domain.findings import Finding, Severity
 from scorecard_studio.domain.model import DataSource, DateOrder
 from scorecard_studio.engines.importing.column_types import ColumnType, TypedColumn, type_column
 from scorecard_studio.engines.importing.errors import ImportCancelled
-from scorecard_studio.engines.importing.guard import FileKind, check_file
-from scorecard_studio.engines.importing.isolation import run_isolated
+from scorecard_studio.engines.importing.guard import FileKind, GuardReport, check_file
+from scorecard_studio.engines.importing.isolation import memory_limit, run_isolated, time_limit
 from scorecard_studio.engines.importing.layouts import check_layout
 from scorecard_studio.engines.importing.mapping import column_changes, missing_roles
+from scorecard_studio.engines.importing.memory import release_free_memory
 from scorecard_studio.engines.importing.readers import RawRead, SheetMeta
 from scorecard_studio.engines.importing.tables import TableFound, TableSpec
 from scorecard_studio.engines.importing.validation import DroppedRow, ValidationReport, validate
@@ -152,6 +153,80 @@ def _load(
         )
         dropped = [DroppedRow(r, reason) for r, reason in text.dropped]
         return _Loaded("csv", "pyarrow", [meta], None, text.spec, text.frame, {}, findings, dropped)
+    raw = _read_large_in_process(path, report, sheet, header_row, progress, cancel)
+    if raw is not None:
+        table, raw.table = raw.table, None
+        frame = _arrow_frame(table, raw.spec.names, release=True)
+        del table
+        release_free_memory()
+    else:
+        raw, frame = _read_isolated(path, report, sheet, password, header_row, progress, cancel)
+    frame.index = pd.RangeIndex(
+        raw.spec.data_start + 1, raw.spec.data_start + 1 + len(frame), name="row"
+    )
+    errors: dict[int, list[int]] = {}
+    for row, col, _code in raw.errors:
+        errors.setdefault(col, []).append(row)
+    fmt = {"xlsx": "xlsx", "cfb": "xls", "biff": "xls (Excel 2-4)", "ods": "ods"}[report.kind]
+    if path.suffix.lower() == ".xlsm":
+        fmt = "xlsm"
+    return _Loaded(
+        fmt, raw.reader, raw.sheets, raw.sheet, raw.spec, frame, errors, list(raw.findings), []
+    )
+
+
+def _read_large_in_process(
+    path: Path,
+    report: GuardReport,
+    sheet: str | None,
+    header_row: int | None,
+    progress: Progress | None,
+    cancel: threading.Event | None,
+) -> RawRead | None:
+    """A large plain xlsx sheet read here (see :mod:`.large_xlsx`), or None."""
+    if report.kind is not FileKind.XLSX:
+        return None
+    from scorecard_studio.engines.importing import large_xlsx
+
+    try:
+        return large_xlsx.read_in_process(
+            path,
+            sheet,
+            header_row,
+            seconds=time_limit(report.size),
+            max_bytes=memory_limit(),
+            cancel=cancel,
+            progress=(lambda f: progress(0.05 + 0.75 * f)) if progress else None,
+        )
+    except large_xlsx.UnsupportedXmlError:
+        return None
+
+
+def _arrow_frame(table: Any, names: list[str], *, release: bool = False) -> pd.DataFrame:
+    """An Arrow table as a DataFrame named after the header, with one block per column.
+
+    One block per column: no consolidation copy of the whole table (time and peak
+    memory), and columns without gaps stay views of the Arrow buffers. With ``release``
+    (the caller holds the only reference) each column's Arrow memory is freed as soon as
+    it is converted, so the table and the frame are not both held whole.
+    """
+    frame: pd.DataFrame = table.to_pandas(
+        date_as_object=False, split_blocks=True, self_destruct=release
+    )
+    frame.columns = names[: frame.shape[1]]
+    return frame
+
+
+def _read_isolated(
+    path: Path,
+    report: GuardReport,
+    sheet: str | None,
+    password: str | None,
+    header_row: int | None,
+    progress: Progress | None,
+    cancel: threading.Event | None,
+) -> tuple[RawRead, pd.DataFrame]:
+    """The workbook read in the isolated reader process, and its table as a DataFrame."""
     with tempfile.TemporaryDirectory(prefix="scorecard-import-") as tmp:
         raw: RawRead = run_isolated(
             "read_workbook",
@@ -174,30 +249,14 @@ def _load(
             import pyarrow as pa
 
             with pa.memory_map(raw.arrow_path) as source:
-                table = pa.ipc.open_file(source).read_all()
-            # One block per column: no consolidation copy of the whole table (time and
-            # peak memory), and columns without gaps stay views of the Arrow buffers.
-            frame = table.to_pandas(date_as_object=False, split_blocks=True)
-            del table
-            frame.columns = names[: frame.shape[1]]
+                frame = _arrow_frame(pa.ipc.open_file(source).read_all(), names)
         else:
             columns = raw.columns or []
             frame = pd.DataFrame(
                 {j: pd.Series(values, dtype=object) for j, values in enumerate(columns)}
             )
             frame.columns = names[: frame.shape[1]]
-    frame.index = pd.RangeIndex(
-        raw.spec.data_start + 1, raw.spec.data_start + 1 + len(frame), name="row"
-    )
-    errors: dict[int, list[int]] = {}
-    for row, col, _code in raw.errors:
-        errors.setdefault(col, []).append(row)
-    fmt = {"xlsx": "xlsx", "cfb": "xls", "biff": "xls (Excel 2-4)", "ods": "ods"}[report.kind]
-    if path.suffix.lower() == ".xlsm":
-        fmt = "xlsm"
-    return _Loaded(
-        fmt, raw.reader, raw.sheets, raw.sheet, raw.spec, frame, errors, list(raw.findings), []
-    )
+    return raw, frame
 
 
 def _drop_empty_rows(loaded: _Loaded) -> pd.DataFrame:
@@ -212,11 +271,13 @@ def _drop_empty_rows(loaded: _Loaded) -> pd.DataFrame:
         for j in range(frame.shape[1])
     )
     empty = np.zeros(len(frame), dtype=bool) if full else frame.isna().all(axis=1).to_numpy().copy()
-    for col, positions in loaded.errors.items():
-        empty[np.asarray(positions, dtype=np.int64)[np.asarray(positions) < len(empty)]] = False
-        del col
-    object_cols = [c for c in frame.columns if frame[c].dtype == object]
-    if object_cols and not full and empty.sum() < len(frame):
+
+    def is_text(values: pd.Series) -> bool:
+        return values.dtype == object or isinstance(values.dtype, pd.StringDtype)
+
+    text_columns = [c for c in frame.columns if is_text(frame[c])]
+    if text_columns and not full and empty.sum() < len(frame):
+        # cells of spaces only count as blank, as they do in typing
         blank = np.ones(len(frame), dtype=bool)
         for c in frame.columns:
             values = frame[c]
@@ -224,9 +285,14 @@ def _drop_empty_rows(loaded: _Loaded) -> pd.DataFrame:
                 blank &= values.map(
                     lambda v: v is None or (isinstance(v, str) and not v.strip())
                 ).to_numpy(dtype=bool)
+            elif is_text(values):
+                blank &= (values.isna() | values.str.strip().eq("")).to_numpy(dtype=bool)
             else:
                 blank &= values.isna().to_numpy()
         empty |= blank
+    for positions in loaded.errors.values():  # an error cell is a value, not a blank
+        at = np.asarray(positions, dtype=np.int64)
+        empty[at[at < len(empty)]] = False
     header = [str(n).strip().lower() for n in frame.columns]
     text_cols = [
         i
@@ -323,6 +389,10 @@ def _pipeline(
         progress(0.85)
     order = source.date_order if source else DateOrder.AUTO
     typed_frame, typed = _type_all(loaded, frame, order, cancel)
+    # The untyped table is no longer needed: let it go before validation's own work.
+    del frame
+    loaded.frame = typed_frame.iloc[:0]
+    release_free_memory()
     item = source.id if source else file.name
     report = validate(typed_frame, typed, source, item)
     report.dropped = list(loaded.dropped)

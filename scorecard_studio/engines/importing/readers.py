@@ -6,8 +6,9 @@ Which reader, and why:
   path so its own errors survive, read whole as a grid; error cells (which calamine shows
   as empty) are found in the sheet XML. If calamine refuses the file, openpyxl
   (read-only, values only) is tried.
-* larger xlsx: the header is found on the first rows (:mod:`.xlsx_head`), then fastexcel
-  reads just the table into Arrow in one pass and writes it to an IPC file.
+* larger xlsx: streamed in the importing process (:mod:`.large_xlsx`); a sheet whose XML
+  that reader does not take on comes here, where fastexcel reads just the table into Arrow
+  in one pass and writes it to an IPC file.
 * xls: xlrd first — calamine truncates long strings split over CONTINUE records and keeps
   NUL bytes in some headers — then python-calamine when xlrd rejects a damaged container.
 * Excel 2.x-4.0 worksheets (bare BIFF2-4 streams): xlrd, the only reader of them.
@@ -21,7 +22,6 @@ Nothing here imports pandas, so the reader process starts quickly.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -88,6 +88,7 @@ class RawRead:
     reader: str
     columns: list[list[object]] | None = None  # grid path: data values per column
     arrow_path: str | None = None  # Arrow path: IPC file with one column per name
+    table: Any = None  # read in the importing process: the Arrow table itself
     n_rows: int = 0
     errors: list[tuple[int, int, str]] = field(default_factory=list)  # (row, col, code)
     findings: list[tuple[str, str, str]] = field(default_factory=list)  # severity, code, text
@@ -307,8 +308,12 @@ def _read_xlsx(file: Path, sheet: str | None, header_row: int | None, out_dir: P
             order = list(parts)
             wanted = order[0] if order else None
         big = wanted is not None and part_bytes.get(wanted, 0) > GRID_MAX_PART_BYTES
-        if big and wanted is not None:
-            return _read_xlsx_arrow(file, zf, parts, sizes, sheet, header_row, out_dir)
+        if big:
+            from scorecard_studio.engines.importing import large_xlsx
+
+            raw = large_xlsx.read_in_child(file, zf, sheet, header_row, out_dir)
+            if raw is not None:
+                return raw
         try:
             return _read_calamine(file, sheet, header_row, zf, parts, sizes)
         except NotASpreadsheetError as first:
@@ -358,79 +363,6 @@ def _openpyxl_value(value: object) -> object:
             return ExcelError(value)
         return value if value != "" else None
     return value
-
-
-def _read_xlsx_arrow(
-    file: Path,
-    zf: zipfile.ZipFile,
-    parts: dict[str, str],
-    sizes: dict[str, tuple[int, int]],
-    sheet: str | None,
-    header_row: int | None,
-    out_dir: Path,
-) -> RawRead:
-    import fastexcel
-    import pyarrow as pa
-
-    sheets = [SheetMeta(n, "visible", "worksheet", *sizes.get(n, (0, 0))) for n in parts]
-    try:
-        import python_calamine as pc
-
-        wb = pc.CalamineWorkbook.from_path(str(file))
-        sheets = _calamine_sheets(wb, sizes)
-    except BaseException:  # visibility is a nicety; the read below reports real errors
-        pass
-    chosen = _choose(sheets, sheet, file)
-    preview, r0 = xlsx_head.head_rows(zf, parts[chosen.name], PREVIEW_ROWS)
-    spec = detect_table(preview, r0, [], header_row)
-    lo, hi = spec.first_column, spec.last_column
-    try:
-        reader = fastexcel.read_excel(str(file))
-        kwargs: dict[str, Any] = {
-            "header_row": None,
-            "skip_rows": spec.data_start,
-            "use_columns": lambda col: lo <= col.absolute_index <= hi,
-            "schema_sample_rows": None,
-            "dtype_coercion": "coerce",
-        }
-        if spec.data_end is not None:
-            kwargs["n_rows"] = spec.data_end - spec.data_start
-        loaded = reader.load_sheet(chosen.name, **kwargs)
-        by_abs = {c.absolute_index: c.name for c in loaded.selected_columns}
-        table, cell_errors = loaded.to_arrow_with_errors()
-    except BaseException as exc:
-        raise _calamine_error(file, exc) from None
-    arrays = []
-    for c in range(lo, hi + 1):
-        if c in by_abs:
-            arrays.append(table.column(by_abs[c]))
-        else:
-            arrays.append(pa.nulls(table.num_rows))
-    table = pa.table(arrays, names=[f"c{i}" for i in range(len(arrays))])
-    errors: list[tuple[int, int, str]] = []
-    selected = sorted(by_abs)
-    for err in getattr(cell_errors, "errors", []) if cell_errors is not None else []:
-        match = re.search(r"Error\((\w+)\)", err.detail)
-        code = _FASTEXCEL_ERRORS.get(match.group(1), "#VALUE!") if match else "#VALUE!"
-        row, col = err.offset_position
-        if 0 <= int(col) < len(selected):
-            errors.append((int(row), selected[int(col)] - lo, code))
-    out = out_dir / "table.arrow"
-    with pa.OSFile(str(out), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
-        writer.write_table(table)
-    meta = SheetMeta(
-        chosen.name, chosen.visibility, chosen.kind, spec.data_start + table.num_rows, hi + 1
-    )
-    sheets = [meta if s.name == chosen.name else s for s in sheets]
-    return RawRead(
-        sheets,
-        chosen.name,
-        spec,
-        "fastexcel",
-        arrow_path=str(out),
-        n_rows=table.num_rows,
-        errors=errors,
-    )
 
 
 class _Quiet:

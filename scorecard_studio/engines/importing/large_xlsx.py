@@ -1,0 +1,211 @@
+"""Large xlsx sheets: find the table on the first rows, then read just it into Arrow.
+
+Two ways, in order:
+
+* :func:`read_in_process` streams the sheet with :mod:`.xlsx_stream` in the importing
+  process. That reader is numpy and Arrow over slices of XML: it allocates in proportion
+  to the data it has actually read (never to a size a file declares), raises ordinary
+  exceptions, checks the cancel flag, the time limit and a memory budget after every slice,
+  and reports real progress. Keeping it in process saves the reader process's copy of the
+  table and the file that would carry it back, which is most of the import's peak memory.
+* When the sheet uses XML that reader does not take on, :func:`read_in_child` runs in the
+  isolated reader process and reads the table with fastexcel, as before.
+
+Sheets small enough to read whole (:data:`.readers.GRID_MAX_PART_BYTES`) go to the grid
+reader in the child instead, which also handles merged cells inside the data.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from scorecard_studio.engines.importing import xlsx_head, xlsx_stream
+from scorecard_studio.engines.importing.errors import (
+    ImportCancelled,
+    NotASpreadsheetError,
+    UnsafeFileError,
+)
+from scorecard_studio.engines.importing.readers import (
+    _FASTEXCEL_ERRORS,
+    GRID_MAX_PART_BYTES,
+    PREVIEW_ROWS,
+    RawRead,
+    SheetMeta,
+    _calamine_error,
+    _choose,
+)
+from scorecard_studio.engines.importing.tables import TableSpec, detect_table
+from scorecard_studio.engines.importing.xml_scan import UnsupportedXmlError
+
+__all__ = ["UnsupportedXmlError", "read_in_child", "read_in_process"]
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    sheets: list[SheetMeta]
+    chosen: SheetMeta
+    part: str
+    spec: TableSpec
+
+
+def _plan(
+    file: Path, zf: zipfile.ZipFile, sheet: str | None, header_row: int | None
+) -> _Plan | None:
+    """The sheet to read and its table, or None when that sheet is small."""
+    try:
+        parts = xlsx_head.sheet_parts(zf)
+    except Exception as exc:
+        raise NotASpreadsheetError(f"{file.name}: damaged workbook part ({exc})") from None
+    names = set(zf.namelist())
+    sheets: list[SheetMeta] = []
+    for p in parts:
+        rows, cols = (xlsx_head.declared_size(zf, p.part) if p.part in names else None) or (0, 0)
+        sheets.append(SheetMeta(p.name, p.visibility, p.kind, rows, cols))
+    by_name = {p.name: p.part for p in parts}
+    wanted = sheet if sheet is not None else (parts[0].name if parts else None)
+    part = by_name.get(wanted or "", "")
+    if wanted is None or part not in names or zf.getinfo(part).file_size <= GRID_MAX_PART_BYTES:
+        return None
+    chosen = _choose(sheets, sheet, file)
+    part = by_name[chosen.name]
+    preview, r0 = xlsx_head.head_rows(zf, part, PREVIEW_ROWS)
+    spec = detect_table(preview, r0, [], header_row)
+    return _Plan(sheets, chosen, part, spec)
+
+
+def _raw(plan: _Plan, reader: str, rows: int, errors: list[tuple[int, int, str]]) -> RawRead:
+    spec, chosen = plan.spec, plan.chosen
+    meta = SheetMeta(
+        chosen.name, chosen.visibility, chosen.kind, spec.data_start + rows, spec.last_column + 1
+    )
+    sheets = [meta if s.name == chosen.name else s for s in plan.sheets]
+    return RawRead(sheets, chosen.name, plan.spec, reader, n_rows=rows, errors=errors)
+
+
+def _stream(
+    zf: zipfile.ZipFile,
+    plan: _Plan,
+    on_slice: Callable[[float], None] | None = None,
+    max_bytes: int | None = None,
+) -> tuple[Any, list[tuple[int, int, str]]]:
+    workbook, shared = xlsx_stream.workbook_parts(zf)
+    fmt = xlsx_stream.sheet_format(zf, workbook)
+    strings = xlsx_stream.shared_strings(zf, shared)
+    return xlsx_stream.read_sheet(
+        zf,
+        plan.part,
+        fmt,
+        strings,
+        first_row=plan.spec.data_start,
+        end_row=plan.spec.data_end,
+        first_col=plan.spec.first_column,
+        last_col=plan.spec.last_column,
+        on_slice=on_slice,
+        max_bytes=max_bytes,
+    )
+
+
+def read_in_process(
+    file: Path,
+    sheet: str | None,
+    header_row: int | None,
+    *,
+    seconds: float,
+    max_bytes: int,
+    cancel: threading.Event | None = None,
+    progress: Callable[[float], None] | None = None,
+) -> RawRead | None:
+    """The table of a large sheet, read here; None for a small sheet.
+
+    Raises :class:`UnsupportedXmlError` when the sheet needs the reader process, and
+    :class:`ImportCancelled`, :class:`UnsafeFileError` (time limit) or
+    :class:`~.errors.FileTooLargeError` (memory budget) as the isolated reader would.
+    """
+    started = time.monotonic()
+
+    def on_slice(fraction: float) -> None:
+        if cancel is not None and cancel.is_set():
+            raise ImportCancelled()
+        if time.monotonic() - started > seconds:
+            raise UnsafeFileError(
+                f"{file.name}: reading did not finish within {seconds:.0f} seconds"
+            )
+        if progress is not None:
+            progress(fraction)
+
+    try:
+        zf = zipfile.ZipFile(file)
+    except zipfile.BadZipFile:
+        raise UnsupportedXmlError("a zip archive the reader process should judge") from None
+    with zf:
+        plan = _plan(file, zf, sheet, header_row)
+        if plan is None:
+            return None
+        table, errors = _stream(zf, plan, on_slice, max_bytes)
+    raw = _raw(plan, "xml-stream", table.num_rows, errors)
+    raw.table = table
+    return raw
+
+
+def read_in_child(
+    file: Path, zf: zipfile.ZipFile, sheet: str | None, header_row: int | None, out_dir: Path
+) -> RawRead | None:
+    """In the reader process: a large sheet through fastexcel into an Arrow IPC file."""
+    import pyarrow as pa
+
+    plan = _plan(file, zf, sheet, header_row)
+    if plan is None:
+        return None
+    table, errors = _fastexcel_table(file, plan.chosen.name, plan.spec)
+    out = out_dir / "table.arrow"
+    with pa.OSFile(str(out), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+        writer.write_table(table)
+    raw = _raw(plan, "fastexcel", table.num_rows, errors)
+    raw.arrow_path = str(out)
+    return raw
+
+
+def _fastexcel_table(
+    file: Path, sheet: str, spec: TableSpec
+) -> tuple[Any, list[tuple[int, int, str]]]:
+    import fastexcel
+    import pyarrow as pa
+
+    lo, hi = spec.first_column, spec.last_column
+    try:
+        reader = fastexcel.read_excel(str(file))
+        kwargs: dict[str, Any] = {
+            "header_row": None,
+            "skip_rows": spec.data_start,
+            "use_columns": lambda col: lo <= col.absolute_index <= hi,
+            "schema_sample_rows": None,
+            "dtype_coercion": "coerce",
+        }
+        if spec.data_end is not None:
+            kwargs["n_rows"] = spec.data_end - spec.data_start
+        loaded = reader.load_sheet(sheet, **kwargs)
+        by_abs = {c.absolute_index: c.name for c in loaded.selected_columns}
+        table, cell_errors = loaded.to_arrow_with_errors()
+    except BaseException as exc:
+        raise _calamine_error(file, exc) from None
+    arrays = [
+        table.column(by_abs[c]) if c in by_abs else pa.nulls(table.num_rows)
+        for c in range(lo, hi + 1)
+    ]
+    table = pa.table(arrays, names=[f"c{i}" for i in range(len(arrays))])
+    errors: list[tuple[int, int, str]] = []
+    selected = sorted(by_abs)
+    for err in getattr(cell_errors, "errors", []) if cell_errors is not None else []:
+        match = re.search(r"Error\((\w+)\)", err.detail)
+        code = _FASTEXCEL_ERRORS.get(match.group(1), "#VALUE!") if match else "#VALUE!"
+        row, col = err.offset_position
+        if 0 <= int(col) < len(selected):
+            errors.append((int(row), selected[int(col)] - lo, code))
+    return table, errors

@@ -1,0 +1,298 @@
+"""Reading a large xlsx sheet into Arrow columns one slice of XML at a time.
+
+Why: calamine, and fastexcel on top of it, build the whole sheet as a grid of cells before
+anything else happens; for a million rows that grid is seven to eight times the memory of
+the finished table. This reader inflates the sheet part in slices of a few megabytes,
+finds the cells of each slice with whole-array byte searches (:mod:`.xml_scan`), lets
+Arrow parse the numbers, and keeps only typed column segments: memory stays close to the
+size of the result, and inflating the next slice overlaps the scan of this one.
+
+It reads the XML that spreadsheet writers produce (Excel, LibreOffice, Google Sheets,
+openpyxl, xlsxwriter): unprefixed elements, cells whose first attribute is their ``r``
+reference, plain ``<v>`` values, shared strings, inline strings. Anything else — a
+namespace prefix, comments or CDATA among the cells, a cell without a reference, rich text
+inside a cell, a date-formatted number before 1900 or a time of day — raises
+:class:`~.xml_scan.UnsupportedXmlError` before any value is handed out, and the caller reads the
+sheet with fastexcel instead.
+
+Column types follow the cells: a column of numbers is float64, of date-formatted numbers a
+timestamp, of text a string, of booleans a boolean; a column that mixes them is text, each
+cell written out (numbers in their shortest exact form, dates in ISO form) so that the
+column typing downstream sees every value. Error cells are left empty and listed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import queue
+import threading
+import zipfile
+from collections.abc import Callable, Iterator
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from scorecard_studio.engines.importing.errors import FileTooLargeError
+from scorecard_studio.engines.importing.memory import release_free_memory
+from scorecard_studio.engines.importing.stream_columns import Column, finish, segment
+from scorecard_studio.engines.importing.xlsx_cells import (
+    DATE,
+    MAX_COL,
+    MAX_ROW,
+    NUMBER,
+    scan_cells,
+    text_spans,
+)
+from scorecard_studio.engines.importing.xlsx_format import (
+    SheetFormat,
+    sheet_format,
+    workbook_parts,
+)
+from scorecard_studio.engines.importing.xml_scan import (
+    SLASH,
+    Slice,
+    UnsupportedXmlError,
+    gather,
+    ooxml_unescape,
+    string_array,
+    view_array,
+    xml_text,
+)
+
+__all__ = [
+    "SheetFormat",
+    "UnsupportedXmlError",
+    "read_sheet",
+    "shared_strings",
+    "sheet_format",
+    "workbook_parts",
+]
+
+#: Bytes of XML inflated and scanned at a time.
+SLICE_BYTES = 4 * 1024**2
+#: Slices between returns of free memory to the system: each return costs page faults
+#: when the memory is used again, so it is done now and then, not after every slice.
+TRIM_EVERY = 16
+
+
+# --- slices of a part ---------------------------------------------------------------------
+
+
+def _slices(
+    zf: zipfile.ZipFile, part: str, opening: bytes, cut: bytes, closing: bytes
+) -> Iterator[bytes]:
+    """The content of the element ``opening`` in slices that end just after a ``cut`` tag."""
+    with zf.open(part) as fh:
+        head = b""
+        while True:
+            block = fh.read(SLICE_BYTES)
+            if not block:
+                if b":" + opening[1:] in head:
+                    raise UnsupportedXmlError("namespace-prefixed elements")
+                return
+            head += block
+            at = head.find(opening)
+            if at >= 0:
+                break
+            if b":" + opening[1:] in head:
+                raise UnsupportedXmlError("namespace-prefixed elements")
+            head = head[-len(opening) :]
+        close = head.find(b">", at)
+        while close < 0:
+            block = fh.read(SLICE_BYTES)
+            if not block:
+                return
+            head += block
+            close = head.find(b">", at)
+        if head[close - 1] == SLASH:
+            return  # an empty element
+        rest = head[close + 1 :]
+        while True:
+            end = rest.find(closing)
+            if end >= 0:
+                if end:
+                    yield rest[:end]
+                return
+            block = fh.read(SLICE_BYTES)
+            if not block:
+                raise UnsupportedXmlError("the part ends inside its data")
+            buf = rest + block
+            end = buf.find(closing)
+            if end >= 0:
+                rest = buf
+                continue
+            at_cut = buf.rfind(cut)
+            if at_cut < 0:
+                rest = buf
+                continue
+            at_cut += len(cut)
+            yield buf[:at_cut]
+            rest = buf[at_cut:]
+
+
+def _prefetched(items: Iterator[bytes]) -> Iterator[bytes]:
+    """``items`` produced on a second thread, so inflating overlaps scanning."""
+    box: queue.Queue[object] = queue.Queue(maxsize=2)
+    stop = threading.Event()
+    done = object()
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if stop.is_set():
+                    return
+                box.put(item)
+            box.put(done)
+        except BaseException as exc:  # handed to the consumer, raised there
+            box.put(exc)
+
+    worker = threading.Thread(target=produce, name="xlsx-inflate", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item = box.get()
+            if item is done:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            assert isinstance(item, bytes)
+            yield item
+    finally:
+        stop.set()
+        while worker.is_alive():
+            with contextlib.suppress(queue.Empty):
+                box.get(timeout=0.05)
+
+
+def _utf8(views: pa.Array) -> pa.Array:
+    """Views as a plain string array (a compact copy), refusing text that is not UTF-8."""
+    try:
+        out = pc.cast(views, pa.string())
+        out.validate(full=True)
+    except pa.ArrowInvalid:
+        raise UnsupportedXmlError("text that is not UTF-8") from None
+    return out
+
+
+def shared_strings(zf: zipfile.ZipFile, part: str | None) -> pa.Array:
+    """The shared-string table as one Arrow string array (rich-text runs joined)."""
+    if part is None:
+        return pa.array([], pa.string())
+    pieces: list[pa.Array] = []
+    for raw in _prefetched(_slices(zf, part, b"<sst", b"</si>", b"</sst>")):
+        s = Slice.of(raw)
+        items = s.lt[s.tags(b"si")]
+        owner, start, length = text_spans(s, items)
+        if len(owner) == len(items) and (owner == np.arange(len(items))).all():
+            arr = _utf8(view_array(s, start, length))  # one run per item: the usual case
+        else:  # rich text: runs joined
+            per_item = np.bincount(owner, weights=length, minlength=len(items)).astype(np.int64)
+            arr = string_array(gather(s.a, start, length), per_item)
+        pieces.append(ooxml_unescape(xml_text(arr, raw)))
+    release_free_memory()
+    if not pieces:
+        return pa.array([], pa.string())
+    out = pa.concat_arrays(pieces)
+    return out.cast(pa.string()) if out.type != pa.string() else out
+
+
+def read_sheet(
+    zf: zipfile.ZipFile,
+    part: str,
+    fmt: SheetFormat,
+    strings: pa.Array,
+    *,
+    first_row: int,
+    end_row: int | None,
+    first_col: int,
+    last_col: int,
+    on_slice: Callable[[float], None] | None = None,
+    max_bytes: int | None = None,
+) -> tuple[pa.Table, list[tuple[int, int, str]]]:
+    """Rows ``first_row``..``end_row`` and columns ``first_col``..``last_col`` (0-based).
+
+    Returns the table, one column per sheet column, and the error cells as
+    (row offset, column offset, code). After each slice ``on_slice`` gets the share of
+    the sheet read so far (it may raise to stop the read); a table growing past
+    ``max_bytes`` stops it with :class:`~.errors.FileTooLargeError`.
+    """
+    width = last_col - first_col + 1
+    columns = [Column() for _ in range(width)]
+    errors: list[tuple[int, int, str]] = []
+    end = MAX_ROW if end_row is None else end_row
+    done_rows = 0  # output rows covered by segments so far
+    last_key = -1
+    total = max(zf.getinfo(part).file_size, 1)
+    seen = held = 0
+    n_slices = 0
+    for raw in _prefetched(_slices(zf, part, b"<sheetData", b"</row>", b"</sheetData>")):
+        n_slices += 1
+        seen += len(raw)
+        if on_slice is not None:
+            on_slice(min(seen / total, 1.0))
+        s = Slice.of(raw)
+        cells = scan_cells(s)
+        if len(cells.row) == 0:
+            continue
+        key = cells.row * (MAX_COL + 1) + cells.col
+        if key[0] <= last_key or (np.diff(key) <= 0).any():
+            raise UnsupportedXmlError("cells out of order")
+        last_key = int(key[-1])
+        out_row = cells.row - 1 - first_row
+        keep = (
+            (cells.start >= 0)
+            & (out_row >= 0)
+            & (cells.row - 1 < end)
+            & (cells.col - 1 >= first_col)
+            & (cells.col - 1 <= last_col)
+        )
+        idx = np.flatnonzero(keep)
+        if len(idx) == 0:
+            continue
+        seg_start, seg_end = done_rows, int(out_row[idx[-1]]) + 1
+        length = seg_end - seg_start
+        kind = cells.kind[idx].copy()
+        numbers = kind == NUMBER
+        if numbers.any():
+            style = np.minimum(cells.style[idx[numbers]], len(fmt.style_class) - 1)
+            cls = fmt.style_class[style]
+            if (cls == 2).any():
+                raise UnsupportedXmlError("a time of day or duration")
+            kind[np.flatnonzero(numbers)[cls == 1]] = DATE
+        col_of = cells.col[idx] - 1 - first_col
+        local = out_row[idx] - seg_start
+        # one view array for the slice, grouped by column and kind, sliced per group
+        group = col_of * 8 + kind
+        order = np.argsort(group, kind="stable")
+        group = group[order]
+        views = view_array(s, cells.start[idx][order], cells.length[idx][order])
+        local = local[order]
+        bounds = np.flatnonzero(np.diff(group)) + 1
+        starts = np.concatenate([[0], bounds])
+        stops = np.concatenate([bounds, [len(group)]])
+        by_column: dict[int, list[tuple[int, pa.Array, np.ndarray]]] = {}
+        for lo, hi in zip(starts.tolist(), stops.tolist(), strict=True):
+            g = int(group[lo])
+            by_column.setdefault(g // 8, []).append((g % 8, views.slice(lo, hi - lo), local[lo:hi]))
+        for j in range(width):
+            parts = by_column.get(j)
+            seg = None
+            if parts:
+                seg = segment(parts, length, strings, fmt.date1904, errors, seg_start, j, raw)
+            if seg is not None:
+                held += seg[1].nbytes
+                columns[j].classes.add(seg[0])
+                columns[j].segments.append((seg_start, seg_end, seg[0], seg[1]))
+            else:
+                columns[j].segments.append((seg_start, seg_end, -1, None))
+        done_rows = seg_end
+        if n_slices % TRIM_EVERY == 0:
+            release_free_memory()
+        if max_bytes is not None and held > max_bytes:
+            raise FileTooLargeError(
+                f"the table needs more than the {max_bytes / 1024**3:.0f} GiB of memory an "
+                "import may use"
+            )
+    arrays = [finish(c, fmt.date1904) for c in columns]
+    return pa.table(arrays, names=[f"c{i}" for i in range(width)]), errors

@@ -1,0 +1,409 @@
+"""The streaming xlsx reader against hand-computed values and an independent reader.
+
+The reference is python-calamine reading the same file (a different parser, in Rust);
+where the two may differ by design (a column mixing kinds is text here), the comparison
+goes through the value: "12" in a text column stands for the number 12.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import threading
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pyarrow as pa
+import pytest
+import python_calamine
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from xlsx_writer import write_workbook
+
+from scorecard_studio.engines.importing import api, large_xlsx, xlsx_stream
+from scorecard_studio.engines.importing.errors import (
+    FileTooLargeError,
+    ImportCancelled,
+    UnsafeFileError,
+)
+from scorecard_studio.engines.importing.xlsx_format import format_class
+from scorecard_studio.engines.importing.xml_scan import (
+    Slice,
+    UnsupportedXmlError,
+    read_digits,
+    view_array,
+    xml_text,
+)
+
+
+def read(path: Path, first_row: int = 0) -> tuple[pd.DataFrame, list[tuple[int, int, str]]]:
+    with zipfile.ZipFile(path) as zf:
+        workbook, shared = xlsx_stream.workbook_parts(zf)
+        fmt = xlsx_stream.sheet_format(zf, workbook)
+        strings = xlsx_stream.shared_strings(zf, shared)
+        part = next(n for n in zf.namelist() if n.startswith("xl/worksheets/sheet"))
+        width = 0
+        with zf.open(part) as fh:
+            text = fh.read().decode()
+        for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ":
+            if f'r="{letter}' in text:
+                width = ord(letter) - 64
+        table, errors = xlsx_stream.read_sheet(
+            zf,
+            part,
+            fmt,
+            strings,
+            first_row=first_row,
+            end_row=None,
+            first_col=0,
+            last_col=max(width - 1, 0),
+        )
+    return table.to_pandas(date_as_object=False), errors
+
+
+# --- the scanning helpers -------------------------------------------------------------
+
+
+def test_read_digits_stops_at_the_first_non_digit() -> None:
+    s = Slice.of(b'<row r="1048576" spans="1:3"><c r="B12" s="7"/>')
+    values, lengths = read_digits(s.a, np.array([8, 36, 43]), 7)
+    assert values.tolist() == [1048576, 12, 7]
+    assert lengths.tolist() == [7, 2, 1]
+    with pytest.raises(UnsupportedXmlError):
+        read_digits(s.a, np.array([8]), 5)  # seven digits where at most five may be
+
+
+def test_view_array_keeps_short_and_long_spans_whole() -> None:
+    raw = b"<v>1.5</v><v>a long text of more than twelve bytes</v><v></v><v>exactly12byt</v>"
+    s = Slice.of(raw)
+    starts = [raw.index(b"1.5"), raw.index(b"a long"), raw.index(b"<v></v>") + 3]
+    starts.append(raw.index(b"exactly"))
+    lengths = [3, len(b"a long text of more than twelve bytes"), 0, 12]
+    arr = view_array(s, np.array(starts), np.array(lengths))
+    assert arr.cast(pa.string()).to_pylist() == [
+        "1.5",
+        "a long text of more than twelve bytes",
+        "",
+        "exactly12byt",
+    ]
+
+
+def test_xml_text_normalises_line_ends_before_resolving_references() -> None:
+    raw = b"a &amp; b &lt;c&gt; &quot;q&apos; &#233;&#x41; x&#13;\r\ny\rz"
+    arr = pa.array([raw.decode()], pa.string())
+    assert xml_text(arr, raw).to_pylist() == ["a & b <c> \"q' éA x\r\ny\nz"]
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("General", 0),
+        ("0.00%", 0),
+        ("#,##0.00 [$€-407]", 0),
+        ('"day" 0', 0),  # quoted letters are not date parts
+        ("[Red]0.00", 0),
+        ("yyyy-mm-dd", 1),
+        ("d/m/yy h:mm", 1),
+        ("[$-409]mmm d, yyyy", 1),
+        ("mmm", 1),
+        ("h:mm AM/PM", 2),
+        ("mm:ss", 2),
+        ("[h]:mm:ss", 2),
+    ],
+)
+def test_number_formats_are_classed_as_excel_does(code: str, expected: int) -> None:
+    assert format_class(code) == expected
+
+
+# --- hand-written sheets ----------------------------------------------------------------
+
+SHARED = [
+    "<t>Name</t>",
+    "<t>Amount</t>",
+    '<r><rPr><b/></rPr><t>Ri</t></r><r><t xml:space="preserve">ch </t></r>'
+    '<rPh sb="0" eb="1"><t>ignored reading</t></rPh>',
+    "<t>A &amp; B &lt;c&gt; &quot;q&quot; &#233;</t>",
+    "<t>line1\r\nline2&#13;</t>",
+    "<t>ABC_x000D_DEF</t>",
+    "<t/>",
+    "<t>n/a</t>",
+]
+ROWS = [
+    '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c>'
+    '<c r="C1" t="inlineStr"><is><t>When</t></is></c><c r="D1" t="inlineStr"><is><t>Flag</t>'
+    '</is></c><c r="E1" t="inlineStr"><is><t>Note</t></is></c>'
+    '<c r="F1" t="inlineStr"><is><t>Mixed</t></is></c></row>',
+    '<row r="2" spans="1:6"><c r="A2" s="0" t="s"><v>2</v></c><c r="B2"><v>1.5</v></c>'
+    '<c r="C2" s="1"><v>44197</v></c><c r="D2" t="b"><v>1</v></c>'
+    '<c r="E2" t="str"><f>A2&amp;"x"</f><v>ab&amp;c</v></c><c r="F2"><v>12</v></c></row>',
+    '<row r="3"><c r="A3" t="s"><v>3</v></c><c r="B3"><f t="shared" ref="B3:B4" si="0">B2*2'
+    '</f><v>-2E3</v></c><c r="C3" s="2"><v>44197.5</v></c><c r="D3" t="b"><v>0</v></c>'
+    '<c r="E3" t="e"><v>#N/A</v></c><c r="F3" t="s"><v>7</v></c></row>',
+    '<row r="4"><c r="A4" t="s"><v>4</v></c><c r="B4" s="4" t="n" cm="1"><v>0.25</v></c>'
+    '<c r="C4" s="1"/><c r="E4" t="e"><f>1/0</f><v>#DIV/0!</v></c></row>',
+    '<row r="6"><c r="A6" t="s"><v>5</v></c><c r="B6"><v>7</v></c>'
+    '<c r="E6" t="inlineStr"><is><t xml:space="preserve"> pad </t></is></c>'
+    '<c r="F6" t="s"><v>6</v></c></row>',
+]
+
+
+@pytest.fixture(params=[1 << 22, 160], ids=["one-slice", "slice-per-row"])
+def slices(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> int:
+    monkeypatch.setattr(xlsx_stream, "SLICE_BYTES", request.param)
+    return int(request.param)
+
+
+def test_a_hand_written_sheet_reads_as_computed_by_hand(tmp_path: Path, slices: int) -> None:
+    path = write_workbook(tmp_path / "forms.xlsx", ROWS, SHARED)
+    frame, errors = read(path, first_row=1)
+    assert len(frame) == 5  # rows 2, 3, 4, 5 (no cells) and 6
+    assert frame["c0"].tolist()[:3] == [
+        "Rich ",
+        'A & B <c> "q" é',
+        "line1\nline2\r",
+    ]
+    assert frame["c0"].iloc[4] == "ABC\rDEF"
+    assert frame["c1"].dtype == np.float64
+    assert frame["c1"].iloc[[0, 1, 2, 4]].tolist() == [1.5, -2000.0, 0.25, 7.0]
+    assert math.isnan(frame["c1"].iloc[3])
+    assert frame["c2"].tolist()[:2] == [
+        pd.Timestamp("2021-01-01"),
+        pd.Timestamp("2021-01-01 12:00"),
+    ]
+    assert frame["c2"].iloc[2:].isna().all()
+    assert frame["c3"].tolist()[:2] == [True, False]
+    assert frame["c4"].iloc[0] == "ab&c"
+    assert frame["c4"].iloc[4] == " pad "
+    assert frame["c4"].iloc[1:4].isna().all()
+    # a column of numbers and text is text, the numbers written out
+    assert frame["c5"].iloc[0] == "12"
+    assert frame["c5"].iloc[1] == "n/a"
+    assert frame["c5"].iloc[4] is None or pd.isna(frame["c5"].iloc[4])  # empty shared string
+    assert sorted(errors) == [(1, 4, "#N/A"), (2, 4, "#DIV/0!")]
+
+
+def test_the_1904_date_system_is_honoured(tmp_path: Path) -> None:
+    rows = ['<row r="1"><c r="A1" s="1"><v>1</v></c><c r="B1" s="1"><v>43100</v></c></row>']
+    frame, _ = read(write_workbook(tmp_path / "d1904.xlsx", rows, [], date1904=True))
+    assert frame.iloc[0].tolist() == [pd.Timestamp("1904-01-02"), pd.Timestamp("2022-01-01")]
+    frame, _ = read(write_workbook(tmp_path / "d1900.xlsx", rows, []))
+    # the 1900 system: day 1 is 1900-01-01 (Excel's phantom 29 February comes later)
+    assert frame.iloc[0].tolist() == [pd.Timestamp("1900-01-01"), pd.Timestamp("2017-12-31")]
+
+
+@pytest.mark.parametrize(
+    ("rows", "prefix"),
+    [
+        (['<row r="1"><c r="A1" s="3"><v>0.5</v></c></row>'], ""),  # a time of day
+        (['<row r="1"><c r="A1" s="1"><v>-3</v></c></row>'], ""),  # a date before 1900
+        (['<row r="1"><c t="n"><v>1</v></c></row>'], ""),  # no reference
+        (['<row><c r="A1"><v>1</v></c></row>'], ""),  # a row without its number
+        (['<row r="1"><c r="A1"><v> 1</v></c></row>'], ""),  # not a number
+        (['<row r="2"><c r="A2"><v>1</v></c></row><row r="1"><c r="A1"><v>1</v></c></row>'], ""),
+        (['<row r="1"><c r="A1" t="inlineStr"><is><r><t>a</t></r></is></c></row>'], ""),
+        (['<row r="1"><!-- a comment --><c r="A1"><v>1</v></c></row>'], ""),
+        (['<x:row r="1"><x:c r="A1"><x:v>1</x:v></x:c></x:row>'], "x"),
+    ],
+    ids=[
+        "time",
+        "pre-1900",
+        "no-ref",
+        "no-row-number",
+        "bad-number",
+        "out-of-order",
+        "rich-inline",
+        "comment",
+        "prefixed",
+    ],
+)
+def test_xml_the_reader_does_not_take_on_is_refused(
+    tmp_path: Path, rows: list[str], prefix: str
+) -> None:
+    path = write_workbook(tmp_path / "odd.xlsx", rows, [], root_prefix=prefix)
+    with pytest.raises(UnsupportedXmlError):
+        read(path)
+
+
+# --- against calamine on generated workbooks --------------------------------------------
+
+
+def same(ours: Any, ref: Any) -> bool:
+    """Whether a value read here stands for calamine's value of the same cell."""
+    if ref == "" or ref is None:
+        return ours is None or (isinstance(ours, float) and math.isnan(ours)) or ours is pd.NaT
+    if isinstance(ref, bool):
+        return ours == ref or ours == str(ref)
+    if isinstance(ref, int | float):
+        value = float(ours) if isinstance(ours, str) else ours
+        return bool(value == float(ref))
+    if isinstance(ref, dt.datetime | dt.date):
+        stamp = pd.Timestamp(ours)
+        return bool(stamp == pd.Timestamp(ref))
+    return bool(ours == ref)
+
+
+text = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc"), exclude_characters="="),
+    min_size=1,
+    max_size=20,
+).filter(lambda s: s.strip() != "")
+cell = st.one_of(
+    st.none(),
+    text,
+    st.integers(-(10**9), 10**9),
+    st.floats(allow_nan=False, allow_infinity=False, width=64, min_value=-1e15, max_value=1e15),
+    st.booleans(),
+    st.datetimes(min_value=dt.datetime(1901, 1, 1), max_value=dt.datetime(2100, 1, 1)).map(
+        lambda d: d.replace(microsecond=0)
+    ),
+)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(st.lists(cell, min_size=4, max_size=4), min_size=1, max_size=30))
+def test_openpyxl_workbooks_read_as_calamine_reads_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, grid: list[list[Any]]
+) -> None:
+    monkeypatch.setattr(xlsx_stream, "SLICE_BYTES", 300)  # many slices
+    wb = openpyxl.Workbook()
+    ws = wb.worksheets[0]
+    for r, row in enumerate(grid, start=1):
+        for c, value in enumerate(row, start=1):
+            if value is not None:
+                ws.cell(r, c, value)
+    path = tmp_path / "gen.xlsx"
+    wb.save(path)
+    ref = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
+    ref_rows = ref.to_python(skip_empty_area=False)
+    if not ref_rows:
+        return
+    frame, errors = read(path)
+    assert not errors
+    for r, ref_row in enumerate(ref_rows):
+        for c, value in enumerate(ref_row):
+            ours = frame.iloc[r, c] if r < len(frame) and c < frame.shape[1] else None
+            assert same(ours, value), (r, c, ours, value)
+
+
+# --- the import through the streaming path ----------------------------------------------
+
+
+def load(path: Path) -> tuple[pd.DataFrame, Any, Any]:
+    """The import without a data source: typed frame, report and inspection."""
+    return api._pipeline(path, None, None, None, None, None)
+
+
+@pytest.fixture
+def stream_everything(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every xlsx sheet counts as large, so imports take the streaming path."""
+    monkeypatch.setattr(large_xlsx, "GRID_MAX_PART_BYTES", -1)
+
+
+def customers(tmp_path: Path, rows: int = 300) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.worksheets[0]
+    ws.append(["Customer report"])  # a title row above the table
+    ws.append([])
+    ws.append(["customer_id", "tier", "signup", "revenue", "active"])
+    for i in range(rows):
+        ws.append(
+            [
+                f"C{i:04d}",
+                f"Tier {i % 4 + 1}",
+                dt.datetime(2020, 1, 1) + dt.timedelta(days=i),
+                None if i % 7 == 0 else i * 10.5,
+                i % 2 == 0,
+            ]
+        )
+    path = tmp_path / "customers.xlsx"
+    wb.save(path)
+    return path
+
+
+def test_an_import_through_the_stream_equals_the_grid_import(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = customers(tmp_path)
+    grid_frame, _, grid_inspection = load(path)
+    monkeypatch.setattr(large_xlsx, "GRID_MAX_PART_BYTES", -1)
+    monkeypatch.setattr(xlsx_stream, "SLICE_BYTES", 2048)
+    seen: list[float] = []
+    frame, _report, inspection = api._pipeline(path, None, None, None, seen.append, None)
+    assert inspection.reader == "xml-stream"
+    assert grid_inspection.reader == "calamine"
+    pd.testing.assert_frame_equal(frame, grid_frame)
+    assert frame["revenue"].isna().sum() == 43  # i % 7 == 0 for i < 300
+    assert seen == sorted(seen)  # progress, slice by slice
+    assert len(seen) > 3
+
+
+@pytest.mark.usefixtures("stream_everything")
+def test_cancel_time_and_memory_limits_stop_an_in_process_read(tmp_path: Path) -> None:
+    path = customers(tmp_path)
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(ImportCancelled):
+        large_xlsx.read_in_process(path, None, None, seconds=60, max_bytes=1 << 30, cancel=cancel)
+    with pytest.raises(UnsafeFileError, match="did not finish within"):
+        large_xlsx.read_in_process(path, None, None, seconds=-1, max_bytes=1 << 30)
+    with pytest.raises(FileTooLargeError):
+        large_xlsx.read_in_process(path, None, None, seconds=60, max_bytes=100)
+
+
+@pytest.mark.usefixtures("stream_everything")
+def test_a_sheet_the_stream_refuses_is_read_by_the_reader_process(corpus_dir: Path) -> None:
+    frame, _, inspection = load(corpus_dir / "spreadsheets/calamine/nonstandard-xml-ns-prefix.xlsx")
+    assert inspection.reader != "xml-stream"
+    assert len(frame) == 2
+
+
+#: Corpus workbooks whose data cells lie in merged ranges: the grid reader gives each
+#: cell of a merge its value; the streaming reader (for sheets too large to read whole)
+#: does not see merges, as fastexcel did not.
+MERGED = {
+    "calamine/issue_261_fixed_by_excel.xlsx",
+    "frictionless/issue-1024.xlsx",
+    "frictionless/skip-rows.xlsx",
+}
+
+
+#: As tests/conftest.py finds it: beside the repository.
+CORPUS_DIR = Path(__file__).resolve().parents[3].parent / "shared" / "corpus"
+
+
+def corpus_workbooks() -> list[str]:
+    root = CORPUS_DIR / "spreadsheets"
+    names = sorted(str(p.relative_to(root)) for p in root.rglob("*.xls[xm]"))
+    return [n for n in names if n not in MERGED]
+
+
+@pytest.mark.parametrize("name", corpus_workbooks())
+def test_every_corpus_workbook_streams_to_the_grid_readers_table(
+    corpus_dir: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    path = corpus_dir / "spreadsheets" / name
+    try:
+        grid, _, _ = load(path)
+    except Exception as exc:  # the same refusal either way
+        monkeypatch.setattr(large_xlsx, "GRID_MAX_PART_BYTES", -1)
+        with pytest.raises(type(exc)):
+            load(path)
+        return
+    monkeypatch.setattr(large_xlsx, "GRID_MAX_PART_BYTES", -1)
+    streamed, _, inspection = load(path)
+    if inspection.reader != "xml-stream":
+        return  # refused by the stream, read by the reader process as before
+    assert list(streamed.columns) == list(grid.columns)
+    assert list(streamed.index) == list(grid.index)
+    for column in grid.columns:
+        ours, ref = streamed[column], grid[column]
+        assert ours.dtype == ref.dtype, column
+        left = ours.astype(object).where(ours.notna(), None).tolist()
+        right = ref.astype(object).where(ref.notna(), None).tolist()
+        assert left == right, column
