@@ -22,7 +22,7 @@ import threading
 import time
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +41,7 @@ from scorecard_studio.engines.importing.readers import (
     _calamine_error,
     _choose,
 )
-from scorecard_studio.engines.importing.tables import TableSpec, detect_table
+from scorecard_studio.engines.importing.tables import Grid, TableSpec, detect_table
 from scorecard_studio.engines.importing.xml_scan import UnsupportedXmlError
 
 __all__ = ["UnsupportedXmlError", "read_in_child", "read_in_process"]
@@ -53,6 +53,9 @@ class _Plan:
     chosen: SheetMeta
     part: str
     spec: TableSpec
+    preview: Grid  # the first rows, from which the table was found
+    origin: int  # the sheet row of the preview's first row
+    header_row: int | None  # as the data source sets it
 
 
 def _plan(
@@ -77,7 +80,7 @@ def _plan(
     part = by_name[chosen.name]
     preview, r0 = xlsx_head.head_rows(zf, part, PREVIEW_ROWS)
     spec = detect_table(preview, r0, [], header_row)
-    return _Plan(sheets, chosen, part, spec)
+    return _Plan(sheets, chosen, part, spec, preview, r0, header_row)
 
 
 def _raw(plan: _Plan, reader: str, rows: int, errors: list[tuple[int, int, str]]) -> RawRead:
@@ -94,22 +97,95 @@ def _stream(
     plan: _Plan,
     on_slice: Callable[[float], None] | None = None,
     max_bytes: int | None = None,
-) -> tuple[Any, list[tuple[int, int, str]]]:
+) -> tuple[_Plan, Any, list[tuple[int, int, str]], list[tuple[str, str, str]]]:
+    """The table streamed, with merged cells taken into account as the grid reader does.
+
+    Merges are listed after the sheet data, so the table is found first without them;
+    when they change where it lies (a header spanning merged rows), the sheet is read
+    again for the table they show. Data cells inside a merge take its value.
+    """
     workbook, shared = xlsx_stream.workbook_parts(zf)
     fmt = xlsx_stream.sheet_format(zf, workbook)
     strings = xlsx_stream.shared_strings(zf, shared)
-    return xlsx_stream.read_sheet(
-        zf,
-        plan.part,
-        fmt,
-        strings,
-        first_row=plan.spec.data_start,
-        end_row=plan.spec.data_end,
-        first_col=plan.spec.first_column,
-        last_col=plan.spec.last_column,
-        on_slice=on_slice,
-        max_bytes=max_bytes,
-    )
+
+    def read(spec: TableSpec) -> xlsx_stream.StreamedSheet:
+        return xlsx_stream.read_sheet(
+            zf,
+            plan.part,
+            fmt,
+            strings,
+            first_row=spec.data_start,
+            end_row=spec.data_end,
+            first_col=spec.first_column,
+            last_col=spec.last_column,
+            on_slice=on_slice,
+            max_bytes=max_bytes,
+        )
+
+    sheet = read(plan.spec)
+    findings: list[tuple[str, str, str]] = []
+    if not sheet.merges:
+        return plan, sheet.table, sheet.errors, findings
+    spec = detect_table(plan.preview, plan.origin, sheet.merges, plan.header_row)
+    old = plan.spec
+    if (spec.data_start, spec.data_end, spec.first_column, spec.last_column) != (
+        old.data_start,
+        old.data_end,
+        old.first_column,
+        old.last_column,
+    ):
+        sheet = read(spec)
+    plan = replace(plan, spec=spec)
+    table, filled = fill_merged(sheet.table, sheet.merges, spec)
+    if filled:
+        findings.append(
+            (
+                "info",
+                "merged_data_cells",
+                f"{filled:,} cells inside merged ranges take the value shown across the merge",
+            )
+        )
+    return plan, table, sheet.errors, findings
+
+
+def fill_merged(
+    table: Any, merges: list[tuple[int, int, int, int]], spec: TableSpec
+) -> tuple[Any, int]:
+    """Empty cells inside a merged range given the range's value (its top-left cell's).
+
+    As the grid reader does: only merges that start in the data, and only empty cells;
+    a column that receives a value of another type becomes text.
+    """
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    first, lo, hi, n = spec.data_start, spec.first_column, spec.last_column, table.num_rows
+    # (target column, source column) -> anchor row for every row to fill
+    plans: dict[tuple[int, int], np.ndarray] = {}
+    for r1, c1, r2, c2 in merges:
+        if (r1 == r2 and c1 == c2) or r1 < first or r1 - first >= n or not lo <= c1 <= hi:
+            continue
+        top, bottom = r1 - first, min(r2 - first, n - 1)
+        for c in range(max(c1, lo), min(c2, hi) + 1):
+            index = plans.setdefault((c - lo, c1 - lo), np.full(n, -1, np.int64))
+            index[top : bottom + 1] = top
+            if c == c1:
+                index[top] = -1  # the anchor itself
+    if not plans:
+        return table, 0
+    columns = [table.column(j).combine_chunks() for j in range(table.num_columns)]
+    filled = 0
+    for (target, source), index in plans.items():
+        taken = columns[source].take(pa.array(index, mask=index < 0))
+        current = columns[target]
+        if pa.types.is_null(current.type):
+            current = current.cast(taken.type)
+        elif current.type != taken.type:
+            current, taken = current.cast(pa.string()), taken.cast(pa.string())
+        filled += int(pc.sum(pc.and_(pc.is_null(current), pc.is_valid(taken))).as_py() or 0)
+        columns[target] = pc.coalesce(current, taken)
+    return pa.table(columns, names=table.column_names), filled
 
 
 def read_in_process(
@@ -148,9 +224,10 @@ def read_in_process(
         plan = _plan(file, zf, sheet, header_row)
         if plan is None:
             return None
-        table, errors = _stream(zf, plan, on_slice, max_bytes)
+        plan, table, errors, findings = _stream(zf, plan, on_slice, max_bytes)
     raw = _raw(plan, "xml-stream", table.num_rows, errors)
     raw.table = table
+    raw.findings.extend(findings)
     return raw
 
 

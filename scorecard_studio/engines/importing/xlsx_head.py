@@ -127,7 +127,8 @@ def _stream(zf: zipfile.ZipFile, part: str) -> Iterator[etree._Element]:
 def head_rows(
     zf: zipfile.ZipFile, part: str, rows: int, date_styles: set[int] | None = None
 ) -> tuple[list[list[object]], int]:
-    """The first ``rows`` non-empty sheet rows as a grid, and the sheet row of its first row.
+    """The sheet's first ``rows`` rows from its first row with cells, as a grid, and the
+    sheet row of its first row.
 
     Values are text, numbers, booleans or :class:`ExcelError`; numbers in date styles are
     left as numbers (the preview only needs to tell text from non-text).
@@ -138,7 +139,9 @@ def head_rows(
         tag = _local(el.tag)
         if tag != "row":
             continue
-        row_no = int(el.get("r", "0") or 0) or (max(raw) + 2 if raw else 1)
+        row_no = int(el.get("r", "0") or 0) or (max(raw) + 1 if raw else 1)
+        if raw and row_no >= min(raw) + rows:
+            break  # a preview spans at most ``rows`` rows, however far the next one lies
         cells: dict[int, object] = {}
         for c in el:
             if _local(c.tag) != "c":

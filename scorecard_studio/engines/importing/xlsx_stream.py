@@ -25,15 +25,18 @@ from __future__ import annotations
 
 import contextlib
 import queue
+import re
 import threading
 import zipfile
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from scorecard_studio.engines.importing.errors import FileTooLargeError
+from scorecard_studio.engines.importing.guard import column_number
 from scorecard_studio.engines.importing.memory import release_free_memory
 from scorecard_studio.engines.importing.stream_columns import Column, finish, segment
 from scorecard_studio.engines.importing.xlsx_cells import (
@@ -62,6 +65,7 @@ from scorecard_studio.engines.importing.xml_scan import (
 
 __all__ = [
     "SheetFormat",
+    "StreamedSheet",
     "UnsupportedXmlError",
     "read_sheet",
     "shared_strings",
@@ -74,15 +78,49 @@ SLICE_BYTES = 4 * 1024**2
 #: Slices between returns of free memory to the system: each return costs page faults
 #: when the memory is used again, so it is done now and then, not after every slice.
 TRIM_EVERY = 16
+#: What is read after the sheet data to find its merged cells (they come right after it).
+MAX_TAIL_BYTES = 16 * 1024**2
+
+_MERGE = re.compile(rb'<mergeCell\s+ref="([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?"')
+
+
+@dataclass(frozen=True, slots=True)
+class StreamedSheet:
+    """What :func:`read_sheet` found: the table, its error cells and the sheet's merges."""
+
+    table: pa.Table
+    errors: list[tuple[int, int, str]]  # (row offset, column offset, code)
+    merges: list[tuple[int, int, int, int]]  # first row, first col, last row, last col
+
+
+def _merges(tail: bytes) -> list[tuple[int, int, int, int]]:
+    """The merged ranges listed after the sheet data (0-based, as the grid reader gives)."""
+    out = []
+    for m in _MERGE.finditer(tail):
+        c1, r1 = column_number(m.group(1).decode()) - 1, int(m.group(2)) - 1
+        if m.group(3):
+            c2, r2 = column_number(m.group(3).decode()) - 1, int(m.group(4)) - 1
+        else:
+            c2, r2 = c1, r1
+        out.append((r1, c1, r2, c2))
+    return out
 
 
 # --- slices of a part ---------------------------------------------------------------------
 
 
 def _slices(
-    zf: zipfile.ZipFile, part: str, opening: bytes, cut: bytes, closing: bytes
+    zf: zipfile.ZipFile,
+    part: str,
+    opening: bytes,
+    cut: bytes,
+    closing: bytes,
+    tail: list[bytes] | None = None,
 ) -> Iterator[bytes]:
-    """The content of the element ``opening`` in slices that end just after a ``cut`` tag."""
+    """The content of the element ``opening`` in slices that end just after a ``cut`` tag.
+
+    With ``tail``, up to :data:`MAX_TAIL_BYTES` of what follows the element are kept in it.
+    """
     with zf.open(part) as fh:
         head = b""
         while True:
@@ -113,6 +151,9 @@ def _slices(
             if end >= 0:
                 if end:
                     yield rest[:end]
+                if tail is not None:
+                    after = rest[end + len(closing) :]
+                    tail.append(after + fh.read(max(MAX_TAIL_BYTES - len(after), 0)))
                 return
             block = fh.read(SLICE_BYTES)
             if not block:
@@ -209,11 +250,11 @@ def read_sheet(
     last_col: int,
     on_slice: Callable[[float], None] | None = None,
     max_bytes: int | None = None,
-) -> tuple[pa.Table, list[tuple[int, int, str]]]:
+) -> StreamedSheet:
     """Rows ``first_row``..``end_row`` and columns ``first_col``..``last_col`` (0-based).
 
-    Returns the table, one column per sheet column, and the error cells as
-    (row offset, column offset, code). After each slice ``on_slice`` gets the share of
+    Returns the table (one column per sheet column), the error cells and the merged
+    ranges the sheet lists after its data. After each slice ``on_slice`` gets the share of
     the sheet read so far (it may raise to stop the read); a table growing past
     ``max_bytes`` stops it with :class:`~.errors.FileTooLargeError`.
     """
@@ -226,7 +267,8 @@ def read_sheet(
     total = max(zf.getinfo(part).file_size, 1)
     seen = held = 0
     n_slices = 0
-    for raw in _prefetched(_slices(zf, part, b"<sheetData", b"</row>", b"</sheetData>")):
+    tail: list[bytes] = []
+    for raw in _prefetched(_slices(zf, part, b"<sheetData", b"</row>", b"</sheetData>", tail)):
         n_slices += 1
         seen += len(raw)
         if on_slice is not None:
@@ -295,4 +337,5 @@ def read_sheet(
                 "import may use"
             )
     arrays = [finish(c, fmt.date1904) for c in columns]
-    return pa.table(arrays, names=[f"c{i}" for i in range(width)]), errors
+    table = pa.table(arrays, names=[f"c{i}" for i in range(width)])
+    return StreamedSheet(table, errors, _merges(tail[0]) if tail else [])

@@ -70,9 +70,10 @@ def write_workbook(
     *,
     date1904: bool = False,
     root_prefix: str = "",
+    after: str = "",
 ) -> Path:
     """A workbook whose sheet data is ``rows`` (raw ``<row>`` XML) and whose shared-string
-    items are ``shared`` (raw ``<si>`` content)."""
+    items are ``shared`` (raw ``<si>`` content); ``after`` follows the sheet data."""
     pre = f"{root_prefix}:" if root_prefix else ""
     xmlns = f'xmlns:{root_prefix}="{_MAIN}"' if root_prefix else f'xmlns="{_MAIN}"'
     workbook = (
@@ -86,7 +87,7 @@ def write_workbook(
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         f"<{pre}worksheet {xmlns}><{pre}sheetData>"
         + "".join(rows)
-        + f"</{pre}sheetData></{pre}worksheet>"
+        + f"</{pre}sheetData>{after}</{pre}worksheet>"
     )
     sst = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
