@@ -238,6 +238,16 @@ def shared_strings(zf: zipfile.ZipFile, part: str | None) -> pa.Array:
     return out.cast(pa.string()) if out.type != pa.string() else out
 
 
+#: Memory of an empty numeric cell in a finished column: 8 bytes and a validity bit.
+_BYTES_PER_CELL = 9
+
+
+def _too_large(max_bytes: int) -> FileTooLargeError:
+    return FileTooLargeError(
+        f"the table needs more than the {max_bytes / 1024**3:.1f} GiB of memory an import may use"
+    )
+
+
 def read_sheet(
     zf: zipfile.ZipFile,
     part: str,
@@ -294,6 +304,10 @@ def read_sheet(
             continue
         seg_start, seg_end = done_rows, int(out_row[idx[-1]]) + 1
         length = seg_end - seg_start
+        # Rows far below the last ones (a stray cell at row 1,048,576) would be allocated
+        # as empty cells of every column: check the bound before, not after.
+        if max_bytes is not None and seg_end * width * _BYTES_PER_CELL > max_bytes:
+            raise _too_large(max_bytes)
         kind = cells.kind[idx].copy()
         numbers = kind == NUMBER
         if numbers.any():
@@ -332,10 +346,7 @@ def read_sheet(
         if n_slices % TRIM_EVERY == 0:
             release_free_memory()
         if max_bytes is not None and held > max_bytes:
-            raise FileTooLargeError(
-                f"the table needs more than the {max_bytes / 1024**3:.0f} GiB of memory an "
-                "import may use"
-            )
+            raise _too_large(max_bytes)
     arrays = [finish(c, fmt.date1904) for c in columns]
     table = pa.table(arrays, names=[f"c{i}" for i in range(width)])
     return StreamedSheet(table, errors, _merges(tail[0]) if tail else [])

@@ -394,6 +394,19 @@ def test_cancel_time_and_memory_limits_stop_an_in_process_read(tmp_path: Path) -
 
 
 @pytest.mark.usefixtures("stream_everything")
+def test_a_stray_far_cell_is_refused_before_its_rows_are_allocated(tmp_path: Path) -> None:
+    letters = [a + b for a in "ABCDEFGHIJ" for b in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"]
+    header = "".join(f'<c r="{x}1" t="inlineStr"><is><t>h{x}</t></is></c>' for x in letters)
+    data = "".join(f'<c r="{x}2"><v>1</v></c>' for x in letters)
+    rows = [f'<row r="1">{header}</row>', f'<row r="2">{data}</row>']
+    rows.append('<row r="1048576"><c r="AA1048576"><v>1</v></c></row>')
+    path = write_workbook(tmp_path / "stray.xlsx", rows, [])
+    # 260 columns x about a million rows of empty cells would be 2.4 GB
+    with pytest.raises(FileTooLargeError):
+        large_xlsx.read_in_process(path, None, None, seconds=60, max_bytes=256 * 1024**2)
+
+
+@pytest.mark.usefixtures("stream_everything")
 def test_a_sheet_the_stream_refuses_is_read_by_the_reader_process(corpus_dir: Path) -> None:
     frame, _, inspection = load(corpus_dir / "spreadsheets/calamine/nonstandard-xml-ns-prefix.xlsx")
     assert inspection.reader != "xml-stream"
