@@ -21,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from scorecard_studio.domain.errors import DataImportError
 from scorecard_studio.domain.findings import Finding, Severity
 from scorecard_studio.domain.model import DataSource, DateOrder
 from scorecard_studio.engines.importing.column_types import ColumnType, TypedColumn, type_column
@@ -199,6 +200,12 @@ def _read_large_in_process(
             progress=(lambda f: progress(0.05 + 0.75 * f)) if progress else None,
         )
     except large_xlsx.UnsupportedXmlError:
+        return None
+    except DataImportError:  # cancelled, too slow, too large, no such sheet: final
+        raise
+    except Exception:
+        # A damaged part (bad CRC, broken XML): the isolated reader judges the file and
+        # words the error, as it does for every other workbook.
         return None
 
 

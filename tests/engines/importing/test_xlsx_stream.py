@@ -24,6 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from xlsx_writer import write_workbook
 
+from scorecard_studio.domain.errors import DataImportError
 from scorecard_studio.engines.importing import api, large_xlsx, xlsx_stream
 from scorecard_studio.engines.importing.cells import ERROR_CODES
 from scorecard_studio.engines.importing.errors import (
@@ -404,6 +405,15 @@ def test_a_stray_far_cell_is_refused_before_its_rows_are_allocated(tmp_path: Pat
     # 260 columns x about a million rows of empty cells would be 2.4 GB
     with pytest.raises(FileTooLargeError):
         large_xlsx.read_in_process(path, None, None, seconds=60, max_bytes=256 * 1024**2)
+
+
+@pytest.mark.usefixtures("stream_everything")
+def test_broken_xml_in_a_large_sheet_ends_in_a_clear_error(tmp_path: Path) -> None:
+    rows = ['<row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="A2"><v>2</v>']
+    path = write_workbook(tmp_path / "broken.xlsx", rows, [])
+    with pytest.raises(DataImportError) as caught:
+        load(path)
+    assert str(caught.value).startswith("not a spreadsheet: broken.xlsx")
 
 
 @pytest.mark.usefixtures("stream_everything")
