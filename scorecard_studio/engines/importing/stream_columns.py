@@ -18,6 +18,7 @@ from scorecard_studio.engines.importing.xlsx_cells import BOOL, DATE, ERROR, NUM
 from scorecard_studio.engines.importing.xml_scan import (
     UnsupportedXmlError,
     ooxml_unescape,
+    utf8_strings,
     xml_text,
 )
 
@@ -97,7 +98,7 @@ def segment(
     for cls, text, rows in parts:
         try:
             if cls == ERROR:
-                codes = pc.cast(text, pa.string()).to_pylist()
+                codes = utf8_strings(text).to_pylist()
                 for r, code in zip((rows + seg_start).tolist(), codes, strict=True):
                     errors.append((r, j, code if code in ERROR_CODES else "#VALUE!"))
                 continue
@@ -111,9 +112,9 @@ def segment(
                     raise UnsupportedXmlError("a shared-string index out of range")
                 values = strings.take(index)
             elif cls == BOOL:
-                values = pc.is_in(pc.cast(text, pa.string()), pa.array(["1", "true"]))
+                values = pc.is_in(utf8_strings(text), pa.array(["1", "true"]))
             else:
-                values = ooxml_unescape(xml_text(pc.cast(text, pa.string()), raw))
+                values = ooxml_unescape(xml_text(utf8_strings(text), raw))
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             raise UnsupportedXmlError("a value that is not of its cell's type") from None
         typed.append((cls, values, rows))

@@ -33,7 +33,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from scorecard_studio.engines.importing.errors import FileTooLargeError
 from scorecard_studio.engines.importing.guard import column_number
@@ -59,6 +58,7 @@ from scorecard_studio.engines.importing.xml_scan import (
     gather,
     ooxml_unescape,
     string_array,
+    utf8_strings,
     view_array,
     xml_text,
 )
@@ -206,16 +206,6 @@ def _prefetched(items: Iterator[bytes]) -> Iterator[bytes]:
                 box.get(timeout=0.05)
 
 
-def _utf8(views: pa.Array) -> pa.Array:
-    """Views as a plain string array (a compact copy), refusing text that is not UTF-8."""
-    try:
-        out = pc.cast(views, pa.string())
-        out.validate(full=True)
-    except pa.ArrowInvalid:
-        raise UnsupportedXmlError("text that is not UTF-8") from None
-    return out
-
-
 def shared_strings(zf: zipfile.ZipFile, part: str | None) -> pa.Array:
     """The shared-string table as one Arrow string array (rich-text runs joined)."""
     if part is None:
@@ -226,7 +216,7 @@ def shared_strings(zf: zipfile.ZipFile, part: str | None) -> pa.Array:
         items = s.lt[s.tags(b"si")]
         owner, start, length = text_spans(s, items)
         if len(owner) == len(items) and (owner == np.arange(len(items))).all():
-            arr = _utf8(view_array(s, start, length))  # one run per item: the usual case
+            arr = utf8_strings(view_array(s, start, length))  # one run per item: the usual case
         else:  # rich text: runs joined
             per_item = np.bincount(owner, weights=length, minlength=len(items)).astype(np.int64)
             arr = string_array(gather(s.a, start, length), per_item)

@@ -166,6 +166,16 @@ _INLINE_MASKS = np.ascontiguousarray(
 ).view("<u4")
 
 
+def utf8_strings(views: pa.Array) -> pa.Array:
+    """Views as a plain string array (a compact copy), refusing text that is not UTF-8."""
+    try:
+        out = pc.cast(views, pa.string())
+        out.validate(full=True)
+    except pa.ArrowInvalid:
+        raise UnsupportedXmlError("text that is not UTF-8") from None
+    return out
+
+
 def windows(a: np.ndarray, width: int) -> np.ndarray:
     """Every run of ``width`` bytes of ``a`` as a row of a strided view (nothing copied)."""
     return np.lib.stride_tricks.sliding_window_view(a, width)

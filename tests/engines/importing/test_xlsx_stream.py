@@ -7,6 +7,7 @@ goes through the value: "12" in a text column stands for the number 12.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 import threading
@@ -50,7 +51,7 @@ def read(path: Path, first_row: int = 0) -> tuple[pd.DataFrame, list[tuple[int, 
         part = next(n for n in zf.namelist() if n.startswith("xl/worksheets/sheet"))
         width = 0
         with zf.open(part) as fh:
-            text = fh.read().decode()
+            text = fh.read().decode(errors="replace")
         for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ":
             if f'r="{letter}' in text:
                 width = ord(letter) - 64
@@ -456,3 +457,47 @@ def test_every_corpus_workbook_streams_to_the_grid_readers_table(
         left = ours.astype(object).where(ours.notna(), None).tolist()
         right = ref.astype(object).where(ref.notna(), None).tolist()
         assert left == right, column
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.booleans(),
+    st.lists(
+        st.tuples(
+            st.floats(0, 1),
+            st.sampled_from(["set", "cut", "add"]),
+            st.binary(min_size=1, max_size=4),
+        ),
+        min_size=1,
+        max_size=4,
+    ),
+)
+def test_mangled_xml_is_read_or_refused_never_crashes(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    in_sheet: bool,
+    edits: list[tuple[float, str, bytes]],
+) -> None:
+    monkeypatch.setattr(xlsx_stream, "SLICE_BYTES", 200)
+    clean = write_workbook(tmp_path / "clean.xlsx", ROWS, SHARED)
+    with zipfile.ZipFile(clean) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    target = "xl/worksheets/sheet1.xml" if in_sheet else "xl/sharedStrings.xml"
+    data = bytearray(parts[target])
+    for where, how, what in edits:
+        at = int(where * (len(data) - 1))
+        if how == "set":
+            data[at : at + len(what)] = what
+        elif how == "cut":
+            del data[at : at + len(what)]
+        else:
+            data[at:at] = what
+    parts[target] = bytes(data)
+    path = tmp_path / "mangled.xlsx"
+    with zipfile.ZipFile(path, "w") as out:
+        for name, content in parts.items():
+            out.writestr(name, content)
+    with contextlib.suppress(UnsupportedXmlError):  # the isolated reader takes those
+        read(path)
