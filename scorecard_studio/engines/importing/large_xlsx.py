@@ -11,7 +11,7 @@ Two ways, in order:
 * When the sheet uses XML that reader does not take on, :func:`read_in_child` runs in the
   isolated reader process and reads the table with fastexcel, as before.
 
-Sheets small enough to read whole (:data:`.readers.GRID_MAX_PART_BYTES`) go to the grid
+Sheets small enough to read whole (:data:`.xlsx_head.GRID_MAX_PART_BYTES`) go to the grid
 reader in the child instead, which also handles merged cells inside the data.
 """
 
@@ -34,7 +34,6 @@ from scorecard_studio.engines.importing.errors import (
 )
 from scorecard_studio.engines.importing.readers import (
     _FASTEXCEL_ERRORS,
-    GRID_MAX_PART_BYTES,
     PREVIEW_ROWS,
     RawRead,
     SheetMeta,
@@ -66,16 +65,14 @@ def _plan(
         parts = xlsx_head.sheet_parts(zf)
     except Exception as exc:
         raise NotASpreadsheetError(f"{file.name}: damaged workbook part ({exc})") from None
+    if not xlsx_head.is_large(zf, parts, sheet):
+        return None
     names = set(zf.namelist())
+    by_name = {p.name: p.part for p in parts}
     sheets: list[SheetMeta] = []
     for p in parts:
         rows, cols = (xlsx_head.declared_size(zf, p.part) if p.part in names else None) or (0, 0)
         sheets.append(SheetMeta(p.name, p.visibility, p.kind, rows, cols))
-    by_name = {p.name: p.part for p in parts}
-    wanted = sheet if sheet is not None else (parts[0].name if parts else None)
-    part = by_name.get(wanted or "", "")
-    if wanted is None or part not in names or zf.getinfo(part).file_size <= GRID_MAX_PART_BYTES:
-        return None
     chosen = _choose(sheets, sheet, file)
     part = by_name[chosen.name]
     preview, r0 = xlsx_head.head_rows(zf, part, PREVIEW_ROWS)

@@ -2,7 +2,7 @@
 
 Which reader, and why:
 
-* xlsx/xlsm up to :data:`GRID_MAX_PART_BYTES` of sheet XML: python-calamine, opened by
+* xlsx/xlsm up to :data:`.xlsx_head.GRID_MAX_PART_BYTES` of sheet XML: python-calamine, opened by
   path so its own errors survive, read whole as a grid; error cells (which calamine shows
   as empty) are found in the sheet XML. If calamine refuses the file, openpyxl
   (read-only, values only) is tried.
@@ -43,8 +43,6 @@ from scorecard_studio.engines.importing.errors import (
 from scorecard_studio.engines.importing.guard import check_file
 from scorecard_studio.engines.importing.tables import Grid, Merge, TableSpec, detect_table
 
-#: Sheet parts up to this size are read whole as a grid (about 60,000 rows × 12 columns).
-GRID_MAX_PART_BYTES = 24 * 1024**2
 #: Rows read to find the header of a large sheet.
 PREVIEW_ROWS = 200
 
@@ -220,7 +218,7 @@ def _read_calamine(
     findings: list[tuple[str, str, str]] = []
     if zf is not None and parts is not None and chosen.name in parts:
         for (r, c), code in xlsx_head.error_cells(
-            zf, parts[chosen.name], GRID_MAX_PART_BYTES
+            zf, parts[chosen.name], xlsx_head.GRID_MAX_PART_BYTES
         ).items():
             if 0 <= r - r0 < len(grid):
                 row = grid[r - r0]
@@ -292,28 +290,21 @@ def _read_xlsx(file: Path, sheet: str | None, header_row: int | None, out_dir: P
         raise NotASpreadsheetError(f"{file.name}: damaged zip archive ({exc})") from None
     with zf:
         try:
-            parts = {p.name: p.part for p in xlsx_head.sheet_parts(zf)}
+            sheet_parts = xlsx_head.sheet_parts(zf)
         except Exception as exc:
             raise NotASpreadsheetError(f"{file.name}: damaged workbook part ({exc})") from None
-        sizes: dict[str, tuple[int, int]] = {}
-        for name, part in parts.items():
-            size = xlsx_head.declared_size(zf, part) if part else None
-            sizes[name] = size or (0, 0)
-        part_bytes = {
-            name: (zf.getinfo(part).file_size if part in zf.namelist() else 0)
-            for name, part in parts.items()
-        }
-        wanted = sheet
-        if wanted is None:
-            order = list(parts)
-            wanted = order[0] if order else None
-        big = wanted is not None and part_bytes.get(wanted, 0) > GRID_MAX_PART_BYTES
-        if big:
+        if xlsx_head.is_large(zf, sheet_parts, sheet):
+            # a large sheet the streaming reader refused (the import tried it first)
             from scorecard_studio.engines.importing import large_xlsx
 
             raw = large_xlsx.read_in_child(file, zf, sheet, header_row, out_dir)
             if raw is not None:
                 return raw
+        parts = {p.name: p.part for p in sheet_parts}
+        sizes: dict[str, tuple[int, int]] = {}
+        for name, part in parts.items():
+            size = xlsx_head.declared_size(zf, part) if part else None
+            sizes[name] = size or (0, 0)
         try:
             return _read_calamine(file, sheet, header_row, zf, parts, sizes)
         except NotASpreadsheetError as first:

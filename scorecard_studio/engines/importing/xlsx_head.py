@@ -22,6 +22,8 @@ from scorecard_studio.engines.importing.guard import column_number
 
 _CHUNK = 1 << 16
 _REF = re.compile(r"([A-Z]{1,3})(\d+)")
+#: Sheet parts up to this size are read whole as a grid (about 60,000 rows × 12 columns).
+GRID_MAX_PART_BYTES = 24 * 1024**2
 #: Shared-string items read at most while resolving a preview.
 MAX_SST_ITEMS = 2_000_000
 
@@ -89,6 +91,18 @@ def sheet_parts(zf: zipfile.ZipFile) -> list[SheetPart]:
             )
         )
     return out
+
+
+def is_large(zf: zipfile.ZipFile, parts: list[SheetPart], sheet: str | None) -> bool:
+    """Whether the sheet to read (the first if none is named) is too large to read whole.
+
+    Larger sheets are streamed (:mod:`.large_xlsx`); smaller ones are read as a grid.
+    """
+    wanted = sheet if sheet is not None else (parts[0].name if parts else None)
+    part = next((p.part for p in parts if p.name == wanted), None)
+    if part is None or part not in zf.namelist():
+        return False
+    return zf.getinfo(part).file_size > GRID_MAX_PART_BYTES
 
 
 def declared_size(zf: zipfile.ZipFile, part: str) -> tuple[int, int] | None:

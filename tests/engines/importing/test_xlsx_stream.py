@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from xlsx_writer import write_workbook
 
 from scorecard_studio.domain.errors import DataImportError
-from scorecard_studio.engines.importing import api, large_xlsx, xlsx_stream
+from scorecard_studio.engines.importing import api, large_xlsx, xlsx_head, xlsx_stream
 from scorecard_studio.engines.importing.cells import ERROR_CODES
 from scorecard_studio.engines.importing.errors import (
     FileTooLargeError,
@@ -305,7 +305,7 @@ def load(path: Path) -> tuple[pd.DataFrame, Any, Any]:
 @pytest.fixture
 def stream_everything(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every xlsx sheet counts as large, so imports take the streaming path."""
-    monkeypatch.setattr(large_xlsx, "GRID_MAX_PART_BYTES", -1)
+    monkeypatch.setattr(xlsx_head, "GRID_MAX_PART_BYTES", -1)
 
 
 def customers(tmp_path: Path, rows: int = 300) -> Path:
@@ -334,7 +334,7 @@ def test_an_import_through_the_stream_equals_the_grid_import(
 ) -> None:
     path = customers(tmp_path)
     grid_frame, _, grid_inspection = load(path)
-    monkeypatch.setattr(large_xlsx, "GRID_MAX_PART_BYTES", -1)
+    monkeypatch.setattr(xlsx_head, "GRID_MAX_PART_BYTES", -1)
     monkeypatch.setattr(xlsx_stream, "SLICE_BYTES", 2048)
     seen: list[float] = []
     frame, _report, inspection = api._pipeline(path, None, None, None, seen.append, None)
@@ -367,7 +367,7 @@ def test_merged_headers_and_data_read_as_the_grid_reader_reads_them(
     merges += '<mergeCell ref="A3:A4"/></mergeCells>'
     path = write_workbook(tmp_path / "merged.xlsx", rows, [], after=merges)
     grid, grid_report, _ = load(path)
-    monkeypatch.setattr(large_xlsx, "GRID_MAX_PART_BYTES", -1)
+    monkeypatch.setattr(xlsx_head, "GRID_MAX_PART_BYTES", -1)
     frame, report, inspection = load(path)
     assert inspection.reader == "xml-stream"
     assert list(frame.columns) == list(grid.columns)
@@ -441,11 +441,11 @@ def test_every_corpus_workbook_streams_to_the_grid_readers_table(
     try:
         grid, _, _ = load(path)
     except Exception as exc:  # the same refusal either way
-        monkeypatch.setattr(large_xlsx, "GRID_MAX_PART_BYTES", -1)
+        monkeypatch.setattr(xlsx_head, "GRID_MAX_PART_BYTES", -1)
         with pytest.raises(type(exc)):
             load(path)
         return
-    monkeypatch.setattr(large_xlsx, "GRID_MAX_PART_BYTES", -1)
+    monkeypatch.setattr(xlsx_head, "GRID_MAX_PART_BYTES", -1)
     streamed, _, inspection = load(path)
     if inspection.reader != "xml-stream":
         return  # refused by the stream, read by the reader process as before
