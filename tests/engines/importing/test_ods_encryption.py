@@ -187,6 +187,18 @@ def _content(rows: list[list[object]], prolog: str = "") -> bytes:
 _ROWS: list[list[object]] = [["Team", "Score"], ["North", 3.5], ["Süd", 4]]
 
 
+def _package(name: str, data: bytes, manifest: str, *, compress: bool) -> bytes:
+    """An OpenDocument zip: the mimetype first and stored, one content part, the manifest."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        zf.writestr("mimetype", _MIME, compress_type=zipfile.ZIP_STORED)
+        zf.writestr(
+            name, data, compress_type=zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
+        )
+        zf.writestr("META-INF/manifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
 def _plain_ods(content: bytes) -> bytes:
     manifest = (
         f'<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="{_M}">'
@@ -195,12 +207,7 @@ def _plain_ods(content: bytes) -> bytes:
         '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
         "</manifest:manifest>"
     )
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as zf:
-        zf.writestr("mimetype", _MIME, compress_type=zipfile.ZIP_STORED)
-        zf.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
-        zf.writestr("META-INF/manifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED)
-    return out.getvalue()
+    return _package("content.xml", content, manifest, compress=True)
 
 
 def _deflate(data: bytes) -> bytes:
@@ -244,12 +251,7 @@ def _gcm_package(
         f'loext:argon2-memory="{memory}" loext:argon2-lanes="{lanes}"/>'
         "</manifest:encryption-data></manifest:file-entry></manifest:manifest>"
     )
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as zf:
-        zf.writestr("mimetype", _MIME, compress_type=zipfile.ZIP_STORED)
-        zf.writestr("encrypted-package", blob, compress_type=zipfile.ZIP_STORED)
-        zf.writestr("META-INF/manifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED)
-    return out.getvalue()
+    return _package("encrypted-package", blob, manifest, compress=False)
 
 
 def _cbc_package(content: bytes, password: str, *, rounds: int = 1000) -> bytes:
@@ -277,12 +279,7 @@ def _cbc_package(content: bytes, password: str, *, rounds: int = 1000) -> bytes:
         f'manifest:iteration-count="{rounds}" manifest:salt="{_b64(salt)}"/>'
         "</manifest:encryption-data></manifest:file-entry></manifest:manifest>"
     )
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as zf:
-        zf.writestr("mimetype", _MIME, compress_type=zipfile.ZIP_STORED)
-        zf.writestr("content.xml", blob, compress_type=zipfile.ZIP_STORED)
-        zf.writestr("META-INF/manifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED)
-    return out.getvalue()
+    return _package("content.xml", blob, manifest, compress=False)
 
 
 def test_whole_package_gcm_argon2id_opens_with_its_password(tmp_path: Path) -> None:
