@@ -52,16 +52,8 @@ def _as_text(cls: int, values: pa.Array, date1904: bool) -> pa.Array:
         return pc.cast(values, pa.string())
     if cls == DATE:
         stamps = _serial_to_timestamp(values, date1904)
-        ms = pc.cast(stamps, pa.int64())
-        midnight = pc.equal(
-            pc.subtract(
-                ms,
-                pc.multiply(
-                    pc.floor(pc.divide(pc.cast(ms, pa.float64()), _MS_PER_DAY)), _MS_PER_DAY
-                ),
-            ),
-            0,
-        )
+        ms = stamps.cast(pa.int64()).to_numpy(zero_copy_only=False)
+        midnight = pa.array(np.mod(ms, _MS_PER_DAY) == 0)
         return pc.if_else(
             midnight,
             pc.strftime(stamps, format="%Y-%m-%d"),
@@ -81,6 +73,11 @@ def _serial_to_timestamp(serials: pa.Array, date1904: bool) -> pa.Array:
     valid = ~np.isnan(ms)
     out = np.where(valid, ms, 0).astype(np.int64)
     return pa.array(out, pa.timestamp("ms"), mask=~valid)
+
+
+def _empty_as_null(text: pa.Array) -> pa.Array:
+    """An empty string is an empty cell, as the grid reader reads it."""
+    return pc.if_else(pc.equal(pc.binary_length(text), 0), None, text)
 
 
 def segment(
@@ -125,12 +122,12 @@ def segment(
         if cls == SHARED:
             cls = TEXT
         if cls == TEXT:
-            values = pc.if_else(pc.equal(pc.binary_length(values), 0), None, values)
+            values = _empty_as_null(values)
         return cls, dense(length, rows, values)
     merged = pa.concat_arrays(
         [_as_text(cls, values, date1904).cast(pa.string()) for cls, values, _ in typed]
     )
-    merged = pc.if_else(pc.equal(pc.binary_length(merged), 0), None, merged)
+    merged = _empty_as_null(merged)
     rows = np.concatenate([r for _, _, r in typed])
     return MIXED, dense(length, rows, merged)
 
