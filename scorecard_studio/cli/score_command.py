@@ -83,4 +83,6 @@ def _node(t: dict[str, Any]) -> str:
 
 
 def _badge(status: str) -> str:
-    return {"green": "G", "amber": "A", "red": "R", "no_data": "–"}[status]
+    return {"green": "G", "amber": "A", "red": "R", "no_data": "–", "insufficient_data": "?"}[
+        status
+    ]

@@ -91,11 +91,36 @@ class Status(StrEnum):
     AMBER = "amber"
     RED = "red"
     NO_DATA = "no_data"
+    INSUFFICIENT_DATA = "insufficient_data"
 
 
 #: Status codes as the engine stores them in its int8 arrays: 0 no data, 1 red, 2 amber,
-#: 3 green (ordered so that a larger code is a better status).
-STATUS_BY_CODE: tuple[Status, ...] = (Status.NO_DATA, Status.RED, Status.AMBER, Status.GREEN)
+#: 3 green (ordered so that a larger code is a better status among the colours), and 4 for a
+#: roll-up with a score but too little of its weight covered to earn a colour.
+STATUS_BY_CODE: tuple[Status, ...] = (
+    Status.NO_DATA,
+    Status.RED,
+    Status.AMBER,
+    Status.GREEN,
+    Status.INSUFFICIENT_DATA,
+)
+
+#: How a status reads to people, and the shape that marks it wherever colour alone would
+#: carry it (charts, tables, CLI text, report): one wording for every place.
+STATUS_LABELS: dict[str, str] = {
+    Status.GREEN: "Green",
+    Status.AMBER: "Amber",
+    Status.RED: "Red",
+    Status.NO_DATA: "No data",
+    Status.INSUFFICIENT_DATA: "Insufficient data",
+}
+STATUS_MARKS: dict[str, str] = {
+    Status.GREEN: "●",
+    Status.AMBER: "▲",
+    Status.RED: "■",
+    Status.NO_DATA: "–",
+    Status.INSUFFICIENT_DATA: "◇",
+}
 
 
 class Frequency(StrEnum):
@@ -413,6 +438,9 @@ class Settings:
     missing_data: MissingDataPolicy = MissingDataPolicy.RENORMALISE
     minimum_sample: int = 30
     currency: str = "USD"
+    #: A roll-up with less of its weight covered than this keeps its score but earns no
+    #: colour: its status is "insufficient data" (specification section 3).
+    minimum_coverage: float = 0.5
 
 
 @dataclass(frozen=True, slots=True)

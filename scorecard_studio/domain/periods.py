@@ -103,6 +103,25 @@ class Calendar:
             return fy * 12 + self.offset
         return (fy - 1) * 12 + self.offset
 
+    def period_containing(self, label: str) -> int:
+        """The period that holds a labelled span of this frequency or a finer one.
+
+        Data files label their rows in whatever their system writes: a monthly export feeds
+        a quarterly scorecard, so ``2026-02`` counts in 2026-Q1 there. Month labels are
+        calendar months; quarter labels are the scorecard's (fiscal) quarters, as
+        :meth:`label` writes them. A coarser label (a year in a quarterly scorecard) fits
+        no single period and raises DesignError.
+        """
+        text = label.strip().upper()
+        m = re.fullmatch(r"(\d{4})-(\d{1,2})", text)
+        if m and 1 <= int(m.group(2)) <= 12:
+            return self.period_of_month(int(m.group(1)) * 12 + int(m.group(2)) - 1)
+        m = re.fullmatch(r"(?:FY)?(\d{4})-?Q([1-4])", text)
+        if m and self.frequency is not Frequency.MONTH:
+            first = self._first_month_of_fiscal_year(int(m.group(1))) + (int(m.group(2)) - 1) * 3
+            return self.period_of_month(first)
+        return self.parse(label)
+
     def is_valid_label(self, label: str) -> bool:
         try:
             self.parse(label)

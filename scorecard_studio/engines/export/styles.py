@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
+from scorecard_studio.domain.model import STATUS_LABELS
+
 BRAND = "1F3A5F"
 HEADER_FILL = PatternFill("solid", fgColor=BRAND)
 SUBHEADER_FILL = PatternFill("solid", fgColor="DCE3EC")
@@ -26,14 +28,16 @@ RAG_FILLS = {
     "amber": PatternFill("solid", fgColor="FFEB9C"),
     "red": PatternFill("solid", fgColor="FFC7CE"),
     "no_data": PatternFill("solid", fgColor="EDEDED"),
+    "insufficient_data": PatternFill("solid", fgColor="EDEDED"),
 }
 RAG_FONTS = {
     "green": Font(color="006100"),
     "amber": Font(color="7F6000"),
     "red": Font(color="9C0006"),
     "no_data": Font(color="666666", italic=True),
+    "insufficient_data": Font(color="666666", italic=True),
 }
-RAG_LABELS = {"green": "Green", "amber": "Amber", "red": "Red", "no_data": "No data"}
+RAG_LABELS = STATUS_LABELS
 
 SCORE_FORMAT = "0.00"
 PERCENT_FORMAT = "0.0%"

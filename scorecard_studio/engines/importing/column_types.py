@@ -112,6 +112,8 @@ def type_column(
         return _done(name, ColumnType.NUMBER, series.astype("float64"), n_errors)
     if pd.api.types.is_datetime64_any_dtype(dtype):
         values = _naive(series)
+        if isinstance(dtype, pd.DatetimeTZDtype):
+            values = _as_utc(values)
         return _done(name, ColumnType.DATE, values, n_errors)
     return _type_mixed(name, series, date_order, n_errors)
 
@@ -135,7 +137,12 @@ def _error_note(name: str, errors: int) -> tuple[str, str, str]:
 
 
 def _naive(series: pd.Series) -> pd.Series:
-    """Naive datetime64[ns]; aware values in UTC; years pandas cannot hold become NaT."""
+    """Naive datetime64[ns] (aware values as UTC wall time); years pandas cannot hold: NaT.
+
+    Callers that met an offset put it back with :func:`_as_utc`, so a timestamp written
+    with a zone keeps it through the snapshot and is converted to the scorecard's zone
+    only when it is bucketed.
+    """
     if isinstance(series.dtype, pd.DatetimeTZDtype):
         series = series.dt.tz_convert("UTC").dt.tz_localize(None)
     if series.dtype != "datetime64[ns]":
@@ -349,7 +356,12 @@ def _candidates(
                     ),
                 ]
         ok = ~np.isnat(values)
-        out.append((ColumnType.DATE, pd.Series(values, index=index), ok, notes))
+        date_values = pd.Series(values, index=index)
+        if _has_offsets(texts):
+            date_values = _as_utc(date_values)
+            if natives["d"].any() or not _has_offsets(texts, every=True):
+                notes = [*notes, _mixed_zones_note()]
+        out.append((ColumnType.DATE, date_values, ok, notes))
     if quick["bool"] >= MIN_SHARE or natives["b"].any():
         words = texts.str.lower().map(_BOOL_WORDS)
         objs = raw if len(raw) else np.full(n, None, dtype=object)
@@ -425,6 +437,33 @@ def _parse_numbers(texts: pd.Series) -> tuple[pd.Series, ColumnType]:
     else:
         kind = ColumnType.NUMBER
     return nums, kind
+
+
+#: An ISO timestamp's zone designator at the end: ``Z``, ``+02``, ``-05:00`` or ``+0530``.
+_OFFSET = r"(?:T|\s)\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?)$"
+
+
+def _has_offsets(texts: pd.Series, every: bool = False) -> bool:
+    """Whether any (or every non-empty) text is a timestamp with a time-zone offset."""
+    filled = texts.dropna()
+    if filled.empty:
+        return False
+    marked = filled.astype("str").str.strip().str.contains(_OFFSET, case=False, regex=True)
+    return bool(marked.all() if every else marked.any())
+
+
+def _as_utc(values: pd.Series) -> pd.Series:
+    """Naive UTC wall times as an aware UTC column (what the snapshot keeps)."""
+    return values.astype("datetime64[ns]").dt.tz_localize("UTC")
+
+
+def _mixed_zones_note() -> tuple[str, str, str]:
+    return (
+        "warning",
+        "mixed_time_zones",
+        "some timestamps carry a time-zone offset and some do not; those without one are "
+        "taken to be in UTC",
+    )
 
 
 def _parse_dates(

@@ -148,12 +148,13 @@ class Aggregator:
             result = (counts, counts)
         elif agg is Aggregation.DISTINCT_COUNT:
             result = self._distinct(source_id, column)
+        elif agg is Aggregation.COUNT:
+            counts = self._tier_sums(self._filled_codes(source_id, column), None)
+            result = (counts, counts)
         else:
             tier_codes, counts = self._present(source_id, column)
             empty = counts == 0
-            if agg is Aggregation.COUNT:
-                value = counts
-            elif agg in (Aggregation.SUM, Aggregation.TTM_SUM):
+            if agg in (Aggregation.SUM, Aggregation.TTM_SUM):
                 sums = self._tier_sums(tier_codes, np.nan_to_num(self.numbers(source_id, column)))
                 value = np.where(empty, np.nan, sums)
             elif agg is Aggregation.MEAN:
@@ -180,13 +181,38 @@ class Aggregator:
             self._presence[(source_id, column)] = cached
         return cached
 
+    def cells(self, source_id: str, column: str) -> pd.Series:
+        """A column's cells as written, with blank text as missing: what count counts.
+
+        Count and distinct count work on any type (text ids included): a cell counts when
+        it holds something, and text is compared trimmed.
+        """
+        series = self.sources[source_id].column(column)
+        if pd.api.types.is_numeric_dtype(series.dtype) or pd.api.types.is_bool_dtype(series.dtype):
+            return series
+        if pd.api.types.is_datetime64_any_dtype(series.dtype):
+            return series
+        text = series.astype("string").str.strip()
+        return text.mask(text == "")
+
+    def _filled_codes(self, source_id: str, column: str) -> IntArray:
+        """Group codes of the rows whose cell in ``column`` is not empty (-1 elsewhere)."""
+        filled = self.cells(source_id, column).notna().to_numpy(dtype=bool)
+        return np.where(filled, self.codes(source_id).by_tier, -1)
+
     def _distinct(self, source_id: str, column: str) -> tuple[FloatArray, FloatArray]:
         """Distinct values per group: factorise once, then count (group, value) pairs."""
-        g = self.grid
-        value_codes, uniques = pd.factorize(self.sources[source_id].column(column))
+        value_codes, uniques = pd.factorize(self.cells(source_id, column))
         group = np.where(value_codes >= 0, self.codes(source_id).by_tier, -1)
         counts = self._tier_sums(group, None)
-        n_values = max(len(uniques), 1)
+        return self._distinct_pairs(source_id, group, value_codes, len(uniques)), counts
+
+    def _distinct_pairs(
+        self, source_id: str, group: IntArray, value_codes: IntArray, n_uniques: int
+    ) -> FloatArray:
+        """Distinct value codes per (tier, period), and per period for all customers."""
+        g = self.grid
+        n_values = max(n_uniques, 1)
         out = np.zeros(g.shape)
         period = self.codes(source_id).by_period
         n_slots = (g.n_tiers + 1) * g.n_periods
@@ -203,13 +229,13 @@ class Aggregator:
                 out[row] = per_group.reshape(g.n_tiers + 1, g.n_periods)[: g.n_tiers]
             else:
                 out[row] = per_group
-        return out, counts
+        return out
 
-    def _month_order(self, source_id: str) -> IntArray:
-        """Row order by date, so a grouped 'last' is the latest row with a value."""
+    def _time_order(self, source_id: str) -> IntArray:
+        """Row order by date and time, so a grouped 'last' is the latest row with a value."""
         order = self._orders.get(source_id)
         if order is None:
-            order = np.argsort(self.sources[source_id].month, kind="stable").astype(np.int64)
+            order = self.sources[source_id].order_by_time()
             self._orders[source_id] = order
         return order
 
@@ -221,7 +247,7 @@ class Aggregator:
         """
         g = self.grid
         codes = self.codes(source_id)
-        order = self._month_order(source_id)
+        order = self._time_order(source_id)
         ordered_columns = sorted(columns)
         frame = pd.DataFrame(
             {c: self.numbers(source_id, c)[order] for c in ordered_columns}, copy=False
@@ -330,6 +356,23 @@ class Aggregator:
         value, n = self.reduce(src_id, m.column, agg)
         return Actual(value, n)
 
+    def _customers_with_value(self, src_id: str, column: str, rows: FloatArray) -> FloatArray:
+        """Distinct customer keys among the rows where ``column`` has a number.
+
+        The key is a real column of the table in either layout (in the long layout a metric
+        is a row, the key is not), so it is read from the frame, never as a metric.
+        ``rows`` (the count of values) stands in when the source has no key.
+        """
+        src = self.sources[src_id]
+        key = src.source.key_column
+        if not key or key not in src.frame.columns:
+            return rows
+        keys = normalise_keys(src.frame[key])
+        value_codes, uniques = pd.factorize(keys)
+        group, _ = self._present(src_id, column)
+        group = np.where(value_codes >= 0, group, -1)
+        return self._distinct_pairs(src_id, group, value_codes, len(uniques))
+
     def _no_data(self, kpi: Kpi, message: str, severity: Severity = Severity.WARNING) -> Actual:
         nan = np.full(self.grid.shape, np.nan)
         return Actual(
@@ -418,17 +461,12 @@ class Aggregator:
 
         An account is active at a period's start when it started in an earlier month and had
         not ended before that month; it is lost in the period when its end date falls inside.
+        With a customer key an account is a key, not a row (see :func:`_accounts`).
         """
-        assert m.start_column is not None
-        assert m.end_column is not None
-        src = self.sources[src_id]
-        tz = self.grid.timezone
-        start = month_ordinals(to_datetime(src.frame[m.start_column], src.source.date_order, tz))
-        end = month_ordinals(to_datetime(src.frame[m.end_column], src.source.date_order, tz))
+        start, end, slot = self._accounts(src_id, m)
         end_or_never = np.where(end >= 0, end, np.iinfo(np.int64).max)
         has_start = start >= 0
         g = self.grid
-        slot = np.where(src.tier >= 0, src.tier, g.n_tiers)
         lost = np.zeros(g.shape)
         active = np.zeros(g.shape)
         cal = g.calendar
@@ -443,6 +481,43 @@ class Aggregator:
             lost[: g.n_tiers, p], lost[g.n_tiers, p] = lo[: g.n_tiers], lo.sum()
         return lost, active
 
+    def _accounts(self, src_id: str, m: Measure) -> tuple[IntArray, IntArray, IntArray]:
+        """Start month, end month (-1: still active) and tier slot of every account.
+
+        Without a key each row is an account. With one, an account is a customer key: it
+        starts at the earliest start of its rows and has ended only when every one of its
+        rows has an end, at the latest of them; its tier is that of its most recently
+        started row. Rows without a start date describe no contract and are left out.
+        """
+        assert m.start_column is not None
+        assert m.end_column is not None
+        src = self.sources[src_id]
+        tz = self.grid.timezone
+        start = month_ordinals(to_datetime(src.frame[m.start_column], src.source.date_order, tz))
+        end = month_ordinals(to_datetime(src.frame[m.end_column], src.source.date_order, tz))
+        slot = np.where(src.tier >= 0, src.tier, self.grid.n_tiers)
+        key = src.source.key_column
+        if not key or key not in src.frame.columns:
+            return start, end, slot
+        keys = normalise_keys(src.frame[key])
+        rows = pd.DataFrame({"key": keys, "start": start, "end": end, "slot": slot})
+        rows = rows[(rows["start"] >= 0) & rows["key"].notna()]
+        rows = rows.iloc[np.argsort(rows["start"].to_numpy(), kind="stable")]
+        grouped = rows.groupby("key", sort=False)
+        open_rows = grouped["end"].min() < 0
+        accounts = pd.DataFrame(
+            {
+                "start": grouped["start"].min(),
+                "end": grouped["end"].max().where(~open_rows, -1),
+                "slot": grouped["slot"].last(),
+            }
+        )
+        return (
+            accounts["start"].to_numpy(dtype=np.int64),
+            accounts["end"].to_numpy(dtype=np.int64),
+            accounts["slot"].to_numpy(dtype=np.int64),
+        )
+
     def _clv(self, kpi: Kpi, src_id: str) -> Actual:
         """Customer lifetime value from margin per customer per period and retention.
 
@@ -455,11 +530,7 @@ class Aggregator:
         m = kpi.measure
         assert m.column is not None
         margin, n = self.reduce(src_id, m.column, Aggregation.SUM)
-        key = self.sources[src_id].source.key_column
-        if key:
-            customers, _ = self.reduce(src_id, key, Aggregation.DISTINCT_COUNT)
-        else:
-            customers = n
+        customers = self._customers_with_value(src_id, m.column, n)
         with np.errstate(invalid="ignore", divide="ignore"):
             per_customer = np.where(customers > 0, margin / customers, np.nan)
         if m.retention_column:

@@ -38,11 +38,11 @@ from scorecard_studio.engines.scoring.prepare import PreparedSource, prepare_sou
 from scorecard_studio.engines.scoring.result import Actuals, ScoreResult
 from scorecard_studio.engines.scoring.rollup import Structure, roll_up
 from scorecard_studio.engines.scoring.scores import (
+    NodeStatuses,
     TargetArrays,
     compute_scores,
     kpi_statuses,
     resolve_targets,
-    statuses,
 )
 from scorecard_studio.engines.scoring.tiering import customer_tiers
 
@@ -278,6 +278,7 @@ def score_actuals(
         & (actuals.sample < card.settings.minimum_sample)
     )
     rolled = roll_up(plan.structure, score, actuals.tier_weights, card.settings.missing_data)
+    nodes = NodeStatuses.of(rolled, card.settings)
     return ScoreResult(
         card=card,
         kpis=kpis,
@@ -287,10 +288,10 @@ def score_actuals(
         status=status,
         low_sample=low,
         rollup=rolled,
-        objective_status=statuses(rolled.objective_score, card.settings),
-        perspective_status=statuses(rolled.perspective_score, card.settings),
-        tier_status=statuses(rolled.tier_score, card.settings),
-        headline_status=statuses(rolled.headline, card.settings),
+        objective_status=nodes.objective,
+        perspective_status=nodes.perspective,
+        tier_status=nodes.tier,
+        headline_status=nodes.headline,
         effective_share=plan.structure.effective_shares(),
         findings=[*plan.design_findings, *actuals.findings],
     )

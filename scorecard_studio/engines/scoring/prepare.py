@@ -14,6 +14,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from scorecard_studio.domain.errors import DesignError
 from scorecard_studio.domain.findings import Finding, Severity
 from scorecard_studio.domain.model import DataSource, DateOrder, Layout, Scorecard, TierMode
 from scorecard_studio.domain.periods import Calendar
@@ -36,6 +37,15 @@ class PreparedSource:
     tier: IntArray  # tier index per row, or UNASSIGNED
     has_dates: bool
     findings: list[Finding] = field(default_factory=list)
+    #: Local wall-clock time per row in nanoseconds (0 where a period column or no date
+    #: places it): what "latest row" means, down to the second, whatever the file order.
+    stamp: IntArray | None = None
+
+    def order_by_time(self) -> IntArray:
+        """Row indexes from earliest to latest; rows at the same time keep file order."""
+        if self.stamp is None:
+            return np.arange(len(self.frame), dtype=np.int64)
+        return np.argsort(self.stamp, kind="stable").astype(np.int64)
 
     def column(self, name: str) -> pd.Series:
         """A measure column; for a long-layout source, the values of metric ``name``."""
@@ -88,6 +98,14 @@ def month_ordinals(dates: pd.Series) -> IntArray:
     return months.astype(np.int64)
 
 
+def time_stamps(dates: pd.Series) -> IntArray:
+    """Nanoseconds of naive local times, for ordering; a missing date sorts last."""
+    values = dates.to_numpy(dtype="datetime64[ns]")
+    out = values.astype(np.int64)
+    out[np.isnat(values)] = np.iinfo(np.int64).max
+    return out
+
+
 def prepare_source(
     card: Scorecard,
     source: DataSource,
@@ -101,9 +119,11 @@ def prepare_source(
     month = np.full(n, -1, dtype=np.int64)
     period = np.full(n, -1, dtype=np.int64)
     has_dates = False
+    stamp: IntArray | None = None
     if source.date_column and source.date_column in frame.columns:
         dates = to_datetime(frame[source.date_column], source.date_order, card.settings.timezone)
         month = month_ordinals(dates)
+        stamp = time_stamps(dates)
         valid = month >= 0
         period[valid] = _periods_of_months(month[valid], calendar)
         has_dates = True
@@ -119,7 +139,9 @@ def prepare_source(
                 )
             )
     elif source.period_column and source.period_column in frame.columns:
-        period, bad = _parse_period_column(frame[source.period_column], calendar)
+        period, bad = _parse_period_column(
+            frame[source.period_column], calendar, card.settings.timezone
+        )
         month = np.where(period >= 0, _first_months(period, calendar), -1)
         has_dates = True
         if bad:
@@ -133,7 +155,7 @@ def prepare_source(
                 )
             )
     tier = _tier_codes(card, source, frame, key_tiers, findings)
-    return PreparedSource(source, frame, month, period, tier, has_dates, findings)
+    return PreparedSource(source, frame, month, period, tier, has_dates, findings, stamp)
 
 
 def _periods_of_months(months: IntArray, calendar: Calendar) -> IntArray:
@@ -148,13 +170,34 @@ def _first_months(periods: IntArray, calendar: Calendar) -> IntArray:
     return periods * calendar.months_per_period + calendar.offset
 
 
-def _parse_period_column(series: pd.Series, calendar: Calendar) -> tuple[IntArray, int]:
-    text = series.astype("string").str.strip()
+def _parse_period_column(
+    series: pd.Series, calendar: Calendar, timezone: str
+) -> tuple[IntArray, int]:
+    """Period ordinal per row from a period column, and how many rows fit no period.
+
+    Every label the calendar writes reads back, and so does a finer one (a month label in a
+    quarterly scorecard). The importer may have typed the column already: ``2026-01``
+    labels become dates (their month is the label) and ``2026`` years become numbers.
+    """
+    if isinstance(series.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_dtype(
+        series.dtype
+    ):
+        months = month_ordinals(to_datetime(series, DateOrder.AUTO, timezone))
+        out = np.where(months >= 0, _periods_of_months(np.maximum(months, 0), calendar), -1)
+        return out.astype(np.int64), int((months < 0).sum())
+    if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
+        numbers = pd.to_numeric(series, errors="coerce")
+        whole = numbers.where(numbers == numbers.round())
+        text = whole.astype("Int64").astype("string")
+    else:
+        text = series.astype("string").str.strip()
     codes, uniques = pd.factorize(text, use_na_sentinel=True)
     parsed = np.full(len(uniques) + 1, -1, dtype=np.int64)
     for i, label in enumerate(uniques):
-        if calendar.is_valid_label(str(label)):
-            parsed[i] = calendar.parse(str(label))
+        try:
+            parsed[i] = calendar.period_containing(str(label))
+        except DesignError:
+            continue
     out = parsed[codes]  # code -1 picks the trailing -1
     return out, int((out < 0).sum())
 

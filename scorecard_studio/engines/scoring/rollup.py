@@ -161,10 +161,20 @@ class RollUp:
 
 
 def _combine(
-    num: FloatArray, den: FloatArray, cov_num: FloatArray, total: FloatArray
+    num: FloatArray,
+    den: FloatArray,
+    cov_num: FloatArray,
+    total: FloatArray,
+    scored: FloatArray,
 ) -> tuple[FloatArray, FloatArray]:
+    """A node's score and coverage; ``scored`` counts its children that have a score.
+
+    A node none of whose children has a score has none itself, under either policy: the
+    zero policy counts a missing child as 0 in its parent, but a node with no data at all
+    is "no data", never a red 0 (specification section 3).
+    """
     with np.errstate(invalid="ignore", divide="ignore"):
-        score = np.where(den > 0, num / den, np.nan)
+        score = np.where((den > 0) & (scored > 0), num / den, np.nan)
         coverage = np.where(total > 0, cov_num / total, 0.0)
     return score, coverage
 
@@ -186,9 +196,10 @@ def roll_up(
     g_den = seg.sum(w * counted)
     g_cov = seg.sum(w * has)
     g_total = seg.sum(np.broadcast_to(w, filled.shape))
+    g_scored = seg.sum(has.astype(np.float64))
 
     og = structure.objective_group
-    o_score, o_cov = _combine(g_num[og], g_den[og], g_cov[og], g_total[og])
+    o_score, o_cov = _combine(g_num[og], g_den[og], g_cov[og], g_total[og], g_scored[og])
     ow = structure.objective_weights[:, None, None]
     o_has = ~np.isnan(o_score)
     o_counted = np.ones_like(o_score) if zero else o_has.astype(np.float64)
@@ -199,7 +210,8 @@ def roll_up(
     p_den = by_p.sum(ow * o_counted) + g_den[dg]
     p_cov = by_p.sum(ow * o_cov) + g_cov[dg]
     p_total = by_p.sum(np.broadcast_to(ow, o_score.shape)) + g_total[dg]
-    p_score, p_coverage = _combine(p_num, p_den, p_cov, p_total)
+    p_scored = by_p.sum(o_has.astype(np.float64)) + g_scored[dg]
+    p_score, p_coverage = _combine(p_num, p_den, p_cov, p_total, p_scored)
 
     pw = structure.perspective_weights[:, None, None]
     p_has = ~np.isnan(p_score)
@@ -209,6 +221,7 @@ def roll_up(
         (pw * p_counted).sum(axis=0),
         (pw * p_coverage).sum(axis=0),
         np.broadcast_to(pw, p_score.shape).sum(axis=0),
+        p_has.sum(axis=0).astype(np.float64),
     )
     n_tiers = tier_weights.shape[0]
     ts, tc = t_score[:n_tiers], t_cov[:n_tiers]
@@ -219,5 +232,6 @@ def roll_up(
         (tier_weights * t_counted).sum(axis=0),
         (tier_weights * tc).sum(axis=0),
         tier_weights.sum(axis=0),
+        t_has.sum(axis=0).astype(np.float64),
     )
     return RollUp(o_score, o_cov, p_score, p_coverage, t_score, t_cov, head, head_cov)

@@ -20,12 +20,13 @@ from scorecard_studio.domain.model import (
     Settings,
     StatusRule,
 )
+from scorecard_studio.engines.scoring.rollup import RollUp
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
-#: Status codes in the int8 status arrays.
-NO_DATA, RED, AMBER, GREEN = 0, 1, 2, 3
+#: Status codes in the int8 status arrays (the order of ``STATUS_BY_CODE``).
+NO_DATA, RED, AMBER, GREEN, INSUFFICIENT = 0, 1, 2, 3, 4
 
 
 @dataclass(slots=True)
@@ -173,6 +174,40 @@ def statuses(score: FloatArray, settings: Settings) -> npt.NDArray[np.int8]:
     out[has & (score < rag.green) & (score >= rag.amber)] = AMBER
     out[has & (score < rag.amber)] = RED
     return out
+
+
+def rollup_statuses(
+    score: FloatArray, coverage: FloatArray, settings: Settings
+) -> npt.NDArray[np.int8]:
+    """RAG codes of a roll-up, "insufficient data" where too little weight had data.
+
+    The score is kept (and shown); only the colour is withheld, because a headline that is
+    amber on a fifth of its weight says more about the data than about the customers.
+    """
+    out = statuses(score, settings)
+    with np.errstate(invalid="ignore"):
+        thin = ~np.isnan(score) & (coverage < settings.minimum_coverage)
+    out[thin] = INSUFFICIENT
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class NodeStatuses:
+    """The statuses of every roll-up level of one scoring run."""
+
+    objective: npt.NDArray[np.int8]
+    perspective: npt.NDArray[np.int8]
+    tier: npt.NDArray[np.int8]
+    headline: npt.NDArray[np.int8]
+
+    @classmethod
+    def of(cls, rolled: RollUp, settings: Settings) -> NodeStatuses:
+        return cls(
+            rollup_statuses(rolled.objective_score, rolled.objective_coverage, settings),
+            rollup_statuses(rolled.perspective_score, rolled.perspective_coverage, settings),
+            rollup_statuses(rolled.tier_score, rolled.tier_coverage, settings),
+            rollup_statuses(rolled.headline, rolled.headline_coverage, settings),
+        )
 
 
 def kpi_statuses(

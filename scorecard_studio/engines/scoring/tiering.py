@@ -15,6 +15,7 @@ from scorecard_studio.domain.model import DataSource, Scorecard, TierMode
 from scorecard_studio.engines.scoring.prepare import (
     normalise_keys,
     tiers_from_column,
+    time_stamps,
     to_datetime,
 )
 
@@ -61,13 +62,21 @@ def customer_tiers(
 
 
 def _latest_per_key(frame: pd.DataFrame, source: DataSource, card: Scorecard) -> pd.DataFrame:
-    """The latest row per key (by date when there is one, else the last row)."""
+    """The latest row per key: by date when the source has one, else the last row.
+
+    An undated row never outranks a dated one: it speaks for a customer only when that
+    customer has no dated row at all (a row without a date is not "newer" than any other).
+    Rows at the same time keep file order, so the later one in the file wins.
+    """
     assert source.key_column is not None
     date_column = source.date_column
     if date_column and date_column in frame.columns:
         when = to_datetime(frame[date_column], source.date_order, card.settings.timezone)
-        order = np.argsort(when.to_numpy(dtype="datetime64[ns]"), kind="stable")
-        frame = frame.iloc[order]
+        stamps = time_stamps(when)
+        undated = stamps == np.iinfo(np.int64).max
+        # Undated rows first, then dated ones by time: the last row per key is its latest.
+        stamps = np.where(undated, np.iinfo(np.int64).min, stamps)
+        frame = frame.iloc[np.argsort(stamps, kind="stable")]
     normal = normalise_keys(frame[source.key_column])
     return frame[~normal.duplicated(keep="last") & normal.notna()]
 

@@ -31,11 +31,11 @@ from scorecard_studio.domain.scenario import Scenario, apply
 from scorecard_studio.engines.scoring.result import FloatArray, ScoreResult
 from scorecard_studio.engines.scoring.rollup import Structure, _group_sizes, roll_up
 from scorecard_studio.engines.scoring.scores import (
+    NodeStatuses,
     TargetArrays,
     compute_scores,
     kpi_statuses,
     resolve_targets,
-    statuses,
 )
 
 _TARGET_ARRAYS = ("baseline", "target", "stretch", "red_flag", "low", "high", "tolerance")
@@ -192,6 +192,7 @@ class ScenarioScorer:
             status[rows] = kpi_statuses(sub_kpis, value, sub_score, sub_targets, card.settings)
         settings = card.settings
         rolled = roll_up(structure, score, actuals.tier_weights, settings.missing_data)
+        nodes = NodeStatuses.of(rolled, settings)
         result = ScoreResult(
             card=card,
             kpis=kpis,
@@ -201,10 +202,10 @@ class ScenarioScorer:
             status=status,
             low_sample=base.low_sample,
             rollup=rolled,
-            objective_status=statuses(rolled.objective_score, settings),
-            perspective_status=statuses(rolled.perspective_score, settings),
-            tier_status=statuses(rolled.tier_score, settings),
-            headline_status=statuses(rolled.headline, settings),
+            objective_status=nodes.objective,
+            perspective_status=nodes.perspective,
+            tier_status=nodes.tier,
+            headline_status=nodes.headline,
             effective_share=structure.effective_shares(),
             findings=base.findings,
         )

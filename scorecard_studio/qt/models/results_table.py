@@ -14,6 +14,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from scorecard_studio.domain.model import STATUS_BY_CODE
+from scorecard_studio.domain.model import STATUS_MARKS as MARKS_BY_STATUS
 
 if TYPE_CHECKING:
     from scorecard_studio.engines.scoring import ScoreResult
@@ -27,8 +28,9 @@ STATUS_COLOURS = {
     "amber": QColor("#fce8b2"),
     "red": QColor("#f4c7c3"),
     "no_data": QColor("#e0e0e0"),
+    "insufficient_data": QColor("#e0e0e0"),
 }
-STATUS_MARKS = {"green": "●", "amber": "▲", "red": "■", "no_data": "–"}
+STATUS_MARKS = MARKS_BY_STATUS
 _BRUSHES = {status: QBrush(colour) for status, colour in STATUS_COLOURS.items()}
 _DARK_TEXT = QBrush(QColor("#202124"))
 

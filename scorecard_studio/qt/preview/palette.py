@@ -17,14 +17,24 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-#: Status codes as the engine stores them: 0 no data, 1 red, 2 amber, 3 green.
-NO_DATA, RED, AMBER, GREEN = 0, 1, 2, 3
+from scorecard_studio.domain.model import STATUS_BY_CODE
+from scorecard_studio.domain.model import STATUS_MARKS as MARKS_BY_STATUS
+
+#: Status codes as the engine stores them: 0 no data, 1 red, 2 amber, 3 green, and 4 for a
+#: roll-up whose score stands on too little of its weight to earn a colour.
+NO_DATA, RED, AMBER, GREEN, INSUFFICIENT = 0, 1, 2, 3, 4
 
 #: pyqtgraph symbol per status: shape carries the status as well as colour does.
-STATUS_SYMBOLS = {NO_DATA: "x", RED: "s", AMBER: "t1", GREEN: "o"}
+STATUS_SYMBOLS = {NO_DATA: "x", RED: "s", AMBER: "t1", GREEN: "o", INSUFFICIENT: "d"}
 #: The same shapes as text, matching the results matrix.
-STATUS_MARKS = {NO_DATA: "–", RED: "■", AMBER: "▲", GREEN: "●"}
-STATUS_NAMES = {NO_DATA: "no data", RED: "red", AMBER: "amber", GREEN: "green"}
+STATUS_MARKS = {code: MARKS_BY_STATUS[status] for code, status in enumerate(STATUS_BY_CODE)}
+STATUS_NAMES = {
+    NO_DATA: "no data",
+    RED: "red",
+    AMBER: "amber",
+    GREEN: "green",
+    INSUFFICIENT: "insufficient data",
+}
 
 LutArray = npt.NDArray[np.uint8]
 
@@ -41,8 +51,8 @@ class Palette:
     highlight: str
     tiers: tuple[str, ...]
     all_customers: str
-    status: tuple[str, str, str, str]  # by status code
-    band: tuple[str, str, str, str]  # bullet background bands, by status code
+    status: tuple[str, str, str, str, str]  # by status code
+    band: tuple[str, str, str, str, str]  # bullet background bands, by status code
     no_data_fill: str
     heat_stops: tuple[str, str, str, str]  # score 0, amber, green, cap
 
@@ -62,8 +72,8 @@ LIGHT = Palette(
     highlight="#000000",
     tiers=("#0072b2", "#e69f00", "#56b4e9", "#cc79a7", "#009e73", "#d55e00", "#f0e442"),
     all_customers="#4d4d4d",
-    status=("#9e9e9e", "#d55e00", "#e6c300", "#009e73"),
-    band=("#eeeeee", "#f6c7a8", "#fbf0b0", "#b3e0d2"),
+    status=("#9e9e9e", "#d55e00", "#e6c300", "#009e73", "#9e9e9e"),
+    band=("#eeeeee", "#f6c7a8", "#fbf0b0", "#b3e0d2", "#eeeeee"),
     no_data_fill="#d9d9d9",
     heat_stops=("#d55e00", "#f0e442", "#009e73", "#00664a"),
 )
@@ -77,8 +87,8 @@ DARK = Palette(
     highlight="#ffffff",
     tiers=("#56a8e6", "#e69f00", "#8fd3f7", "#e08fbf", "#2fc497", "#ff8a3d", "#f0e442"),
     all_customers="#bdbdbd",
-    status=("#8a8a8a", "#ff7a29", "#f0e442", "#2fc497"),
-    band=("#33363a", "#6b3a1f", "#5e5722", "#1d5545"),
+    status=("#8a8a8a", "#ff7a29", "#f0e442", "#2fc497", "#8a8a8a"),
+    band=("#33363a", "#6b3a1f", "#5e5722", "#1d5545", "#33363a"),
     no_data_fill="#4a4a4a",
     heat_stops=("#c85200", "#d9cc3a", "#16a07a", "#0d6b52"),
 )

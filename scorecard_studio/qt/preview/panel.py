@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from scorecard_studio.domain.model import STATUS_BY_CODE
+from scorecard_studio.domain.model import STATUS_BY_CODE, STATUS_MARKS
 from scorecard_studio.qt.preview.live_label import LiveLabel
 from scorecard_studio.qt.preview.recompute import SYNC_CELL_LIMIT
 from scorecard_studio.qt.preview.state import PreviewState
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from scorecard_studio.qt.preview.recompute import Frame
     from scorecard_studio.qt.preview.whatif import WhatIfPanel
 
-MARKS = {"green": "●", "amber": "▲", "red": "■", "no_data": "–"}
+MARKS = STATUS_MARKS
 STATUS_LEGEND = "Status: ● green   ▲ amber   ■ red   × no data   ○ low sample"
 
 

@@ -47,8 +47,9 @@ def test_rag_colours_stay_apart_under_colour_vision_deficiency(pal: pl.Palette, 
 
 
 def test_every_status_has_its_own_shape() -> None:
-    assert len(set(pl.STATUS_SYMBOLS.values())) == 4
-    assert len(set(pl.STATUS_MARKS.values())) == 4
+    # no data, red, amber, green and insufficient data
+    assert len(set(pl.STATUS_SYMBOLS.values())) == 5
+    assert len(set(pl.STATUS_MARKS.values())) == 5
 
 
 def test_all_customers_is_neutral_and_tiers_are_distinct() -> None:
