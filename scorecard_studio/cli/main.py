@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import cast
@@ -78,6 +79,19 @@ def run_cli(argv: Sequence[str]) -> int:
     except KeyboardInterrupt:
         print("scorecard-studio: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (``score --json | head``): what it wanted it has; stop
+        # quietly, and point stdout at nothing so the interpreter's final flush is quiet too.
+        _silence_stdout()
+        return EXIT_OK
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file descriptor behind stdout
+        pass
 
 
 def _one_line(message: str) -> str:

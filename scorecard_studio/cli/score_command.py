@@ -16,34 +16,80 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "score",
         help="score a design over data files",
         description="Score a design over its data: every KPI, objective, perspective, tier "
-        "and the headline for one period (default: the latest with data).",
+        "and the headline for one period (default: the latest with data), for every period "
+        "(--period all) or for a range (--from/--to), reading the data once.",
     )
     add_design_arguments(parser)
-    parser.add_argument("--period", help="period label, e.g. 2026-Q3 (default: latest)")
+    parser.add_argument(
+        "--period", help="period label, e.g. 2026-Q3, or 'all' (default: the latest with data)"
+    )
+    parser.add_argument("--from", dest="first", metavar="PERIOD", help="first period of a range")
+    parser.add_argument("--to", dest="last", metavar="PERIOD", help="last period of a range")
     parser.add_argument("--json", action="store_true", help="print the full result as JSON")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     loaded = load_design_and_data(args)
-    if args.period:  # validate and normalise ("2026q3" -> "2026-Q3") before any work
-        calendar = calendar_of(loaded.card)
-        args.period = calendar.label(calendar.parse(args.period))
-    periods = [args.period] if args.period and not loaded.tables else None
+    calendar = calendar_of(loaded.card)
+    ranged = args.period == "all" or args.first is not None or args.last is not None
+    if args.period == "all" and (args.first or args.last):
+        raise ScorecardError("--period all and --from/--to exclude each other")
+    if ranged and args.period not in (None, "all"):
+        raise ScorecardError("give either --period or --from/--to, not both")
+    # Validate and normalise ("2026q3" -> "2026-Q3") before any work.
+    single = None if ranged or not args.period else calendar.label(calendar.parse(args.period))
+    first = calendar.parse(args.first) if args.first else None
+    last = calendar.parse(args.last) if args.last else None
+    if first is not None and last is not None and first > last:
+        raise ScorecardError(f"--from {args.first} is after --to {args.last}")
+    periods = [single] if single and not loaded.tables else None
     result = score(loaded.card, loaded.tables, periods)
     if not result.period_labels:
         raise ScorecardError("no dated rows in the data: nothing to score")
-    if args.period and args.period not in result.period_labels:
-        first, last = result.period_labels[0], result.period_labels[-1]
-        raise ScorecardError(f"period {args.period!r} has no data (data covers {first} to {last})")
-    document = result.to_json_dict(args.period)
-    if loaded.provenance:
-        document["version"] = loaded.provenance
+    data_range = f"data covers {result.period_labels[0]} to {result.period_labels[-1]}"
+    if single and single not in result.period_labels:
+        raise ScorecardError(f"period {single!r} has no data ({data_range})")
+    if not ranged:
+        document = result.to_json_dict(single)
+        if loaded.provenance:
+            document["version"] = loaded.provenance
+        if args.json:
+            print_json(document)
+        else:
+            print(render_text(result, document))
+        return 0
+    chosen = [
+        label
+        for ordinal, label in zip(result.actuals.periods, result.period_labels, strict=True)
+        if (first is None or ordinal >= first) and (last is None or ordinal <= last)
+    ]
+    if not chosen:
+        raise ScorecardError(f"no period with data from {args.first} to {args.last} ({data_range})")
+    documents = [result.to_json_dict(label) for label in chosen]
     if args.json:
-        print_json(document)
+        print_json(_series_document(result, documents, loaded.provenance))
     else:
-        print(render_text(result, document))
+        print("\n\n".join(render_text(result, doc) for doc in documents))
     return 0
+
+
+def _series_document(
+    result: ScoreResult, documents: list[dict[str, Any]], provenance: dict[str, object]
+) -> dict[str, Any]:
+    """Several periods in one document: findings once, each period without them."""
+    out: dict[str, Any] = {
+        "scorecard": result.card.name,
+        "periods": [doc["period"] for doc in documents],
+        "results": [
+            {k: v for k, v in doc.items() if k not in ("findings", "periods", "scorecard")}
+            for doc in documents
+        ],
+        "findings": documents[0]["findings"] if documents else [],
+    }
+    if provenance:
+        out["version"] = provenance
+    return out
 
 
 def render_text(result: ScoreResult, doc: dict[str, Any]) -> str:

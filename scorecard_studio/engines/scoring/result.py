@@ -211,10 +211,11 @@ def _parents(card: Scorecard) -> dict[str, tuple[str, str]]:
 
 
 def _num(value: float | np.floating[Any]) -> float | None:
+    """A JSON number at full precision (written as the shortest round-trip repr)."""
     v = float(value)
     if math.isnan(v):
         return None
-    return round(v, 12)
+    return v
 
 
 def _status(code: np.int8 | int) -> str:
