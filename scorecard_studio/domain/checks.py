@@ -24,6 +24,13 @@ from scorecard_studio.domain.model import (
     TierWeighting,
 )
 from scorecard_studio.domain.periods import Calendar
+from scorecard_studio.domain.units import (
+    format_value,
+    metric_name,
+    possible_range,
+    range_hint,
+    unit_of,
+)
 
 _E, _W = Severity.ERROR, Severity.WARNING
 
@@ -121,8 +128,10 @@ def _check_kpi(
             yield Finding(_E, "unknown_source", kpi.id, f"{name}: unknown source {m.source!r}")
         yield from _check_measure_columns(kpi)
     yield from _check_targets(kpi, kpi.targets.default, "default targets")
+    yield from _check_ranges(kpi, kpi.targets.default, "default")
     for override in kpi.targets.overrides:
         where = " / ".join(x for x in (override.tier, override.period) if x) or "override"
+        yield from _check_ranges(kpi, override.values, where)
         if override.tier is not None and override.tier not in tiers:
             yield Finding(
                 _E, "unknown_tier", kpi.id, f"{name}: override for unknown tier {override.tier!r}"
@@ -137,6 +146,37 @@ def _check_kpi(
             )
         merged = kpi.targets.resolve(override.tier, override.period)
         yield from _check_targets(kpi, merged, f"targets for {where}")
+
+
+_RANGE_FIELDS = ("baseline", "target", "stretch", "red_flag", "low", "high")
+
+
+def _check_ranges(kpi: Kpi, tv: TargetValues, where: str) -> Iterable[Finding]:
+    """A target value the metric can never take: almost always a unit slip (80 for 80%)."""
+    bounds = possible_range(kpi)
+    if bounds is None:
+        return
+    low, high = bounds
+    unit = unit_of(kpi)
+    for field_name in _RANGE_FIELDS:
+        value = getattr(tv, field_name)
+        if value is None or low <= value <= high:
+            continue
+        label = field_name.replace("_", "-")
+        span = (
+            f"at least {format_value(low, unit)}"
+            if high == float("inf")
+            else f"{format_value(low, unit)} to {format_value(high, unit)}"
+        )
+        shown = f"{value:g}" if unit.is_percent else format_value(value, unit)
+        hint = range_hint(kpi, value)
+        yield Finding(
+            _E,
+            "target_out_of_range",
+            kpi.id,
+            f"{kpi.name}: {where} {label} {shown} is outside what "
+            f"{metric_name(kpi.measure)} can be ({span})" + (f": {hint}" if hint else ""),
+        )
 
 
 def _check_measure_columns(kpi: Kpi) -> Iterable[Finding]:
@@ -204,7 +244,8 @@ def _check_targets(kpi: Kpi, tv: TargetValues, where: str) -> Iterable[Finding]:
             _E,
             "red_flag_wrong_side",
             kpi.id,
-            f"{name}: {where}: red-flag value {tv.red_flag:g} is on the good side of the target",
+            f"{name}: {where}: red-flag value {format_value(tv.red_flag, unit_of(kpi))} is on "
+            "the good side of the target",
         )
 
 

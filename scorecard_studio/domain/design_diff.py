@@ -32,6 +32,7 @@ from scorecard_studio.domain.model import (
     TargetSet,
     Tiering,
 )
+from scorecard_studio.domain.units import Unit, format_value, unit_of
 
 JsonValue = None | bool | int | float | str | list[Any] | dict[str, Any]
 
@@ -70,6 +71,8 @@ class Change:
     field: str = ""
     old: JsonValue = None
     new: JsonValue = None
+    #: The KPI's unit, for target values: a churn target reads "6% → 5%", not "0.06 → 0.05".
+    unit: Unit | None = dataclasses.field(default=None, compare=False)
 
     def to_json_dict(self) -> dict[str, Any]:
         return {
@@ -100,6 +103,10 @@ class Change:
         if self.kind is ChangeKind.RENAMED:
             what = "id" if self.field == "id" else "name"
             return f"{subject} renamed ({what}) {_fmt(self.old)} → {_fmt(self.new)}"
+        if self.unit is not None and _is_target_value(self.field):
+            old = _fmt_in(self.old, self.unit)
+            new = _fmt_in(self.new, self.unit)
+            return f"{subject}: {self.field} {old} → {new}"
         return f"{subject}: {self.field} {_fmt(self.old)} → {_fmt(self.new)}"
 
 
@@ -352,6 +359,7 @@ def _keyed(
                 item.name,
                 _without_name(_item_fields(before)),
                 _without_name(_item_fields(item)),
+                unit_of(item) if isinstance(item, Kpi) else None,
             )
         else:
             fields = _item_fields(item)
@@ -379,12 +387,13 @@ def _field_changes(
     name: str,
     old: dict[str, JsonValue],
     new: dict[str, JsonValue],
+    unit: Unit | None = None,
 ) -> list[Change]:
     out = []
     for path in list(old) + [p for p in new if p not in old]:
         before, after = old.get(path), new.get(path)
         if not _same(before, after):
-            out.append(Change(ChangeKind.CHANGED, kind, item_id, name, path, before, after))
+            out.append(Change(ChangeKind.CHANGED, kind, item_id, name, path, before, after, unit))
     return out
 
 
@@ -410,6 +419,19 @@ def _fmt(value: JsonValue) -> str:
     if isinstance(value, str):
         return f"“{value}”"
     return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+
+
+_TARGET_VALUE_FIELDS = ("baseline", "target", "stretch", "red_flag", "low", "high", "tolerance")
+
+
+def _is_target_value(path: str) -> bool:
+    return path.startswith("targets") and path.rsplit(".", 1)[-1] in _TARGET_VALUE_FIELDS
+
+
+def _fmt_in(value: JsonValue, unit: Unit) -> str:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return format_value(float(value), unit)
+    return _fmt(value)
 
 
 def _text(value: JsonValue) -> str:

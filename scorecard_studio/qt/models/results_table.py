@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from scorecard_studio.domain import units
 from scorecard_studio.domain.model import STATUS_BY_CODE
 from scorecard_studio.domain.model import STATUS_MARKS as MARKS_BY_STATUS
+from scorecard_studio.domain.units import Unit
 
 if TYPE_CHECKING:
     from scorecard_studio.engines.scoring import ScoreResult
@@ -41,14 +43,11 @@ def _bold() -> QFont:
     return font
 
 
-def format_value(value: float, unit: str = "") -> str:
-    if math.isnan(value):
-        return "—"
-    if unit == "%":
-        return f"{value:.1%}"
-    if abs(value) >= 1000:
-        return f"{value:,.0f}"
-    return f"{value:,.2f}"
+def format_value(value: float, unit: Unit | None = None) -> str:
+    """A value in the KPI's units; scores (no unit) with two decimals."""
+    if unit is None:
+        return "—" if math.isnan(value) else f"{value:,.2f}"
+    return units.format_value(value, unit)
 
 
 class ResultsTableModel(QAbstractTableModel):
@@ -113,7 +112,7 @@ class ResultsTableModel(QAbstractTableModel):
                 "target": float(r.targets.target[i, t, p]),
                 "score": float(r.score[i, t, p]),
                 "low_sample": bool(r.low_sample[i, t, p]),
-                "unit": r.kpis[i].unit,
+                "unit": units.unit_of(r.kpis[i]),
             }
         if kind == "perspective":
             return {

@@ -28,8 +28,9 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGraphicsItem, QToolTip, QWidget
 
+from scorecard_studio.domain.units import PLAIN, Unit, format_value
 from scorecard_studio.engines.scoring import ScoreResult
-from scorecard_studio.qt.number_format import fmt_number, fmt_ticks
+from scorecard_studio.qt.number_format import fmt_ticks
 from scorecard_studio.qt.preview.chart_data import FloatArray
 from scorecard_studio.qt.preview.palette import palette
 
@@ -55,14 +56,9 @@ def fmt_score(value: float) -> str:
     return "no data" if math.isnan(value) else f"{value:.3f}"
 
 
-def fmt_value(value: float, unit: str = "") -> str:
-    """A value in the KPI's units, exact enough to read off a tooltip."""
-    if math.isnan(value):
-        return "—"
-    if unit == "%":
-        return f"{value:.2%}"
-    text = fmt_number(value, 4)
-    return f"{text} {unit}".rstrip() if unit else text
+def fmt_value(value: float, unit: Unit | None = None) -> str:
+    """A value in the KPI's units (the one wording of ``domain.units``), for tooltips."""
+    return format_value(value, unit or PLAIN)
 
 
 def elide(text: str, limit: int = 28) -> str:

@@ -19,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from scorecard_studio.domain.model import ScoringMethod, StatusRule
+from scorecard_studio.domain.units import Unit, unit_of
 from scorecard_studio.engines.scoring import ScoreResult
 from scorecard_studio.engines.scoring.scores import TargetArrays, higher_is_better
 
@@ -121,7 +122,7 @@ class Bullets:
     kpis: IntArray  # KPI indices, in the order drawn (row 0 at the top)
     kpi_ids: tuple[str, ...]
     names: tuple[str, ...]
-    units: tuple[str, ...]
+    units: tuple[Unit, ...]
     tier_row: int
     actual: FloatArray
     baseline: FloatArray
@@ -278,7 +279,7 @@ def bullets(
         kpis=ks,
         kpi_ids=tuple(result.kpis[k].id for k in ks),
         names=names,
-        units=tuple(result.kpis[k].unit for k in ks),
+        units=tuple(unit_of(result.kpis[k]) for k in ks),
         tier_row=row,
         actual=actual,
         baseline=values["baseline"],
@@ -363,7 +364,7 @@ class Trend:
 
     kpi_id: str
     name: str
-    unit: str
+    unit: Unit
     period_labels: tuple[str, ...]
     period: int
     tier_rows: tuple[int, ...]
@@ -387,7 +388,7 @@ def trend(result: ScoreResult, kpi_id: str, period: int, tier_id: str | None) ->
     return Trend(
         kpi_id=kpi.id,
         name=kpi.name,
-        unit=kpi.unit,
+        unit=unit_of(kpi),
         period_labels=result.period_labels,
         period=period,
         tier_rows=tuple(rows),

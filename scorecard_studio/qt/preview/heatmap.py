@@ -14,6 +14,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import QWidget
 
+from scorecard_studio.domain.units import unit_of
 from scorecard_studio.qt.preview import chart_data as cd
 from scorecard_studio.qt.preview.chart_base import (
     ChartInput,
@@ -173,7 +174,7 @@ class HeatmapChart(RowChart):
         if h is None or data is None or at is None:
             return None
         i, j = at
-        unit = data.result.kpis[i].unit
+        unit = unit_of(data.result.kpis[i])
         status = int(h.status[i, j])
         head = f"{h.kpi_names[i]} — {h.tier_names[j]}"
         actual = fmt_value(float(h.actual[i, j]), unit)

@@ -137,7 +137,7 @@ class TrendsChart(ChartWidget):
             )
         self.period_line.setValue(float(data.period))
         self.axis.set_labels(list(tr.period_labels), spacing_px=64)
-        unit = f" ({tr.unit})" if tr.unit else ""
+        unit = f" ({tr.unit.symbol})" if tr.unit.symbol else ""
         self.set_title(f"Trend — {tr.name}{unit}")
         values = np.concatenate([tr.actual.ravel(), tr.target.ravel()])
         values = values[np.isfinite(values)]

@@ -92,7 +92,7 @@ def test_results_table_follows_edits(doc: ScorecardDocument) -> None:
     )
     cell = results.cell(row, 0)
     assert (cell["actual"], cell["target"], cell["status"]) == (80.0, 100.0, "amber")
-    assert results.data(results.index(row, 0)) == "▲ 80.00 / 100.00"
+    assert results.data(results.index(row, 0)) == "▲ 80 / 100"
     doc.edit(
         "target",
         lambda c: __import__("scorecard_studio.domain.edits", fromlist=["x"]).set_target_field(
