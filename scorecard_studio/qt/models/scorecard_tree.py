@@ -1,7 +1,10 @@
 """The scorecard tree (perspectives → objectives → KPIs) as a Qt item model.
 
-The model is a read-only view of the document's immutable design, rebuilt on every design
-change; every change it makes (renaming in place, weights, drag and drop) goes through the
+The model is a read-only view of the document's immutable design. A design change that
+keeps the tree's shape (a rename, a weight, a target, a measure) updates the rows in place
+and announces them with ``dataChanged``, so the selection, the expanded branches, the scroll
+position and an open editor survive it; only adding, deleting or moving items rebuilds the
+tree. Every change it makes (renaming in place, weights, drag and drop) goes through the
 document as an undoable edit. Under a perspective, its direct KPIs come first and then its
 objectives, the same order the engine and the reports use.
 
@@ -89,6 +92,11 @@ def build_nodes(card: Scorecard) -> list[Node]:
     return roots
 
 
+def _shape(nodes: list[Node]) -> tuple[Any, ...]:
+    """The tree's structure alone: kinds and ids, nested as shown."""
+    return tuple((n.kind, n.id, _shape(n.children)) for n in nodes)
+
+
 class ScorecardTreeModel(QAbstractItemModel):
     """Tree model of the document's design with in-place editing and drag and drop."""
 
@@ -100,12 +108,29 @@ class ScorecardTreeModel(QAbstractItemModel):
         document.designChanged.connect(self._rebuild)
 
     def _rebuild(self, card: Scorecard) -> None:
+        roots = build_nodes(card)
+        if _shape(roots) == _shape(self._roots):
+            self._update_in_place(self._roots, roots)
+            return
         self.beginResetModel()
         # Indexes point at nodes without owning them: keep the previous generations alive a
         # little longer so an index held across a reset reads stale data, never freed memory.
         self._retired = [*self._retired[-3:], self._roots]
-        self._roots = build_nodes(card)
+        self._roots = roots
         self.endResetModel()
+
+    def _update_in_place(self, old: list[Node], new: list[Node]) -> None:
+        """Copy names, weights and shares into the existing nodes; signal the rows that moved."""
+        last = len(COLUMNS) - 1
+        for before, after in zip(old, new, strict=True):
+            values = (after.name, after.weight, after.sibling_share, after.headline_share)
+            if values != (before.name, before.weight, before.sibling_share, before.headline_share):
+                before.name, before.weight, before.sibling_share, before.headline_share = values
+                self.dataChanged.emit(
+                    self.createIndex(before.row, 0, before),
+                    self.createIndex(before.row, last, before),
+                )
+            self._update_in_place(before.children, after.children)
 
     # --- structure ------------------------------------------------------------------
 

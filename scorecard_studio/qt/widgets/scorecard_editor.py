@@ -163,7 +163,8 @@ class ScorecardEditor(QWidget):
         self.selectionChanged.emit(*self._selected)
 
     def _after_reset(self) -> None:
-        """The model is rebuilt after every edit: keep the tree open and the selection."""
+        """Adding, moving or deleting items rebuilds the model: keep the tree open and the
+        selection."""
         self.view.expandAll()
         _, item_id = self._selected
         if item_id and self.model.index_of(item_id).isValid():
