@@ -43,6 +43,7 @@ from scorecard_studio.domain.errors import ScorecardError
 from scorecard_studio.domain.model import Scorecard
 from scorecard_studio.domain.scenario import Scenario, apply, describe, design_weight
 from scorecard_studio.qt.preview.live_label import LiveLabel
+from scorecard_studio.qt.wheel_guard import guard_wheel
 
 if TYPE_CHECKING:
     from scorecard_studio.qt.document import ScorecardDocument
@@ -85,6 +86,7 @@ class ValueControl(QWidget):
         layout.addWidget(self.spin)
         self.slider.valueChanged.connect(self._slid)
         self.spin.valueChanged.connect(self._typed)
+        guard_wheel(self.slider, self.spin)  # the panel scrolls under the wheel, not these
 
     def set_range(self, lo: float, hi: float) -> None:
         self._lo, self._hi = lo, hi if hi > lo else lo + 1.0
@@ -246,6 +248,7 @@ class WhatIfPanel(QWidget):
         self.kpi_weight = ValueControl()
         self.tier_box = QComboBox()
         self.tier_box.setToolTip("Change the targets of every tier, or one tier's override")
+        guard_wheel(self.kpi_box, self.tier_box)
         self.target_controls = {
             name: ValueControl(decimals=2, nullable=True) for name in TARGET_EDITS
         }

@@ -43,6 +43,7 @@ from scorecard_studio.domain.model import (
     StatusRule,
 )
 from scorecard_studio.qt.document import ScorecardDocument
+from scorecard_studio.qt.wheel_guard import guard_wheel_in
 
 _INVALID_STYLE = "border: 1px solid #c62828;"
 _AGGREGATION_LABELS = {
@@ -147,6 +148,8 @@ class PropertiesPanel(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(scroll, 1)
         layout.addWidget(findings_box)
+        # The form scrolls: the wheel over a choice must scroll it, not change the choice.
+        guard_wheel_in(self.stack)
         document.designChanged.connect(self._design_changed)
 
     # --- pages --------------------------------------------------------------------------
