@@ -221,7 +221,7 @@ class WhatIfPanel(QWidget):
         self.state = preview_state
         self._perspective_controls: dict[str, ValueControl] = {}
         self._perspective_key: tuple[tuple[str, str, float], ...] = ()
-        self._kpi_ids: tuple[str, ...] = ()
+        self._kpi_ids: tuple[tuple[str, str], ...] = ()  # (id, name)
         self._scenario_card: tuple[Scorecard, Scenario, Scorecard] | None = None
 
         # Live labels: these change on every step of a drag (see live_label.py).
@@ -391,7 +391,7 @@ class WhatIfPanel(QWidget):
 
     def _fill_kpis(self) -> None:
         design = self.document.card
-        ids = tuple(k.id for k in design.all_kpis())
+        ids = tuple((k.id, k.name) for k in design.all_kpis())  # a rename refills too
         tiers = [("All tiers", None), *((t.name, t.id) for t in design.tiers)]
         if ids != self._kpi_ids:
             self._kpi_ids = ids
