@@ -244,7 +244,17 @@ class TargetsMatrixModel(QAbstractTableModel):
         except ValueError:
             self.document.errorRaised.emit(f"{value!r} is not a number")
             return False
-        return self.set_cells([(index.row(), index.column(), number)], "Edit target")
+        return self.set_cells(
+            [(index.row(), index.column(), number)], f"Edit {self.cell_label(index)}"
+        )
+
+    def cell_label(self, index: ItemIndex) -> str:
+        """A cell as the undo history names it: "Tier 1 target of KPI 'Revenue' for 2026-Q1"."""
+        row, tier, name = self.position(index)
+        tier_name = self._tiers[index.column() // len(FIELDS)][1]
+        field = name if tier is DEFAULT_TIER else f"{tier_name} {name}"
+        period = f" for {row.period}" if row.period is not None else ""
+        return f"{field} of KPI '{row.kpi_name}'{period}"
 
     # --- block edits ----------------------------------------------------------------
 
@@ -299,7 +309,7 @@ class TargetsMatrixModel(QAbstractTableModel):
         kpi = self.document.card.kpi(kpi_id)
         values = kpi.targets.default
         return self.document.edit(
-            f"Targets for {period}",
+            f"Targets of KPI '{kpi.name}' for {period}",
             edits.set_targets,
             kpi_id,
             TargetValues(baseline=values.baseline, target=values.target, stretch=values.stretch),
