@@ -7,6 +7,7 @@ each test follows the focus exactly as the keyboard would.
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from designer_fixtures import design, kpi, tables
@@ -207,6 +208,31 @@ def test_matrix_edits_keep_the_tree_selection(qtbot: QtBot, doc: ScorecardDocume
     doc.undo_stack.undo()
     assert editor.selected == ("kpi", "nps")
     assert editor.view.currentIndex() == tree_current
+
+
+def test_in_the_window_a_matrix_edit_keeps_tree_properties_and_charts_on_the_kpi(
+    qtbot: QtBot, tmp_path: Path, qtlog: object
+) -> None:
+    from scorecard_studio.qt.main_window import MainWindow
+
+    window = MainWindow(store_path=str(tmp_path / "store.sqlite3"))
+    show_active(qtbot, window)
+    window.workspace.open_card(design_with_dso_baseline(), tables())
+    qtbot.waitUntil(lambda: hasattr(window.preview, "charts"), timeout=30000)
+    window.editor.select_item("nps")
+    view = window.targets
+    start_at(view, REVENUE, BASELINE)
+    type_text("60")
+    press(Qt.Key.Key_Tab)
+    type_text("75")
+    press(Qt.Key.Key_Return)
+    assert default_targets(window.document, "revenue") == (60.0, 75.0, None)
+    assert default_targets(window.document, "dso") == (55, 100.0, None)
+    assert cell(view) == (MARGIN, TARGET)
+    assert window.editor.selected == ("kpi", "nps")
+    assert (window.properties.kind, window.properties.item_id) == ("kpi", "nps")
+    assert window.preview.state.kpi_id == "nps"  # type: ignore[attr-defined]
+    assert commit_warnings(qtlog) == []
 
 
 def test_structure_changes_keep_the_current_cell_by_kpi(
