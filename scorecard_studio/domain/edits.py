@@ -66,6 +66,34 @@ def all_ids(card: Scorecard) -> set[str]:
     return ids
 
 
+#: The kinds of tree items as messages name them.
+KIND_WORDS = {"perspective": "perspective", "objective": "objective", "kpi": "KPI"}
+
+
+def item_kind_and_name(card: Scorecard, item_id: str) -> tuple[str, str]:
+    """("perspective" | "objective" | "kpi", name) of an item of the tree."""
+    for p in card.perspectives:
+        if p.id == item_id:
+            return "perspective", p.name
+        for o in p.objectives:
+            if o.id == item_id:
+                return "objective", o.name
+    for k in card.all_kpis():
+        if k.id == item_id:
+            return "kpi", k.name
+    raise DesignError(item_id, "no such item")
+
+
+def item_label(card: Scorecard, item_id: str) -> str:
+    """An item as a message names it: kind in words, then name (``KPI 'Net revenue'``).
+
+    Ids are internal (generated from the first name and kept across renames), so users
+    are never shown them.
+    """
+    kind, name = item_kind_and_name(card, item_id)
+    return f"{KIND_WORDS[kind]} '{name}'"
+
+
 def new_id(name: str, taken: Iterable[str]) -> str:
     """A readable, unique identifier from a name: ``"Net Revenue %"`` -> ``net_revenue``."""
     base = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_") or "item"
@@ -229,7 +257,7 @@ def move_kpi(card: Scorecard, kpi_id: str, parent_id: str, index: int | None = N
 
 def set_weight(card: Scorecard, item_id: str, weight: float) -> Scorecard:
     if weight < 0:
-        raise DesignError(item_id, f"weight {weight:g} is negative")
+        raise DesignError(item_label(card, item_id), f"a weight cannot be negative ({weight:g})")
     for p in card.perspectives:
         if p.id == item_id:
             return replace_perspective(card, replace(p, weight=weight))

@@ -90,3 +90,15 @@ def test_balance_siblings_and_target_override_round_trip() -> None:
     assert len(c.kpi("a").targets.overrides) == 1
     c = edits.set_targets(c, "a", TargetValues(), tier="t1")
     assert c.kpi("a").targets.overrides == ()
+
+
+def test_items_are_named_by_kind_in_words_and_name_never_by_id() -> None:
+    c = card()
+    assert edits.item_label(c, "fin") == "perspective 'Financial'"
+    assert edits.item_label(c, "grow") == "objective 'Grow'"
+    assert edits.item_label(c, "d") == "KPI 'D'"
+    with pytest.raises(DesignError, match="no such item"):
+        edits.item_label(c, "zzz")
+    with pytest.raises(DesignError) as negative:
+        edits.set_weight(c, "e", -2)
+    assert str(negative.value) == "KPI 'E': a weight cannot be negative (-2)"

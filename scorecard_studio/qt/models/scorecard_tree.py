@@ -1,7 +1,10 @@
 """The scorecard tree (perspectives → objectives → KPIs) as a Qt item model.
 
-The model is a read-only view of the document's immutable design, rebuilt on every design
-change; every change it makes (renaming in place, weights, drag and drop) goes through the
+The model is a read-only view of the document's immutable design. A design change that
+keeps the tree's shape (a rename, a weight, a target, a measure) updates the rows in place
+and announces them with ``dataChanged``, so the selection, the expanded branches, the scroll
+position and an open editor survive it; only adding, deleting or moving items rebuilds the
+tree. Every change it makes (renaming in place, weights, drag and drop) goes through the
 document as an undoable edit. Under a perspective, its direct KPIs come first and then its
 objectives, the same order the engine and the reports use.
 
@@ -26,6 +29,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont
 
 from scorecard_studio.domain import edits
+from scorecard_studio.domain.errors import DesignError
 from scorecard_studio.domain.model import Aggregation, Measure, Scorecard
 from scorecard_studio.qt.document import ScorecardDocument
 
@@ -89,6 +93,11 @@ def build_nodes(card: Scorecard) -> list[Node]:
     return roots
 
 
+def _shape(nodes: list[Node]) -> tuple[Any, ...]:
+    """The tree's structure alone: kinds and ids, nested as shown."""
+    return tuple((n.kind, n.id, _shape(n.children)) for n in nodes)
+
+
 class ScorecardTreeModel(QAbstractItemModel):
     """Tree model of the document's design with in-place editing and drag and drop."""
 
@@ -100,12 +109,29 @@ class ScorecardTreeModel(QAbstractItemModel):
         document.designChanged.connect(self._rebuild)
 
     def _rebuild(self, card: Scorecard) -> None:
+        roots = build_nodes(card)
+        if _shape(roots) == _shape(self._roots):
+            self._update_in_place(self._roots, roots)
+            return
         self.beginResetModel()
         # Indexes point at nodes without owning them: keep the previous generations alive a
         # little longer so an index held across a reset reads stale data, never freed memory.
         self._retired = [*self._retired[-3:], self._roots]
-        self._roots = build_nodes(card)
+        self._roots = roots
         self.endResetModel()
+
+    def _update_in_place(self, old: list[Node], new: list[Node]) -> None:
+        """Copy names, weights and shares into the existing nodes; signal the rows that moved."""
+        last = len(COLUMNS) - 1
+        for before, after in zip(old, new, strict=True):
+            values = (after.name, after.weight, after.sibling_share, after.headline_share)
+            if values != (before.name, before.weight, before.sibling_share, before.headline_share):
+                before.name, before.weight, before.sibling_share, before.headline_share = values
+                self.dataChanged.emit(
+                    self.createIndex(before.row, 0, before),
+                    self.createIndex(before.row, last, before),
+                )
+            self._update_in_place(before.children, after.children)
 
     # --- structure ------------------------------------------------------------------
 
@@ -179,8 +205,9 @@ class ScorecardTreeModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and col > 0:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
+            kind = edits.KIND_WORDS[node.kind]
             return (
-                f"{node.kind.capitalize()} {node.name!r} (id {node.id}): weight {node.weight:g}, "
+                f"{kind[0].upper()}{kind[1:]} '{node.name}': weight {node.weight:g}, "
                 f"{node.sibling_share:.1%} of its siblings, "
                 f"{node.headline_share:.2%} of the headline"
             )
@@ -210,14 +237,17 @@ class ScorecardTreeModel(QAbstractItemModel):
             name = str(value).strip()
             if not name:
                 return False
-            return self.document.edit(f"Rename {node.name}", _rename, node.kind, node.id, name)
+            label = edits.KIND_WORDS[node.kind]
+            return self.document.edit(
+                f"Rename {label} '{node.name}' to '{name}'", _rename, node.kind, node.id, name
+            )
         if index.column() == 1:
             try:
                 weight = float(value)
             except (TypeError, ValueError):
                 return False
             return self.document.edit(
-                f"Weight of {node.name}",
+                f"Weight of {edits.KIND_WORDS[node.kind]} '{node.name}'",
                 edits.set_weight,
                 node.id,
                 weight,
@@ -275,6 +305,11 @@ class ScorecardTreeModel(QAbstractItemModel):
         except (ValueError, KeyError, TypeError):
             return None
         card = self.document.card
+        try:
+            moved = f"Move {edits.item_label(card, item_id)}"
+        except DesignError:
+            return None  # dragged from another window or an older design
+        into = "" if target is None else f" to {edits.KIND_WORDS[target.kind]} '{target.name}'"
         if kind == "perspective":
             if target is not None:
                 return None
@@ -282,13 +317,13 @@ class ScorecardTreeModel(QAbstractItemModel):
             current = edits.locate_perspective(card, item_id)
             if to_index > current:
                 to_index -= 1
-            return ("Move perspective", edits.move_perspective, (item_id, to_index))
+            return (moved, edits.move_perspective, (item_id, to_index))
         if kind == "objective":
             if target is None or target.kind != "perspective":
                 return None
             persp = card.perspectives[target.row]
             index = None if row < 0 else max(0, row - len(persp.kpis))
-            return ("Move objective", edits.move_objective, (item_id, target.id, index))
+            return (moved + into, edits.move_objective, (item_id, target.id, index))
         if kind == "kpi":
             if target is None or target.kind == "kpi":
                 return None
@@ -297,7 +332,7 @@ class ScorecardTreeModel(QAbstractItemModel):
                 index = None if row < 0 else min(row, len(persp.kpis))
             else:
                 index = None if row < 0 else row
-            return ("Move KPI", edits.move_kpi, (item_id, target.id, index))
+            return (moved + into, edits.move_kpi, (item_id, target.id, index))
         return None
 
     def _plan_column_drop(
@@ -311,7 +346,7 @@ class ScorecardTreeModel(QAbstractItemModel):
         except (ValueError, KeyError, TypeError):
             return None
         measure = Measure(Aggregation.SUM, source=source, column=column)
-        return (f"Add KPI from {column}", _add_kpi_only, (target.id, column, measure))
+        return (f"Add KPI '{column}'", _add_kpi_only, (target.id, column, measure))
 
 
 def column_mime(source_id: str, column: str) -> QMimeData:

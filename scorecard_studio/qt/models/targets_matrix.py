@@ -4,19 +4,23 @@ Each row is a KPI's default set or one of its period overrides; each tier has th
 A cell shows the value in force there; values inherited from a less specific set are grey
 and italic, values set exactly in that cell are bold. Editing writes an override for that
 (tier, period) through an undoable edit; clearing a cell goes back to the inherited value.
-Pasting a block from Excel and filling down/right are single undo steps.
+Pasting a block from Excel and filling down/right are single undo steps. The model follows
+each design change with row/column inserts and removals and ``dataChanged`` for the cells
+that changed, never a reset, so typing and Tab-ing through the matrix is never interrupted.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from scorecard_studio.domain import edits
-from scorecard_studio.domain.model import Scorecard, TargetValues
+from scorecard_studio.domain.model import Scorecard, TargetSet, TargetValues
 from scorecard_studio.qt.document import ScorecardDocument
 from scorecard_studio.qt.number_format import fmt_number
 
@@ -30,6 +34,38 @@ class TargetRow:
     kpi_id: str
     kpi_name: str
     period: str | None
+
+
+def _layout(
+    card: Scorecard,
+) -> tuple[list[TargetRow], list[tuple[str | None, str]], dict[str, TargetSet]]:
+    """Rows (each KPI's default set, then its period overrides), tier columns, targets."""
+    tiers: list[tuple[str | None, str]] = [
+        (DEFAULT_TIER, "Default"),
+        *((t.id, t.name) for t in card.tiers),
+    ]
+    rows: list[TargetRow] = []
+    targets: dict[str, TargetSet] = {}
+    for kpi in card.all_kpis():
+        targets[kpi.id] = kpi.targets
+        rows.append(TargetRow(kpi.id, kpi.name, None))
+        periods = sorted({o.period for o in kpi.targets.overrides if o.period is not None})
+        rows.extend(TargetRow(kpi.id, kpi.name, period) for period in periods)
+    return rows, tiers, targets
+
+
+def _runs(numbers: list[int]) -> Iterator[tuple[int, int]]:
+    """(first, last) of each run of consecutive numbers in an ascending list."""
+    start = prev = None
+    for n in numbers:
+        if prev is not None and n == prev + 1:
+            prev = n
+            continue
+        if start is not None and prev is not None:
+            yield start, prev
+        start = prev = n
+    if start is not None and prev is not None:
+        yield start, prev
 
 
 def parse_number(text: str) -> float | None:
@@ -49,23 +85,75 @@ class TargetsMatrixModel(QAbstractTableModel):
     def __init__(self, document: ScorecardDocument) -> None:
         super().__init__()
         self.document = document
-        self._rows: list[TargetRow] = []
         self._values: dict[tuple[int, int], tuple[float | None, bool]] = {}
-        self._tiers: list[tuple[str | None, str]] = []
-        self._rebuild(document.card)
-        document.designChanged.connect(self._rebuild)
+        self._rows, self._tiers, self._targets = _layout(document.card)
+        document.designChanged.connect(self._sync)
 
-    def _rebuild(self, card: Scorecard) -> None:
-        self.beginResetModel()
+    def _sync(self, card: Scorecard) -> None:
+        """Follow a new design with the smallest change that describes it.
+
+        A reset would destroy an open editor, the current cell, the selection and the
+        scroll position, so a Tab after an edit would land on the top-left cell. Instead
+        rows and tier columns that came or went are inserted or removed, and the cells
+        and headers that changed are announced with ``dataChanged`` / ``headerDataChanged``.
+        """
+        rows, tiers, targets = _layout(card)
+        before_rows = {(r.kpi_id, r.period): r.kpi_name for r in self._rows}
+        before_tiers = dict(self._tiers)
+        before_targets = self._targets
         self._values.clear()
-        self._tiers = [(DEFAULT_TIER, "Default"), *((t.id, t.name) for t in card.tiers)]
-        rows: list[TargetRow] = []
-        for kpi in card.all_kpis():
-            rows.append(TargetRow(kpi.id, kpi.name, None))
-            periods = sorted({o.period for o in kpi.targets.overrides if o.period is not None})
-            rows.extend(TargetRow(kpi.id, kpi.name, period) for period in periods)
-        self._rows = rows
-        self.endResetModel()
+        # Rows still present resolve against the new targets from here on; rows about to be
+        # removed resolve to empty cells until they are gone.
+        self._targets = targets
+        self._sync_columns(tiers)
+        self._sync_rows(rows)
+        self._values.clear()
+
+        width = len(FIELDS)
+        renamed = [c for c, (tid, name) in enumerate(tiers) if before_tiers.get(tid, name) != name]
+        for c in renamed:
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, c * width, c * width + width - 1)
+        changed: list[int] = []
+        for r, row in enumerate(rows):
+            key = (row.kpi_id, row.period)
+            if key not in before_rows:
+                continue  # inserted: the view asks for its cells anyway
+            if before_rows[key] != row.kpi_name:
+                self.headerDataChanged.emit(Qt.Orientation.Vertical, r, r)
+                changed.append(r)
+            elif before_targets.get(row.kpi_id) != targets[row.kpi_id]:
+                changed.append(r)
+        last_column = self.columnCount() - 1
+        for first, last in _runs(changed):
+            self.dataChanged.emit(self.index(first, 0), self.index(last, last_column))
+
+    def _sync_columns(self, tiers: list[tuple[str | None, str]]) -> None:
+        width = len(FIELDS)
+        matcher = SequenceMatcher(None, [t for t, _ in self._tiers], [t for t, _ in tiers], False)
+        for tag, i1, i2, j1, j2 in reversed(matcher.get_opcodes()):
+            if tag in ("delete", "replace"):
+                self.beginRemoveColumns(QModelIndex(), i1 * width, i2 * width - 1)
+                del self._tiers[i1:i2]
+                self.endRemoveColumns()
+            if tag in ("insert", "replace"):
+                self.beginInsertColumns(QModelIndex(), i1 * width, (i1 + j2 - j1) * width - 1)
+                self._tiers[i1:i1] = tiers[j1:j2]
+                self.endInsertColumns()
+        self._tiers = list(tiers)  # same ids in the same order; names may be new
+
+    def _sync_rows(self, rows: list[TargetRow]) -> None:
+        keys = [(r.kpi_id, r.period) for r in rows]
+        matcher = SequenceMatcher(None, [(r.kpi_id, r.period) for r in self._rows], keys, False)
+        for tag, i1, i2, j1, j2 in reversed(matcher.get_opcodes()):
+            if tag in ("delete", "replace"):
+                self.beginRemoveRows(QModelIndex(), i1, i2 - 1)
+                del self._rows[i1:i2]
+                self.endRemoveRows()
+            if tag in ("insert", "replace"):
+                self.beginInsertRows(QModelIndex(), i1, i1 + j2 - j1 - 1)
+                self._rows[i1:i1] = rows[j1:j2]
+                self.endInsertRows()
+        self._rows = list(rows)  # same keys in the same order; names may be new
 
     # --- geometry -------------------------------------------------------------------
 
@@ -106,12 +194,14 @@ class TargetsMatrixModel(QAbstractTableModel):
 
     def _resolve(self, index: ItemIndex) -> tuple[float | None, bool]:
         row, tier, name = self.position(index)
-        kpi = self.document.card.kpi(row.kpi_id)
-        in_force = getattr(kpi.targets.resolve(tier, row.period), name)
+        targets = self._targets.get(row.kpi_id)
+        if targets is None:
+            return None, False
+        in_force = getattr(targets.resolve(tier, row.period), name)
         if tier is None and row.period is None:
-            own = getattr(kpi.targets.default, name)
+            own = getattr(targets.default, name)
         else:
-            override = kpi.targets.override_for(tier, row.period)
+            override = targets.override_for(tier, row.period)
             own = getattr(override.values, name) if override else None
         return in_force, own is not None
 
@@ -154,7 +244,17 @@ class TargetsMatrixModel(QAbstractTableModel):
         except ValueError:
             self.document.errorRaised.emit(f"{value!r} is not a number")
             return False
-        return self.set_cells([(index.row(), index.column(), number)], "Edit target")
+        return self.set_cells(
+            [(index.row(), index.column(), number)], f"Edit {self.cell_label(index)}"
+        )
+
+    def cell_label(self, index: ItemIndex) -> str:
+        """A cell as the undo history names it: "Tier 1 target of KPI 'Revenue' for 2026-Q1"."""
+        row, tier, name = self.position(index)
+        tier_name = self._tiers[index.column() // len(FIELDS)][1]
+        field = name if tier is DEFAULT_TIER else f"{tier_name} {name}"
+        period = f" for {row.period}" if row.period is not None else ""
+        return f"{field} of KPI '{row.kpi_name}'{period}"
 
     # --- block edits ----------------------------------------------------------------
 
@@ -209,7 +309,7 @@ class TargetsMatrixModel(QAbstractTableModel):
         kpi = self.document.card.kpi(kpi_id)
         values = kpi.targets.default
         return self.document.edit(
-            f"Targets for {period}",
+            f"Targets of KPI '{kpi.name}' for {period}",
             edits.set_targets,
             kpi_id,
             TargetValues(baseline=values.baseline, target=values.target, stretch=values.stretch),

@@ -82,13 +82,15 @@ class BulletsChart(RowChart):
         super().show_input(data)
         result = data.result
         ids = result.actuals.kpi_ids
-        if ids != self._ids:
+        names = [k.name for k in result.kpis]
+        # Names are compared as well as ids: a rename keeps the ids and the scores.
+        if ids != self._ids or names != self._names:
             self._ids = ids
-            self._names = [k.name for k in result.kpis]
+            self._names = names
             self.axis.set_labels([elide(n) for n in self._names])
             self._fit_axis_width(self._names)
             self._set_window(self._first)
-        if not self.scores_unchanged(data, self._window()) or self.data is None:
+        if not self.scores_unchanged(data, self._window(), tuple(names)) or self.data is None:
             self._draw()
         self._draw_highlight()
 

@@ -77,6 +77,11 @@ class LabelAxis(pg.AxisItem):  # type: ignore[misc]
         self._labels: list[str] = []
         self._spacing_px = spacing_px
 
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """The names of the slots, as drawn (before thinning)."""
+        return tuple(self._labels)
+
     def set_labels(self, labels: list[str], spacing_px: float | None = None) -> None:
         if spacing_px is not None:
             self._spacing_px = spacing_px
@@ -260,6 +265,11 @@ class ChartWidget(pg.PlotWidget):  # type: ignore[misc]
         """
         if self.changed(f"bar:{id(bar)}", *key):
             bar.setOpts(**opts)
+
+    @property
+    def shown_title(self) -> str:
+        """The title as drawn now (the class's ``title`` until a chart sets its own)."""
+        return self._title_text or self.title
 
     def set_title(self, text: str) -> None:
         """Set the title only when it changes: a new title re-lays out the whole plot."""

@@ -67,7 +67,7 @@ class HeatmapChart(RowChart):
         h = self.data = cd.heatmap(data.result, data.period, data.tier_id)
         pal = self.pal
         n_k, n_t = h.score.shape
-        if h.kpi_ids != self._ids:
+        if h.kpi_ids != self._ids or list(h.kpi_names) != self._names:  # renames keep the ids
             self._ids = h.kpi_ids
             self._names = list(h.kpi_names)
             self.axis.set_labels([elide(n) for n in self._names])

@@ -87,7 +87,8 @@ class TrendsChart(ChartWidget):
                 self.clear_chart()
                 return
             kpi_id = result.kpis[0].id
-        if self.scores_unchanged(data, kpi_id) and self.data is not None:
+        kpi = result.kpis[result.actuals.kpi_ids.index(kpi_id)]
+        if self.scores_unchanged(data, kpi_id, kpi.name, kpi.unit) and self.data is not None:
             return  # a weight step: this KPI's series are the same numbers
         tr = self.data = cd.trend(result, kpi_id, data.period, data.tier_id)
         pal = self.pal

@@ -41,7 +41,7 @@ class WeightsChart(RowChart):
         self.axis = axis
         self.data: cd.Weights | None = None
         self._first = 0
-        self._order_key: tuple[str, ...] = ()
+        self._order_key: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())  # (ids, names)
         self._names_key: tuple[str, ...] = ()
         self._numbers: tuple[object, ...] = ()
         item = self.getPlotItem()
@@ -67,7 +67,9 @@ class WeightsChart(RowChart):
         design_share = data.design.effective_share if data.design is not None else None
         if design_share is not None and design_share.shape != data.result.effective_share.shape:
             design_share = None
-        numbers = (data.result.effective_share, data.marginal, design_share, self.pal)
+        # The names belong to the key: a rename keeps every number.
+        names = tuple(k.name for k in data.result.kpis)
+        numbers = (data.result.effective_share, data.marginal, design_share, self.pal, names)
         if self.data is not None and same_values(numbers, self._numbers):
             self._draw_highlight()  # a target step: shares and effects are unchanged
             return
@@ -76,12 +78,11 @@ class WeightsChart(RowChart):
         pal = self.pal
         n = len(w.kpi_ids)
         y = np.arange(n, dtype=np.float64)
-        if w.kpi_ids != self._order_key:
-            self._order_key = w.kpi_ids
+        if (w.kpi_ids, w.names) != self._order_key:
+            self._order_key = (w.kpi_ids, w.names)
             self.axis.set_labels([elide(name) for name in w.names])
-            names_key = data.result.actuals.kpi_ids
-            if names_key != self._names_key:  # a new order of the same names keeps the width
-                self._names_key = names_key
+            if names != self._names_key:  # a new order of the same names keeps the width
+                self._names_key = names
                 self._fit_axis_width(list(w.names))
             self._set_window(self._first)
         self.bars.setOpts(
@@ -163,7 +164,7 @@ class WeightsChart(RowChart):
         self.outline_row(row, 0.0, x1, fill_alpha=34, width=1.0)
 
     def _row_count(self) -> int:
-        return len(self._order_key)
+        return len(self._order_key[0])
 
     def restyle(self) -> None:
         if not hasattr(self, "marginal"):
@@ -206,7 +207,7 @@ class WeightsChart(RowChart):
     def clear_chart(self) -> None:
         super().clear_chart()
         self.data = None
-        self._order_key = ()
+        self._order_key = ((), ())
         self._names_key = ()
         self._numbers = ()
         self.axis.set_labels([])

@@ -43,6 +43,7 @@ from scorecard_studio.domain.errors import ScorecardError
 from scorecard_studio.domain.model import Scorecard
 from scorecard_studio.domain.scenario import Scenario, apply, describe, design_weight
 from scorecard_studio.qt.preview.live_label import LiveLabel
+from scorecard_studio.qt.wheel_guard import guard_wheel
 
 if TYPE_CHECKING:
     from scorecard_studio.qt.document import ScorecardDocument
@@ -85,6 +86,7 @@ class ValueControl(QWidget):
         layout.addWidget(self.spin)
         self.slider.valueChanged.connect(self._slid)
         self.spin.valueChanged.connect(self._typed)
+        guard_wheel(self.slider, self.spin)  # the panel scrolls under the wheel, not these
 
     def set_range(self, lo: float, hi: float) -> None:
         self._lo, self._hi = lo, hi if hi > lo else lo + 1.0
@@ -219,7 +221,7 @@ class WhatIfPanel(QWidget):
         self.state = preview_state
         self._perspective_controls: dict[str, ValueControl] = {}
         self._perspective_key: tuple[tuple[str, str, float], ...] = ()
-        self._kpi_ids: tuple[str, ...] = ()
+        self._kpi_ids: tuple[tuple[str, str], ...] = ()  # (id, name)
         self._scenario_card: tuple[Scorecard, Scenario, Scorecard] | None = None
 
         # Live labels: these change on every step of a drag (see live_label.py).
@@ -246,6 +248,7 @@ class WhatIfPanel(QWidget):
         self.kpi_weight = ValueControl()
         self.tier_box = QComboBox()
         self.tier_box.setToolTip("Change the targets of every tier, or one tier's override")
+        guard_wheel(self.kpi_box, self.tier_box)
         self.target_controls = {
             name: ValueControl(decimals=2, nullable=True) for name in TARGET_EDITS
         }
@@ -388,7 +391,7 @@ class WhatIfPanel(QWidget):
 
     def _fill_kpis(self) -> None:
         design = self.document.card
-        ids = tuple(k.id for k in design.all_kpis())
+        ids = tuple((k.id, k.name) for k in design.all_kpis())  # a rename refills too
         tiers = [("All tiers", None), *((t.name, t.id) for t in design.tiers)]
         if ids != self._kpi_ids:
             self._kpi_ids = ids

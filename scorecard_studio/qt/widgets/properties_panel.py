@@ -43,8 +43,14 @@ from scorecard_studio.domain.model import (
     StatusRule,
 )
 from scorecard_studio.qt.document import ScorecardDocument
+from scorecard_studio.qt.wheel_guard import guard_wheel_in
 
 _INVALID_STYLE = "border: 1px solid #c62828;"
+#: Fields whose name in the undo history differs from the attribute's.
+_FIELD_WORDS = {
+    "method": "scoring method",
+    "aggregation_of_denominator": "denominator aggregation",
+}
 _AGGREGATION_LABELS = {
     Aggregation.SUM: "Sum",
     Aggregation.MEAN: "Mean",
@@ -147,6 +153,8 @@ class PropertiesPanel(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(scroll, 1)
         layout.addWidget(findings_box)
+        # The form scrolls: the wheel over a choice must scroll it, not change the choice.
+        guard_wheel_in(self.stack)
         document.designChanged.connect(self._design_changed)
 
     # --- pages --------------------------------------------------------------------------
@@ -369,12 +377,17 @@ class PropertiesPanel(QWidget):
 
     # --- commits ------------------------------------------------------------------------
 
+    def _change_text(self, field: str) -> str:
+        """The undo history's words for a change: "Change direction of KPI 'Churn'"."""
+        words = _FIELD_WORDS.get(field, field.replace("_", " "))
+        return f"Change {words} of {edits.item_label(self.document.card, self.item_id)}"
+
     def _kpi(self, merge: bool = False, **changes: Any) -> None:
         if self._loading or self.kind != "kpi":
             return
         field = next(iter(changes))
         self.document.edit(
-            f"Change {field.replace('_', ' ')}",
+            self._change_text(field),
             edits.update_kpi,
             self.item_id,
             merge_key=f"{field}:{self.item_id}" if merge else None,
@@ -385,16 +398,14 @@ class PropertiesPanel(QWidget):
         if self._loading or self.kind != "kpi":
             return
         field = next(iter(changes))
-        self.document.edit(
-            f"Change {field.replace('_', ' ')}", edits.update_measure, self.item_id, **changes
-        )
+        self.document.edit(self._change_text(field), edits.update_measure, self.item_id, **changes)
 
     def _group(self, merge: bool = False, **changes: Any) -> None:
         if self._loading or self.kind not in ("perspective", "objective"):
             return
         field = next(iter(changes))
         self.document.edit(
-            f"Change {field}",
+            self._change_text(field),
             edits.update_group,
             self.item_id,
             merge_key=f"{field}:{self.item_id}" if merge else None,
@@ -405,7 +416,7 @@ class PropertiesPanel(QWidget):
         if self._loading or not self.item_id:
             return
         self.document.edit(
-            "Change weight",
+            self._change_text("weight"),
             edits.set_weight,
             self.item_id,
             value,

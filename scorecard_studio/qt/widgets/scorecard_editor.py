@@ -163,7 +163,8 @@ class ScorecardEditor(QWidget):
         self.selectionChanged.emit(*self._selected)
 
     def _after_reset(self) -> None:
-        """The model is rebuilt after every edit: keep the tree open and the selection."""
+        """Adding, moving or deleting items rebuilds the model: keep the tree open and the
+        selection."""
         self.view.expandAll()
         _, item_id = self._selected
         if item_id and self.model.index_of(item_id).isValid():
@@ -189,7 +190,10 @@ class ScorecardEditor(QWidget):
     def add_perspective(self) -> None:
         name, ok = QInputDialog.getText(self, "Add perspective", "Name of the new perspective:")
         if ok and name.strip():
-            self._add(lambda c: edits.add_perspective(c, name.strip()), f"Add {name.strip()}")
+            self._add(
+                lambda c: edits.add_perspective(c, name.strip()),
+                f"Add perspective '{name.strip()}'",
+            )
 
     def add_objective(self) -> None:
         kind, item_id = self._selected
@@ -202,7 +206,10 @@ class ScorecardEditor(QWidget):
             return
         name, ok = QInputDialog.getText(self, "Add objective", "Name of the new objective:")
         if ok and name.strip():
-            self._add(lambda c: edits.add_objective(c, item_id, name.strip()), "Add objective")
+            self._add(
+                lambda c: edits.add_objective(c, item_id, name.strip()),
+                f"Add objective '{name.strip()}'",
+            )
 
     def add_kpi(self) -> None:
         parent_id = self._parent_for_new_kpi()
@@ -211,7 +218,10 @@ class ScorecardEditor(QWidget):
         name, ok = QInputDialog.getText(self, "Add KPI", "Name of the new KPI:")
         if ok and name.strip():
             measure = Measure(Aggregation.SUM)
-            self._add(lambda c: edits.add_kpi(c, parent_id, name.strip(), measure), "Add KPI")
+            self._add(
+                lambda c: edits.add_kpi(c, parent_id, name.strip(), measure),
+                f"Add KPI '{name.strip()}'",
+            )
 
     def add_kpi_from_column(self, source_id: str, column: str) -> None:
         """Keyboard/menu equivalent of dropping a data column on the selected parent."""
@@ -220,7 +230,7 @@ class ScorecardEditor(QWidget):
             self.document.errorRaised.emit("Add a perspective first, then add KPIs to it")
             return
         measure = Measure(Aggregation.SUM, source=source_id, column=column)
-        self._add(lambda c: edits.add_kpi(c, parent_id, column, measure), f"Add KPI {column}")
+        self._add(lambda c: edits.add_kpi(c, parent_id, column, measure), f"Add KPI '{column}'")
 
     def _add(self, change: object, text: str) -> None:
         created: list[str] = []
@@ -233,29 +243,39 @@ class ScorecardEditor(QWidget):
         if self.document.edit(text, apply) and created:
             self.select_item(created[0])
 
+    def _label(self, item_id: str) -> str:
+        """The item as the undo history names it ("KPI 'Net revenue retention'")."""
+        return edits.item_label(self.document.card, item_id)
+
     def delete_selected(self) -> None:
         kind, item_id = self._selected
         if kind:
-            self.document.edit(f"Delete {kind}", edits.remove_item, item_id)
+            self.document.edit(f"Delete {self._label(item_id)}", edits.remove_item, item_id)
 
     def shift_selected(self, delta: int) -> None:
         kind, item_id = self._selected
         if kind:
+            where = "up" if delta < 0 else "down"
             self.document.edit(
-                "Move up" if delta < 0 else "Move down", edits.shift_item, item_id, delta
+                f"Move {self._label(item_id)} {where}", edits.shift_item, item_id, delta
             )
 
     def balance_selected(self) -> None:
         kind, item_id = self._selected
         if kind:
-            self.document.edit("Balance siblings", edits.balance_siblings, item_id)
+            self.document.edit(
+                f"Balance {self._label(item_id)} and its siblings", edits.balance_siblings, item_id
+            )
 
     def move_selected_to(self, parent_id: str) -> None:
         kind, item_id = self._selected
+        if kind not in ("kpi", "objective"):
+            return
+        text = f"Move {self._label(item_id)} to {self._label(parent_id)}"
         if kind == "kpi":
-            self.document.edit("Move KPI", edits.move_kpi, item_id, parent_id, None)
-        elif kind == "objective":
-            self.document.edit("Move objective", edits.move_objective, item_id, parent_id, None)
+            self.document.edit(text, edits.move_kpi, item_id, parent_id, None)
+        else:
+            self.document.edit(text, edits.move_objective, item_id, parent_id, None)
 
     # --- context menu -------------------------------------------------------------------
 

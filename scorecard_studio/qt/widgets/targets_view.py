@@ -1,21 +1,25 @@
 """The Tier targets dock: the KPI × tier matrix with paste from Excel and fill down/right.
 
-Ctrl+V pastes a block copied from a spreadsheet at the current cell, Ctrl+D fills down,
-Ctrl+R fills right, Delete clears the selected overrides back to their inherited values;
-each is one undoable edit.
+The keyboard works as in a spreadsheet: typing starts an edit, Tab / Shift+Tab commit and
+move right / left (wrapping to the next / previous row), Enter / Shift+Enter commit and
+move down / up, the arrows move between cells. Ctrl+V pastes a block copied from a
+spreadsheet at the current cell, Ctrl+D fills down, Ctrl+R fills right, Delete clears the
+selected overrides back to their inherited values; each is one undoable edit.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
+from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
     QAbstractItemView,
     QComboBox,
     QHeaderView,
     QInputDialog,
     QLabel,
     QSizePolicy,
+    QStyledItemDelegate,
     QTableView,
     QToolBar,
     QVBoxLayout,
@@ -26,6 +30,61 @@ from scorecard_studio.qt.document import ScorecardDocument
 from scorecard_studio.qt.icons import Shortcut, icon
 from scorecard_studio.qt.models.targets_matrix import TargetsMatrixModel
 
+_ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+
+class _EnterMovesDelegate(QStyledItemDelegate):
+    """Enter in a cell editor commits and asks the table to move down (Shift+Enter: up).
+
+    Qt's own delegate closes the editor on Enter and leaves the cursor where it was.
+    """
+
+    enterPressed = Signal(bool)  # True: move up
+
+    def eventFilter(self, editor: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in _ENTER_KEYS
+            and isinstance(editor, QWidget)
+        ):
+            self.commitData.emit(editor)
+            self.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+            self.enterPressed.emit(bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier))
+            return True
+        return super().eventFilter(editor, event)
+
+
+class TargetsTable(QTableView):
+    """The matrix's table: Enter moves down (or up with Shift) like a spreadsheet's."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        delegate = _EnterMovesDelegate(self)
+        delegate.enterPressed.connect(self._step)
+        self.setItemDelegate(delegate)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in _ENTER_KEYS and self.state() != QAbstractItemView.State.EditingState:
+            self._step(bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier))
+            return
+        super().keyPressEvent(event)
+
+    def _step(self, up: bool) -> None:
+        action = (
+            QAbstractItemView.CursorAction.MoveUp if up else QAbstractItemView.CursorAction.MoveDown
+        )
+        target = self.moveCursor(action, Qt.KeyboardModifier.NoModifier)
+        if target.isValid():
+            self.setCurrentIndex(target)
+
+    def widen_to_fit(self, top_left: QModelIndex, bottom_right: QModelIndex) -> None:
+        """Widen (never narrow) edited columns so a longer value is not elided."""
+        for column in range(top_left.column(), bottom_right.column() + 1):
+            wanted = self.sizeHintForColumn(column)
+            if wanted > self.columnWidth(column):
+                self.setColumnWidth(column, wanted)
+
 
 class TargetsView(QWidget):
     """The targets matrix with its block-editing actions."""
@@ -34,7 +93,7 @@ class TargetsView(QWidget):
         super().__init__(parent)
         self.document = document
         self.model = TargetsMatrixModel(document)
-        self.table = QTableView()
+        self.table = TargetsTable()
         self.table.setObjectName("targetsTable")
         self.table.setModel(self.model)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -42,6 +101,10 @@ class TargetsView(QWidget):
         # would ask every cell for its size on each repaint).
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.model.modelReset.connect(self.table.resizeColumnsToContents)
+        self.model.columnsInserted.connect(self.table.resizeColumnsToContents)
+        self.model.rowsInserted.connect(self.table.resizeColumnsToContents)
+        self.model.dataChanged.connect(self.table.widen_to_fit)
+        self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setMinimumSectionSize(64)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
 
