@@ -33,6 +33,7 @@ from scorecard_studio.qt.icons import Shortcut, app_icon, icon
 from scorecard_studio.qt.settings import settings
 from scorecard_studio.qt.tasks import BackgroundTask
 from scorecard_studio.qt.widgets.data_panel import DataPanel
+from scorecard_studio.qt.widgets.history_panel import HistoryPanel
 from scorecard_studio.qt.widgets.properties_panel import PropertiesPanel
 from scorecard_studio.qt.widgets.results_view import ResultsView
 from scorecard_studio.qt.widgets.scorecard_editor import ScorecardEditor
@@ -64,7 +65,9 @@ class MainWindow(QMainWindow):
         self.data_panel = DataPanel(self.document)
         self.targets = TargetsView(self.document)
         self.results = ResultsView(self.document)
-        self.history = self.workspace.history_panel()
+        self.history = HistoryPanel(self.workspace)
+        self.workspace.historyChanged.connect(self.history.refresh)
+        self.workspace.documentOpened.connect(self.history.refresh)
         # The charts (pyqtgraph, numpy) are built once their modules have been imported in
         # the background, after the first paint; the results matrix stands in until then.
         self.preview: QWidget = ResultsView(self.document)
@@ -174,12 +177,12 @@ class MainWindow(QMainWindow):
         self.export_action = self._action(
             "&Export QBR report…",
             "report",
-            ws.export_report,
+            ws.exports.export_report,
             QKeySequence("Ctrl+E"),
             "Write the Excel QBR report of the current scores",
         )
         self.export_portable_action = self._action(
-            "Share as portable file…", "export", ws.export_portable
+            "Share as portable file…", "export", ws.exports.export_portable
         )
         self.start_action = self._action(
             "Start page", "start", lambda: self.show_start_page(True), QKeySequence("Ctrl+Shift+H")

@@ -8,7 +8,6 @@ nothing here lets an exception reach the user as a traceback.
 
 from __future__ import annotations
 
-import contextlib
 import getpass
 import logging
 import threading
@@ -18,11 +17,12 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow, QMessageBox
-from shiboken6 import isValid
 
 from scorecard_studio.domain.errors import ConflictError, ScorecardError
 from scorecard_studio.domain.model import DataSource, Perspective, Scorecard
 from scorecard_studio.qt.document import ScorecardDocument
+from scorecard_studio.qt.drafts import DraftKeeper
+from scorecard_studio.qt.exports import Exports
 from scorecard_studio.qt.settings import (
     add_recent_file,
     last_folder,
@@ -37,8 +37,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: Seconds of quiet after an edit before the working draft is autosaved.
-AUTOSAVE_DELAY_MS = 2000
 DEFAULT_PERSPECTIVES = ("Financial", "Customer", "Internal Process", "Learning & Growth")
 SAMPLE_NAME = "Customer-centric scorecard (sample)"
 #: Milliseconds after the window shows before the store opens in the background: the first
@@ -80,11 +78,8 @@ class Workspace(QObject):
         self._store: Any = None
         self._store_lock = threading.Lock()
         self._tasks: list[BackgroundTask] = []
-        self._autosave = QTimer(self)
-        self._autosave.setSingleShot(True)
-        self._autosave.setInterval(AUTOSAVE_DELAY_MS)
-        self._autosave.timeout.connect(self.autosave_now)
-        document.undo_stack.indexChanged.connect(self._schedule_autosave)
+        self.drafts = DraftKeeper(window, document, self.store, self.status, self.open_card)
+        self.exports = Exports(window, document, self.store, self.status, self.warn, self._run)
 
     # --- the store ----------------------------------------------------------------------
 
@@ -96,14 +91,6 @@ class Workspace(QObject):
 
                 self._store = open_store(self.store_path)
             return self._store
-
-    def history_panel(self) -> Any:
-        from scorecard_studio.qt.widgets.history_panel import HistoryPanel
-
-        panel = HistoryPanel(self)
-        self.historyChanged.connect(panel.refresh)
-        self.documentOpened.connect(panel.refresh)
-        return panel
 
     def location_label(self) -> str:
         doc = self.document
@@ -139,7 +126,7 @@ class Workspace(QObject):
             return False
         if answer == QMessageBox.StandardButton.Save:
             return self.save_version()
-        self._discard_draft()
+        self.drafts.discard()
         return True
 
     # --- opening ------------------------------------------------------------------------
@@ -352,7 +339,7 @@ class Workspace(QObject):
 
         def done(outcome: Any) -> None:
             drafts, names = outcome
-            if drafts and self._offer_recovery(drafts[0]):
+            if drafts and self.drafts.offer_recovery(drafts[0]):
                 return
             if last and str(last) in names:
                 self.open_from_store(str(last))
@@ -371,58 +358,16 @@ class Workspace(QObject):
         def work(_progress: Any, _cancel: Any) -> Any:
             return self.store().recover_drafts()
 
-        self._run_quietly(work, lambda d: d and self._offer_recovery(d[0]), "Version store")
-
-    def _offer_recovery(self, draft: Any) -> bool:
-        answer = QMessageBox.question(
-            self.window,
-            "Recover unsaved work",
-            f"Scorecard Studio closed before changes to “{draft.name}” were saved. Recover "
-            f"the draft autosaved at {draft.saved_at}?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Discard,
-            QMessageBox.StandardButton.Yes,
-        )
-        store = self.store()
-        if answer != QMessageBox.StandardButton.Yes:
-            store.discard_draft(draft.name)
-            return False
-        base = draft.base_version
-        tables = store.checkout(draft.name, base).load_snapshots() if base is not None else {}
-        tables.update(store.draft_tables(draft.id))
-        saved = store.checkout(draft.name, base).design if base is not None else draft.design
-        self.open_card(saved, tables, store_name=draft.name, base_version=base)
-        # One undoable step from the saved version to the recovered draft: modified, and
-        # "undo" shows what the saved version looked like.
-        self.document.replace_card("Recovered draft", draft.design)
-        self.status(f"Recovered the unsaved draft of {draft.name}")
-        return True
-
-    def _schedule_autosave(self, *_args: object) -> None:
-        # The undo stack also signals while it is being destroyed with the window.
-        if isValid(self.document.undo_stack) and self.document.is_modified():
-            self._autosave.start()
+        self._run_quietly(work, lambda d: d and self.drafts.offer_recovery(d[0]), "Version store")
 
     def autosave_now(self) -> None:
-        """Keep the working draft in the store so a crash loses at most a few seconds."""
-        doc = self.document
-        if not doc.is_modified():
-            return
-        try:
-            self.store().autosave_draft(
-                doc.store_name or doc.card.name, doc.card, base_version=doc.base_version
-            )
-        except ScorecardError as exc:
-            self.status(f"Autosave failed: {exc}")
-
-    def _discard_draft(self) -> None:
-        doc = self.document
-        with contextlib.suppress(ScorecardError):
-            self.store().discard_draft(doc.store_name or doc.card.name)
+        """Keep the working draft in the store now (see :class:`~.drafts.DraftKeeper`)."""
+        self.drafts.autosave_now()
 
     def shutdown(self) -> None:
         for task in self._tasks:
             task.cancel()
-        self._autosave.stop()
+        self.drafts.stop()
         QThreadPool.globalInstance().waitForDone(10000)
         if self._store is not None:
             self._store.close()
@@ -467,7 +412,7 @@ class Workspace(QObject):
         doc.base_version = info.number
         settings().setValue("last/store_name", name)
         doc.undo_stack.setClean()
-        self._discard_draft()
+        self.drafts.discard()
         self.historyChanged.emit()
         self.status(f"Saved version {info.number} of {name}")
         return True
@@ -516,61 +461,6 @@ class Workspace(QObject):
         self.document.edit(f"Import {source.name}", lambda c: replace(c, sources=(*kept, source)))
         self.documentOpened.emit()
         self.status(f"Imported {len(frame):,} rows into source “{source.name}”")
-
-    def export_report(self) -> None:
-        result = self.document.result
-        if result is None:
-            self.warn("Export QBR report", "There are no scores to report: import data first.")
-            return
-        default = Path(last_folder("export")) / f"{self.document.card.name} QBR.xlsx"
-        path, _ = QFileDialog.getSaveFileName(
-            self.window, "Export QBR report", str(default), "Excel workbook (*.xlsx)"
-        )
-        if not path:
-            return
-        remember_folder("export", path)
-        provenance = self._provenance()
-
-        def work(progress: Any, _cancel: Any) -> Any:
-            from scorecard_studio.engines.export import export_report
-            from scorecard_studio.engines.export.context import ReportProvenance
-
-            progress(0.1)
-            return export_report(result, path, provenance=ReportProvenance.from_mapping(provenance))
-
-        self._run(
-            "Writing the QBR report…",
-            work,
-            lambda summary: self.status(f"Report written: {summary.path.name} ({summary.period})"),
-            failure_title="Cannot export the report",
-        )
-
-    def _provenance(self) -> dict[str, Any]:
-        doc = self.document
-        if doc.store_name is None or doc.base_version is None or doc.is_modified():
-            return {}
-        try:
-            return dict(self.store().checkout(doc.store_name, doc.base_version).provenance())
-        except ScorecardError:
-            return {}
-
-    def export_portable(self) -> None:
-        doc = self.document
-        if doc.store_name is None:
-            self.warn("Share", "Save the scorecard as a version first; then it can be shared.")
-            return
-        default = Path(last_folder("export")) / f"{doc.store_name}.scorecard"
-        path, _ = QFileDialog.getSaveFileName(
-            self.window, "Share as portable file", str(default), "Portable scorecard (*.scorecard)"
-        )
-        if not path:
-            return
-        try:
-            self.store().export_scorecard(doc.store_name, path)
-        except ScorecardError as exc:
-            self.warn("Cannot share", str(exc))
-            return
-        self.status(f"Written {Path(path).name}")
 
     # --- background work ----------------------------------------------------------------
 

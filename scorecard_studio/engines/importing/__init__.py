@@ -9,11 +9,19 @@ Public API (what the import wizard and the CLI call):
 * :func:`join_sources` — several sources joined on a normalised customer key.
 * the errors, all :class:`~scorecard_studio.domain.errors.DataImportError` subclasses.
 
-The package is split by concern: :mod:`.guard` (cheap safety checks), :mod:`.isolation`
-(the capped child process every workbook parse runs in), :mod:`.readers` and
-:mod:`.xlsx_head` (what runs there), :mod:`.tables` (header and table detection),
-:mod:`.csv_sniff` (text files), :mod:`.column_types` (typing), :mod:`.validation`
-(the report), :mod:`.layouts`, :mod:`.mapping` and :mod:`.joining`.
+The package is split by stage, in the order a file goes through them:
+
+* :mod:`.safety` — the cheap checks every file gets first (:mod:`.safety.guard`), the
+  capped reader process (:mod:`.safety.isolation`), decryption, and handing memory back;
+* :mod:`.readers` — a workbook or text file to a raw table (:mod:`.readers.workbook` in
+  the reader process, :mod:`.readers.csv_sniff`, and the streaming xlsx reader
+  :mod:`.readers.xlsx_stream` for large sheets);
+* :mod:`.tables` — where the table and its header are on a sheet, and layout checks;
+* :mod:`.columns` — each column's type, from raw cells to typed values;
+* :mod:`.validation` — the report, column changes since the last import, and joins.
+
+:mod:`.loading` runs the first three for one file, :mod:`.api` the rest; both are
+reached through the names below, which are the only ones callers outside the package use.
 """
 
 from __future__ import annotations
@@ -61,15 +69,17 @@ if TYPE_CHECKING:
     from scorecard_studio.engines.importing.errors import (
         WrongPasswordError as WrongPasswordError,
     )
-    from scorecard_studio.engines.importing.joining import JoinResult as JoinResult
-    from scorecard_studio.engines.importing.joining import join_sources as join_sources
-    from scorecard_studio.engines.importing.mapping import column_changes as column_changes
-    from scorecard_studio.engines.importing.validation import (
+    from scorecard_studio.engines.importing.validation.joining import JoinResult as JoinResult
+    from scorecard_studio.engines.importing.validation.joining import join_sources as join_sources
+    from scorecard_studio.engines.importing.validation.mapping import (
+        column_changes as column_changes,
+    )
+    from scorecard_studio.engines.importing.validation.report import (
         ValidationReport as ValidationReport,
     )
 
 #: Where each public name lives. Imported on first use, so the reader process (which
-#: imports :mod:`.readers` from this package) never pays for pandas.
+#: imports :mod:`.readers.workbook` from this package) never pays for pandas.
 _WHERE = {
     "ColumnInfo": "api",
     "ImportResult": "api",
@@ -84,10 +94,10 @@ _WHERE = {
     "UnsafeFileError": "errors",
     "UnsupportedEncryptionError": "errors",
     "WrongPasswordError": "errors",
-    "JoinResult": "joining",
-    "join_sources": "joining",
-    "column_changes": "mapping",
-    "ValidationReport": "validation",
+    "JoinResult": "validation.joining",
+    "join_sources": "validation.joining",
+    "column_changes": "validation.mapping",
+    "ValidationReport": "validation.report",
 }
 
 __all__ = [  # noqa: RUF022 - grouped as in _WHERE

@@ -1,4 +1,4 @@
-"""The versioned scorecard store (issue #4; described in ``docs/store.md``).
+"""The versioned scorecard store (described in ``docs/store.md``).
 
 ``open_store()`` gives a :class:`Store`; ``resolve_store_ref("NAME[@V]", store)`` turns the
 CLI's ``--store`` reference into a checked-out version. Importing this package loads
@@ -8,7 +8,6 @@ SQLAlchemy but not alembic, pandas or pyarrow; those load when first needed.
 from __future__ import annotations
 
 from scorecard_studio.engines.store.api import (
-    LATEST,
     SaveConflictError,
     Store,
     StoredVersion,
@@ -24,6 +23,7 @@ from scorecard_studio.engines.store.records import (
     VersionInfo,
 )
 from scorecard_studio.engines.store.refs import parse_store_ref, resolve_store_ref
+from scorecard_studio.engines.store.saving import LATEST
 
 __all__ = [
     "LATEST",

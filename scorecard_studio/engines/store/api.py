@@ -17,27 +17,30 @@ import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import IntegrityError
 
 from scorecard_studio.domain.design_diff import DesignDiff, diff_designs
 from scorecard_studio.domain.errors import ConflictError, StoreError
 from scorecard_studio.domain.model import Scorecard
 from scorecard_studio.engines.store import migrate
 from scorecard_studio.engines.store.dialect import configure_sqlite_engine
-from scorecard_studio.engines.store.documents import (
-    EncodedDesign,
-    design_from_text,
-    design_text,
-    encode_design,
-)
-from scorecard_studio.engines.store.hashing import freeze_seal, version_hash
+from scorecard_studio.engines.store.documents import EncodedDesign, design_text, encode_design
+from scorecard_studio.engines.store.hashing import freeze_seal
 from scorecard_studio.engines.store.location import default_author, now_utc, resolve_store_path
+from scorecard_studio.engines.store.lookups import (
+    MAX_NAME,
+    check_name,
+    find_scorecard,
+    find_version,
+    load_design,
+    snapshot_blobs,
+    version_info,
+    version_name,
+)
 from scorecard_studio.engines.store.records import (
     AuditRecord,
     DraftInfo,
@@ -46,25 +49,18 @@ from scorecard_studio.engines.store.records import (
     ScorecardInfo,
     VersionInfo,
 )
-from scorecard_studio.engines.store.repository import SqlRepository
-from scorecard_studio.engines.store.schema import DraftRow, ScorecardRow, VersionRow
-from scorecard_studio.engines.store.snapshots import EncodedSnapshot, decode_table, encode_table
+from scorecard_studio.engines.store.saving import (
+    LATEST,
+    Parent,
+    StaleHeadError,
+    keep_conflict,
+    save_version,
+)
+from scorecard_studio.engines.store.snapshots import decode_table, encode_tables
 from scorecard_studio.engines.store.unit_of_work import SqlUnitOfWork
 
 if TYPE_CHECKING:
     import pandas as pd
-
-
-class _Latest(Enum):
-    LATEST = "latest"
-
-
-#: ``parent`` value meaning "on top of whatever the head is" (no conflict check).
-LATEST: Final = _Latest.LATEST
-
-Parent = int | None | Literal[_Latest.LATEST]
-
-MAX_NAME = 200
 
 
 class SaveConflictError(ConflictError):
@@ -78,11 +74,6 @@ class SaveConflictError(ConflictError):
         self.head = head
         self.base = base
         self.draft_id = draft_id
-
-
-class _StaleHeadError(Exception):
-    def __init__(self, head: int | None) -> None:
-        self.head = head
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,7 +164,7 @@ class Store:
     def log(self, name: str) -> list[VersionInfo]:
         """Every version of a scorecard, oldest first (the last one is the head)."""
         with self.unit_of_work() as uow:
-            card = _scorecard(uow.repo, name)
+            card = find_scorecard(uow.repo, name)
             return uow.repo.log(card.name, card.id)
 
     def head(self, name: str) -> int | None:
@@ -187,21 +178,21 @@ class Store:
 
     def version_info(self, name: str, number: int | None = None) -> VersionInfo:
         with self.unit_of_work() as uow:
-            card, row = _version(uow.repo, name, number)
-            return _info(card.name, row, uow.repo.snapshot_refs(row.id))
+            card, row = find_version(uow.repo, name, number)
+            return version_info(card.name, row, uow.repo.snapshot_refs(row.id))
 
     def checkout(self, name: str, number: int | None = None) -> StoredVersion:
         """A version's design and record (the head when ``number`` is None)."""
         with self.unit_of_work() as uow:
-            card, row = _version(uow.repo, name, number)
-            info = _info(card.name, row, uow.repo.snapshot_refs(row.id))
-            design = _load_design(uow.repo, row.design_hash, f"{name} v{row.number}")
+            card, row = find_version(uow.repo, name, number)
+            info = version_info(card.name, row, uow.repo.snapshot_refs(row.id))
+            design = load_design(uow.repo, row.design_hash, f"{name} v{row.number}")
         return StoredVersion(info, design, self)
 
     def checkout_label(self, name: str, label: str) -> StoredVersion:
         """The version frozen with ``label``."""
         with self.unit_of_work() as uow:
-            card = _scorecard(uow.repo, name)
+            card = find_scorecard(uow.repo, name)
             row = uow.repo.version_by_label(card.id, label)
             if row is None:
                 raise StoreError(f"{name!r} has no version frozen as {label!r}")
@@ -211,12 +202,7 @@ class Store:
     def load_snapshots(self, refs: Mapping[str, str]) -> dict[str, pd.DataFrame]:
         """Decode the snapshots ``refs`` names (source id -> hash)."""
         with self.unit_of_work() as uow:
-            blobs: dict[str, bytes] = {}
-            for source_id, digest in refs.items():
-                blob = uow.repo.snapshot_blob(digest)
-                if blob is None:
-                    raise StoreError(f"data snapshot {digest[:12]} of {source_id!r} is missing")
-                blobs[source_id] = blob.data
+            blobs = snapshot_blobs(uow.repo, refs)
         return {source_id: decode_table(data) for source_id, data in sorted(blobs.items())}
 
     def diff(self, name: str, a: int, b: int) -> DesignDiff:
@@ -249,13 +235,13 @@ class Store:
         :class:`SaveConflictError` when ``parent`` is no longer the head; the content is then
         kept as a draft.
         """
-        key = _check_name(name if name is not None else card.name)
+        key = check_name(name if name is not None else card.name)
         who = author or default_author()
         design = encode_design(card)
-        snapshots = _encode_tables(card, tables)
+        snapshots = encode_tables(card, tables)
         try:
             with self.unit_of_work(write=True) as uow:
-                info = self._save_in(
+                info = save_version(
                     uow,
                     key,
                     design,
@@ -267,139 +253,21 @@ class Store:
                 )
                 uow.commit()
                 return info
-        except _StaleHeadError as stale:
+        except StaleHeadError as stale:
             base = None if parent is LATEST else parent
             sources = frozenset(s.id for s in card.sources)
-            draft = self._keep_conflict(
-                key, design, snapshots, sources, message, who, base, stale.head
+            draft = keep_conflict(
+                self, key, design, snapshots, sources, message, who, base, stale.head
             )
             raise SaveConflictError(
                 f"{key!r} was saved meanwhile by someone else: the latest version is "
-                f"{_vname(stale.head)}, this save was based on {_vname(base)}; your changes "
-                f"are kept as draft {draft}",
+                f"{version_name(stale.head)}, this save was based on {version_name(base)}; "
+                f"your changes are kept as draft {draft}",
                 scorecard=key,
                 head=stale.head,
                 base=base,
                 draft_id=draft,
             ) from None
-
-    def _save_in(
-        self,
-        uow: SqlUnitOfWork,
-        name: str,
-        design: EncodedDesign,
-        snapshots: Mapping[str, EncodedSnapshot],
-        message: str,
-        author: str,
-        parent: Parent,
-        *,
-        inherit_for: frozenset[str] = frozenset(),
-        fixed_refs: Mapping[str, str] | None = None,
-        operation: str = "save",
-        detail: Mapping[str, Any] | None = None,
-    ) -> VersionInfo:
-        repo = uow.repo
-        now = now_utc()
-        card = repo.scorecard(name)
-        head = repo.head(card.id) if card is not None else None
-        head_number = None if head is None else head.number
-        if parent is not LATEST and parent != head_number:
-            raise _StaleHeadError(head_number)
-        if card is None:
-            card = repo.add_scorecard(name, now)
-        refs: dict[str, str] = dict(fixed_refs or {})
-        if head is not None and inherit_for:
-            refs = {s: h for s, h in repo.snapshot_refs(head.id).items() if s in inherit_for}
-        for source_id, snapshot in snapshots.items():
-            repo.add_snapshot(snapshot)
-            refs[source_id] = snapshot.hash
-        repo.add_design(design.hash, design.codec, len(design.text), design.stored)
-        row = VersionRow(
-            scorecard_id=card.id,
-            number=card.last_number + 1,
-            parent_number=head_number,
-            parent_hash=None if head is None else head.hash,
-            design_hash=design.hash,
-            message=message,
-            author=author,
-            created_at=now,
-        )
-        row.hash = version_hash(
-            parent_hash=row.parent_hash,
-            design_hash=design.hash,
-            snapshots=refs,
-            message=message,
-            author=author,
-            created_at=now,
-        )
-        card.last_number = row.number
-        try:
-            repo.add_version(row, refs)
-        except IntegrityError:
-            # Another writer took this number first (dialects without a write lock).
-            raise _StaleHeadError(head_number) from None
-        autosave = repo.autosave_draft(name)
-        if autosave is not None and autosave.design_hash == design.hash:
-            repo.delete_draft(autosave)
-        repo.audit(
-            at=now,
-            author=author,
-            operation=operation,
-            scorecard=name,
-            version=row.number,
-            detail={"hash": row.hash, "message": message, **(detail or {})},
-        )
-        return _info(name, row, refs)
-
-    def _keep_conflict(
-        self,
-        name: str,
-        design: EncodedDesign,
-        snapshots: Mapping[str, EncodedSnapshot],
-        sources: frozenset[str],
-        message: str,
-        author: str,
-        base: int | None,
-        head: int | None,
-    ) -> int:
-        with self.unit_of_work(write=True) as uow:
-            repo = uow.repo
-            now = now_utc()
-            refs: dict[str, str] = {}
-            card = repo.scorecard(name)
-            if card is not None and base is not None:
-                base_row = repo.version(card.id, base)
-                if base_row is not None:
-                    refs = {
-                        s: h for s, h in repo.snapshot_refs(base_row.id).items() if s in sources
-                    }
-            for source_id, snapshot in snapshots.items():
-                repo.add_snapshot(snapshot)
-                refs[source_id] = snapshot.hash
-            draft = repo.add_draft(
-                DraftRow(
-                    scorecard=name,
-                    kind="conflict",
-                    base_number=base,
-                    message=message,
-                    author=author,
-                    created_at=now,
-                    updated_at=now,
-                    design_hash=design.hash,
-                    design=design.stored,
-                ),
-                refs,
-            )
-            repo.audit(
-                at=now,
-                author=author,
-                operation="conflict",
-                scorecard=name,
-                version=base,
-                detail={"draft": draft.id, "head": head, "message": message},
-            )
-            uow.commit()
-            return draft.id
 
     def restore(
         self,
@@ -412,14 +280,14 @@ class Store:
         """Save an old version's design and data again, as a new version on the head."""
         who = author or default_author()
         with self.unit_of_work(write=True) as uow:
-            card, old = _version(uow.repo, name, number)
+            card, old = find_version(uow.repo, name, number)
             blob = uow.repo.design_blob(old.design_hash)
             if blob is None:
                 raise StoreError(f"{name} v{number}: its design document is missing")
             text = design_text(blob.codec, blob.data)
             design = EncodedDesign(old.design_hash, text, blob.data, blob.codec)
             try:
-                info = self._save_in(
+                info = save_version(
                     uow,
                     card.name,
                     design,
@@ -431,10 +299,10 @@ class Store:
                     operation="restore",
                     detail={"restored": number},
                 )
-            except _StaleHeadError as stale:
+            except StaleHeadError as stale:
                 raise ConflictError(
-                    f"{name!r} was saved meanwhile: the latest version is {_vname(stale.head)}; "
-                    "nothing was restored"
+                    f"{name!r} was saved meanwhile: the latest version is "
+                    f"{version_name(stale.head)}; nothing was restored"
                 ) from None
             uow.commit()
             return info
@@ -448,7 +316,7 @@ class Store:
         if len(label) > MAX_NAME:
             raise StoreError(f"a freeze label is at most {MAX_NAME} characters")
         with self.unit_of_work(write=True) as uow:
-            card, row = _version(uow.repo, name, number)
+            card, row = find_version(uow.repo, name, number)
             if row.frozen_label is not None:
                 raise StoreError(f"{name} v{number} is already frozen as {row.frozen_label!r}")
             other = uow.repo.version_by_label(card.id, label)
@@ -470,7 +338,7 @@ class Store:
                 version=number,
                 detail={"label": label, "hash": row.hash},
             )
-            info = _info(card.name, row, uow.repo.snapshot_refs(row.id))
+            info = version_info(card.name, row, uow.repo.snapshot_refs(row.id))
             uow.commit()
             return info
 
@@ -478,7 +346,7 @@ class Store:
         """Delete an unfrozen version that no later version builds on (normally the head)."""
         who = author or default_author()
         with self.unit_of_work(write=True) as uow:
-            card, row = _version(uow.repo, name, number)
+            card, row = find_version(uow.repo, name, number)
             if row.frozen_label is not None:
                 raise StoreError(
                     f"{name} v{number} is frozen as {row.frozen_label!r}: it cannot be deleted"
@@ -554,81 +422,3 @@ class Store:
         from scorecard_studio.engines.store import portable
 
         return portable.import_scorecard(self, Path(path), author)
-
-
-# --- helpers shared with the other store modules -------------------------------------------
-
-
-def _check_name(name: str) -> str:
-    key = name.strip()
-    if not key:
-        raise StoreError("a scorecard needs a name to be saved")
-    if len(key) > MAX_NAME:
-        raise StoreError(f"a scorecard name is at most {MAX_NAME} characters")
-    if any(ord(c) < 32 for c in key):
-        raise StoreError("a scorecard name cannot contain control characters")
-    return key
-
-
-def _scorecard(repo: SqlRepository, name: str) -> ScorecardRow:
-    card = repo.scorecard(name)
-    if card is None:
-        known = repo.scorecard_names()
-        hint = f" (the store has: {', '.join(known[:5])})" if known else " (the store is empty)"
-        raise StoreError(f"no scorecard named {name!r} in the store{hint}")
-    return card
-
-
-def _version(repo: SqlRepository, name: str, number: int | None) -> tuple[ScorecardRow, VersionRow]:
-    card = _scorecard(repo, name)
-    row = repo.head(card.id) if number is None else repo.version(card.id, number)
-    if row is None:
-        if number is None:
-            raise StoreError(f"{name!r} has no versions")
-        head = repo.head(card.id)
-        latest = _vname(head.number if head else None)
-        raise StoreError(f"{name!r} has no version {number} (the latest is {latest})")
-    return card, row
-
-
-def _vname(number: int | None) -> str:
-    return "none" if number is None else f"v{number}"
-
-
-def _info(name: str, row: VersionRow, refs: Mapping[str, str]) -> VersionInfo:
-    return VersionInfo(
-        scorecard=name,
-        number=row.number,
-        hash=row.hash,
-        parent=row.parent_number,
-        parent_hash=row.parent_hash,
-        design_hash=row.design_hash,
-        message=row.message,
-        author=row.author,
-        created_at=row.created_at,
-        frozen_label=row.frozen_label,
-        frozen_at=row.frozen_at,
-        frozen_by=row.frozen_by,
-        snapshot_hashes=dict(refs),
-    )
-
-
-def _load_design(repo: SqlRepository, digest: str, where: str) -> Scorecard:
-    blob = repo.design_blob(digest)
-    if blob is None:
-        raise StoreError(f"{where}: its design document is missing")
-    return design_from_text(design_text(blob.codec, blob.data), where)
-
-
-def _encode_tables(
-    card: Scorecard, tables: Mapping[str, pd.DataFrame] | None
-) -> dict[str, EncodedSnapshot]:
-    if not tables:
-        return {}
-    known = {s.id for s in card.sources}
-    unknown = sorted(set(tables) - known)
-    if unknown:
-        raise StoreError(
-            f"data given for {unknown[0]!r}, which is not a data source of {card.name!r}"
-        )
-    return {sid: encode_table(df, sid) for sid, df in sorted(tables.items())}

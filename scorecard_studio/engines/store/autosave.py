@@ -24,21 +24,23 @@ from scorecard_studio.engines.store.documents import (
     encode_design,
 )
 from scorecard_studio.engines.store.location import default_author, now_utc
+from scorecard_studio.engines.store.lookups import check_name, snapshot_blobs
 from scorecard_studio.engines.store.records import DraftInfo
 from scorecard_studio.engines.store.repository import SqlRepository
 from scorecard_studio.engines.store.schema import DraftRow
+from scorecard_studio.engines.store.snapshots import decode_table, encode_tables
+from scorecard_studio.engines.store.unit_of_work import Transactions
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from scorecard_studio.engines.store.api import Store
 
 AUTOSAVE = "autosave"
 CONFLICT = "conflict"
 
 
 def autosave(
-    store: Store,
+    store: Transactions,
     name: str,
     card: Scorecard,
     tables: Mapping[str, pd.DataFrame] | None,
@@ -46,12 +48,10 @@ def autosave(
     author: str | None,
 ) -> DraftInfo:
     """Replace the autosave draft of ``name`` with ``card`` (and ``tables`` if given)."""
-    from scorecard_studio.engines.store.api import _check_name, _encode_tables
-
-    key = _check_name(name)
+    key = check_name(name)
     who = author or default_author()
     design = encode_design(card)
-    snapshots = _encode_tables(card, tables)
+    snapshots = encode_tables(card, tables)
     with store.unit_of_work(write=True) as uow:
         repo = uow.repo
         now = now_utc()
@@ -87,7 +87,7 @@ def autosave(
         return info
 
 
-def recover(store: Store, name: str | None = None) -> list[DraftInfo]:
+def recover(store: Transactions, name: str | None = None) -> list[DraftInfo]:
     """Every draft left in the store (of one scorecard when ``name`` is given), oldest first.
 
     A draft whose design cannot be read any more is skipped rather than blocking start-up.
@@ -105,7 +105,7 @@ def recover(store: Store, name: str | None = None) -> list[DraftInfo]:
     return out
 
 
-def discard(store: Store, name: str, author: str | None = None) -> bool:
+def discard(store: Transactions, name: str, author: str | None = None) -> bool:
     """Drop the autosave draft of ``name``; False when there was none."""
     with store.unit_of_work(write=True) as uow:
         row = uow.repo.autosave_draft(name)
@@ -116,7 +116,7 @@ def discard(store: Store, name: str, author: str | None = None) -> bool:
         return True
 
 
-def delete(store: Store, draft_id: int, author: str | None = None) -> None:
+def delete(store: Transactions, draft_id: int, author: str | None = None) -> None:
     """Delete one draft (an autosave or a kept conflict) by its id."""
     with store.unit_of_work(write=True) as uow:
         row = uow.repo.draft(draft_id)
@@ -126,13 +126,14 @@ def delete(store: Store, draft_id: int, author: str | None = None) -> None:
         uow.commit()
 
 
-def tables(store: Store, draft_id: int) -> dict[str, pd.DataFrame]:
+def tables(store: Transactions, draft_id: int) -> dict[str, pd.DataFrame]:
     """The data tables kept with a draft."""
     with store.unit_of_work() as uow:
         if uow.repo.draft(draft_id) is None:
             raise StoreError(f"there is no draft {draft_id}")
         refs = uow.repo.draft_snapshot_refs([draft_id]).get(draft_id, {})
-    return store.load_snapshots(refs)
+        blobs = snapshot_blobs(uow.repo, refs)
+    return {source_id: decode_table(data) for source_id, data in sorted(blobs.items())}
 
 
 def _delete(repo: SqlRepository, row: DraftRow, author: str | None) -> None:

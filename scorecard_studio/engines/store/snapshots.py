@@ -27,7 +27,11 @@ from scorecard_studio.domain.errors import StoreError
 from scorecard_studio.engines.store.hashing import sha256_hex
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     import pandas as pd
+
+    from scorecard_studio.domain.model import Scorecard
 
 #: Stored in the ``format`` column; a new layout gets a new name, never a changed meaning.
 SNAPSHOT_FORMAT = "arrow-ipc-zstd/1"
@@ -240,3 +244,18 @@ def _is_plain_label(label: object) -> bool:
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
     return text[0] if text else type(exc).__name__
+
+
+def encode_tables(
+    card: Scorecard, tables: Mapping[str, pd.DataFrame] | None
+) -> dict[str, EncodedSnapshot]:
+    """The tables to store with ``card``, encoded; data for an unknown source is refused."""
+    if not tables:
+        return {}
+    known = {s.id for s in card.sources}
+    unknown = sorted(set(tables) - known)
+    if unknown:
+        raise StoreError(
+            f"data given for {unknown[0]!r}, which is not a data source of {card.name!r}"
+        )
+    return {sid: encode_table(df, sid) for sid, df in sorted(tables.items())}

@@ -16,8 +16,9 @@ busy store says so.
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from types import TracebackType
-from typing import Self
+from typing import Protocol, Self
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
@@ -27,6 +28,19 @@ from sqlalchemy.orm import Session
 from scorecard_studio.domain.errors import StoreError
 from scorecard_studio.engines.store.dialect import WRITE_OPTION
 from scorecard_studio.engines.store.repository import SqlRepository
+
+
+class Transactions(Protocol):
+    """What the store's modules need of the façade: units of work on its database.
+
+    :mod:`.autosave`, :mod:`.portable`, :mod:`.verify` and :mod:`.saving` take this
+    instead of the :class:`~.api.Store` itself, so they never import the façade that calls
+    them.
+    """
+
+    def unit_of_work(self, *, write: bool = False) -> AbstractContextManager[SqlUnitOfWork]:
+        """A transaction on the store (writing ones take the write lock first)."""
+        ...
 
 
 class SqlUnitOfWork:

@@ -14,8 +14,6 @@ scorecard is its first broken link):
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from scorecard_studio.domain.errors import StoreError
 from scorecard_studio.engines.store.dialect import integrity_problems, missing_guards
 from scorecard_studio.engines.store.documents import design_text
@@ -23,12 +21,10 @@ from scorecard_studio.engines.store.hashing import freeze_seal, sha256_hex, vers
 from scorecard_studio.engines.store.records import Problem
 from scorecard_studio.engines.store.repository import SqlRepository
 from scorecard_studio.engines.store.schema import VersionRow
-
-if TYPE_CHECKING:
-    from scorecard_studio.engines.store.api import Store
+from scorecard_studio.engines.store.unit_of_work import Transactions
 
 
-def verify(store: Store) -> list[Problem]:
+def verify(store: Transactions) -> list[Problem]:
     problems: list[Problem] = []
     with store.unit_of_work() as uow:
         connection = uow.session.connection()

@@ -16,14 +16,12 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
-    QProgressBar,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -36,13 +34,12 @@ from PySide6.QtWidgets import (
 from scorecard_studio.domain import edits
 from scorecard_studio.domain.column_roles import RoleGuess, guess_roles
 from scorecard_studio.domain.model import DataSource, DateOrder, Layout, Scorecard
-from scorecard_studio.qt.settings import last_folder, remember_folder
+from scorecard_studio.qt.dialogs.file_page import BusyRow, FilePage
 from scorecard_studio.qt.tasks import BackgroundTask
 
 if TYPE_CHECKING:
     import pandas as pd
 
-SUPPORTED = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".txt")
 NONE = "(none)"
 
 
@@ -53,95 +50,6 @@ class ImportOutcome:
     source: DataSource
     frame: pd.DataFrame
     report: Any
-
-
-class _Busy(QWidget):
-    """An inline progress bar with Cancel, for work started by a wizard page."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.label = QLabel()
-        self.bar = QProgressBar()
-        self.bar.setRange(0, 1000)
-        self.cancel_button = QPushButton("Cancel")
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.label)
-        layout.addWidget(self.bar, 1)
-        layout.addWidget(self.cancel_button)
-        self.task: BackgroundTask | None = None
-        self.hide()
-
-    def run(self, label: str, task: BackgroundTask) -> None:
-        self.cancel()
-        self.task = task
-        self.label.setText(label)
-        self.bar.setValue(0)
-        task.progress.connect(lambda f: self.bar.setValue(int(f * 1000)))
-        task.finished.connect(self._finished)
-        self.cancel_button.clicked.connect(task.cancel)
-        self.show()
-        task.start()
-
-    def _finished(self) -> None:
-        self.hide()
-        self.task = None
-
-    def cancel(self) -> None:
-        if self.task is not None:
-            self.task.cancel()
-
-    @property
-    def running(self) -> bool:
-        return self.task is not None
-
-
-class FilePage(QWizardPage):
-    def __init__(self, path: str | None) -> None:
-        super().__init__()
-        self.setTitle("Choose a spreadsheet")
-        self.setSubTitle("Excel (xlsx, xlsm, xls), OpenDocument (ods) or text (csv, tsv, txt).")
-        self.path = QLineEdit(path or "")
-        self.path.setObjectName("importPath")
-        self.path.textChanged.connect(self.completeChanged)
-        browse = QPushButton("Browse…")
-        browse.clicked.connect(self._browse)
-        row = QHBoxLayout()
-        row.addWidget(self.path, 1)
-        row.addWidget(browse)
-        self.problem = QLabel()
-        self.problem.setStyleSheet("color: #c62828;")
-        layout = QVBoxLayout(self)
-        layout.addLayout(row)
-        layout.addWidget(self.problem)
-        layout.addStretch(1)
-
-    def _browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self,
-            "Import spreadsheet",
-            last_folder("import"),
-            "Spreadsheets (*.xlsx *.xlsm *.xls *.ods *.csv *.tsv *.txt);;All files (*)",
-        )
-        if path:
-            remember_folder("import", path)
-            self.path.setText(path)
-
-    def isComplete(self) -> bool:
-        return bool(self.path.text().strip())
-
-    def validatePage(self) -> bool:
-        path = Path(self.path.text().strip())
-        if not path.is_file():
-            self.problem.setText(f"{path.name or path}: no such file")
-            return False
-        if path.suffix.lower() not in SUPPORTED:
-            self.problem.setText(
-                f"{path.name}: not a spreadsheet this app reads ({', '.join(SUPPORTED)})"
-            )
-            return False
-        self.problem.clear()
-        return True
 
 
 class SheetPage(QWizardPage):
@@ -175,7 +83,7 @@ class SheetPage(QWizardPage):
         self.preview.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.findings = QListWidget()
         self.findings.setMaximumHeight(110)
-        self.busy = _Busy()
+        self.busy = BusyRow()
         form = QFormLayout()
         form.addRow("Sheet", self.sheet)
         layout = QVBoxLayout(self)
@@ -400,7 +308,7 @@ class ValidationPage(QWizardPage):
         self.wiz = wizard
         self.setTitle("Validation report")
         self.setSubTitle("Nothing is dropped without being listed here with its reason.")
-        self.busy = _Busy()
+        self.busy = BusyRow()
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.columns = QTableWidget()

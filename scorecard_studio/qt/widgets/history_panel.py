@@ -8,7 +8,7 @@ version, nothing is rewritten); Freeze labels a version as the one used for a QB
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QFont
@@ -31,7 +31,34 @@ from scorecard_studio.domain.errors import ScorecardError
 from scorecard_studio.qt.icons import icon
 
 if TYPE_CHECKING:
-    from scorecard_studio.qt.workspace import Workspace
+    from scorecard_studio.qt.document import ScorecardDocument
+
+
+class HistoryHost(Protocol):
+    """What the panel needs of the workspace that owns the store and the open document.
+
+    The panel is given its host rather than importing the workspace (which the main window
+    builds it beside), so neither module imports the other.
+    """
+
+    document: ScorecardDocument
+
+    def store(self) -> Any:
+        """The version store, opened on first use."""
+        ...
+
+    def confirm_discard(self, doing: str) -> bool:
+        """True when unsaved edits may be dropped for ``doing`` (the user is asked)."""
+        ...
+
+    def open_from_store(self, name: str, number: int | None = None) -> None:
+        """Open a stored version as the document."""
+        ...
+
+    def status(self, message: str, ms: int = 6000) -> None:
+        """Show ``message`` in the window's status bar."""
+        ...
+
 
 _NUMBER = Qt.ItemDataRole.UserRole
 
@@ -59,7 +86,7 @@ class DiffDialog(QDialog):
 class HistoryPanel(QWidget):
     """Lists and acts on the versions of the document's scorecard in the store."""
 
-    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace: HistoryHost, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.workspace = workspace
         self.tree = QTreeWidget()

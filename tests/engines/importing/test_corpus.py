@@ -342,7 +342,7 @@ def test_xls_long_strings_over_continue_records_are_read_whole(
     # to 8,217 characters; xlrd, read directly here, is the reference.
     import xlrd
 
-    from scorecard_studio.engines.importing import readers
+    from scorecard_studio.engines.importing.readers import workbook
 
     path = corpus_dir / "spreadsheets/poi/StringContinueRecords.xls"
     book = xlrd.open_workbook(str(path), on_demand=True, logfile=io.StringIO())
@@ -368,16 +368,16 @@ def test_xls_long_strings_over_continue_records_are_read_whole(
     # whole sheet grid the reader hands to table detection (the read the isolated reader
     # process runs, here in this process).
     seen: list[list[list[object]]] = []
-    detect = readers.detect_table
+    detect = workbook.detect_table
 
     def recording(grid: list[list[object]], *args: object, **kwargs: object) -> object:
         seen.append(grid)
         return detect(grid, *args, **kwargs)
 
-    monkeypatch.setattr(readers, "detect_table", recording)
+    monkeypatch.setattr(workbook, "detect_table", recording)
     for name in sorted({n for n, _r, _c in expected}):
         seen.clear()
-        raw = readers.read_workbook(str(path), "cfb", name, None, None, str(tmp_path))
+        raw = workbook.read_workbook(str(path), "cfb", name, None, None, str(tmp_path))
         assert raw.reader == "xlrd"
         (grid,) = seen
         for (sheet_name, r, c), text in expected.items():

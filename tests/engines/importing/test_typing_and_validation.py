@@ -23,8 +23,11 @@ from scorecard_studio.engines.importing import (
     inspect_workbook,
     join_sources,
 )
-from scorecard_studio.engines.importing.column_types import ColumnType, type_column
-from scorecard_studio.engines.importing.csv_sniff import guess_legacy_encoding, sniff_delimiter
+from scorecard_studio.engines.importing.columns.column_types import ColumnType, type_column
+from scorecard_studio.engines.importing.readers.csv_sniff import (
+    guess_legacy_encoding,
+    sniff_delimiter,
+)
 
 
 def _typed(values: list[object], order: DateOrder = DateOrder.AUTO):  # type: ignore[no-untyped-def]

@@ -26,8 +26,8 @@ import numpy.typing as npt
 import pandas as pd
 
 from scorecard_studio.domain.model import DateOrder
-from scorecard_studio.engines.importing.arrow_text import text_cells
-from scorecard_studio.engines.importing.cells import ERROR_CODES, ExcelError
+from scorecard_studio.engines.importing.columns.arrow_text import text_cells
+from scorecard_studio.engines.importing.columns.cells import ERROR_CODES, ExcelError
 
 #: A column stays text unless this share of its filled cells fit a typed reading (booleans:
 #: all of them, so a third answer such as "No phone service" keeps the column text).

@@ -10,7 +10,7 @@
 * Header: the same detection as for sheets, on the first records (title lines above).
 
 The file is then parsed by pyarrow's multi-threaded reader (types inferred, text columns
-left as text for :mod:`.column_types`); records with the wrong number of fields are left
+left as text for :mod:`..columns.column_types`); records with the wrong number of fields are left
 out *and listed*. Columns whose sample has numbers with leading zeros are read as text so
 identifiers such as ``00123`` survive.
 """
@@ -28,7 +28,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from scorecard_studio.engines.importing.errors import NotASpreadsheetError
-from scorecard_studio.engines.importing.tables import TableSpec, detect_table
+from scorecard_studio.engines.importing.tables.detect import TableSpec, detect_table
 
 _SAMPLE_BYTES = 1 << 20
 _DELIMITERS = (",", ";", "\t", "|")

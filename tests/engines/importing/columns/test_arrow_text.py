@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from scorecard_studio.engines.importing.arrow_text import strictly_increasing, text_cells
-from scorecard_studio.engines.importing.column_types import NULL_MARKERS, type_column
+from scorecard_studio.engines.importing.columns.arrow_text import strictly_increasing, text_cells
+from scorecard_studio.engines.importing.columns.column_types import NULL_MARKERS, type_column
 
 CELLS = ["a", "", None, " b", "b ", "#N/A", "NULL", "North", "n/a", "—", "Café", " ok ", "  "]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from scorecard_studio.engines.importing.cells import ExcelError, column_letter, is_blank
+from scorecard_studio.engines.importing.columns.cells import ExcelError, column_letter, is_blank
 
 #: Rows looked at when searching for the header.
 HEADER_SEARCH_ROWS = 40

@@ -22,7 +22,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from scorecard_studio.engines.importing.cells import ERROR_CODES
+from scorecard_studio.engines.importing.columns.cells import ERROR_CODES
 
 BoolArray = npt.NDArray[np.bool_]
 

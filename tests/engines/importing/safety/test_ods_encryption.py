@@ -30,7 +30,7 @@ from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
 from scorecard_studio.cli.main import run_cli
 from scorecard_studio.domain.model import DataSource
-from scorecard_studio.engines.importing import encryption, import_table, inspect_workbook
+from scorecard_studio.engines.importing import import_table, inspect_workbook
 from scorecard_studio.engines.importing.errors import (
     FileTooLargeError,
     NotASpreadsheetError,
@@ -39,6 +39,7 @@ from scorecard_studio.engines.importing.errors import (
     UnsupportedEncryptionError,
     WrongPasswordError,
 )
+from scorecard_studio.engines.importing.safety import odf_encryption
 
 PASSWORD = "secret"
 NON_ASCII_PASSWORD = "Grüße-€-пароль"
@@ -110,7 +111,7 @@ def test_libreoffice_encrypted_ods_opens_with_its_password(
 ) -> None:
     path = lo_files[name]
     password = LO_FILES[name][0]
-    assert encryption.is_encrypted_ods(path)
+    assert odf_encryption.is_encrypted_ods(path)
     result = import_table(path, DataSource("s", "s"), password=password)
     frame = result.frame
     assert list(frame.columns) == ["Team", "Score", "Note"]
@@ -358,9 +359,9 @@ def test_plain_size_must_match_the_manifest(tmp_path: Path) -> None:
 
 def test_decrypted_bytes_are_capped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # The cap is the guard's unpacked-size limit; lowered here, checked in this process.
-    monkeypatch.setattr(encryption, "MAX_UNPACKED_BYTES", 1000)
+    monkeypatch.setattr(odf_encryption, "MAX_UNPACKED_BYTES", 1000)
     path = tmp_path / "big.ods"
     rows: list[list[object]] = [["Team", "Score"]] + [[f"team {i}", i] for i in range(200)]
     path.write_bytes(_gcm_package(_plain_ods(_content(rows)), PASSWORD))
     with pytest.raises(FileTooLargeError):
-        encryption.decrypt_ods(path, PASSWORD, tmp_path)
+        odf_encryption.decrypt_ods(path, PASSWORD, tmp_path)

@@ -19,8 +19,8 @@ import pandas as pd
 
 from scorecard_studio.domain.findings import Finding, Severity
 from scorecard_studio.domain.model import DataSource
-from scorecard_studio.engines.importing.arrow_text import strictly_increasing
-from scorecard_studio.engines.importing.column_types import ColumnType, TypedColumn
+from scorecard_studio.engines.importing.columns.arrow_text import strictly_increasing
+from scorecard_studio.engines.importing.columns.column_types import ColumnType, TypedColumn
 
 #: Row issues kept in full; beyond this only counts are kept (the columns say how many).
 MAX_ROW_ISSUES = 10_000

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scorecard_studio.engines.importing.xml_scan import (
+from scorecard_studio.engines.importing.readers.xlsx_stream.xml_scan import (
     GT,
     QUOTE,
     SLASH,

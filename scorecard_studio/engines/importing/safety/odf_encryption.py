@@ -1,12 +1,10 @@
-"""Opening encrypted workbooks: Excel's default password first, then the user's.
+"""Decrypting OpenDocument spreadsheets that LibreOffice or OpenOffice saved with a password.
 
-Excel encrypts "read-only recommended" and some generated workbooks with the built-in
-password ``VelvetSweatshop`` and opens them without asking; so do we. Any other password
-is asked for (``--password`` headless, a field in the window), and a wrong one is said to
-be wrong. Encrypted OpenDocument files (LibreOffice, OpenOffice) are decrypted here too,
-by the ODF package rules (:func:`decrypt_ods`). Decryption runs in the isolated reader
-process, like every parse of the file, and writes a plain copy that the safety checks of
-:mod:`.guard` see before any reader does.
+Input: the path of an ``.ods`` package whose manifest declares encrypted parts, and the
+user's password. Output: a plain copy of the package (beside the other files of the read,
+under the file's own name) that the safety checks of :mod:`.guard` see again before any
+reader does. A wrong password is told apart from a damaged file by each part's checksum
+(or GCM tag); decrypted bytes are capped like any unpacked part.
 """
 
 from __future__ import annotations
@@ -14,7 +12,6 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import io
 import re
 import shutil
 import zipfile
@@ -32,9 +29,8 @@ from scorecard_studio.engines.importing.errors import (
     UnsupportedEncryptionError,
     WrongPasswordError,
 )
-from scorecard_studio.engines.importing.guard import MAX_UNPACKED_BYTES
-
-DEFAULT_PASSWORD = "VelvetSweatshop"
+from scorecard_studio.engines.importing.safety.encryption import plain_copy_path
+from scorecard_studio.engines.importing.safety.guard import MAX_UNPACKED_BYTES
 
 
 def is_encrypted_ods(path: Path) -> bool:
@@ -46,63 +42,6 @@ def is_encrypted_ods(path: Path) -> bool:
         except KeyError:
             return False
     return b"encryption-data" in manifest
-
-
-def _plain_copy_path(path: Path, out_dir: Path) -> Path:
-    """Where the decrypted copy goes: under the file's own name, so messages name it."""
-    folder = out_dir / "decrypted"
-    folder.mkdir(exist_ok=True)
-    return folder / path.name
-
-
-def decrypt_if_needed(path: Path, password: str | None, out_dir: Path) -> tuple[Path, str]:
-    """The path to read (a decrypted copy in ``out_dir`` when needed) and a note.
-
-    The note is ``""`` for a plain file, ``"default"`` when Excel's built-in password
-    opened it, ``"password"`` when the given one did.
-    """
-    import msoffcrypto
-    from msoffcrypto import exceptions as mexc
-
-    with path.open("rb") as fh:
-        try:
-            office = msoffcrypto.OfficeFile(fh)
-            encrypted = office.is_encrypted()
-        except (mexc.FileFormatError, mexc.ParseError, ValueError, KeyError, OSError):
-            return path, ""  # not an Office container msoffcrypto knows: readers decide
-        except Exception as exc:  # a damaged container
-            raise NotASpreadsheetError(f"{path.name}: damaged compound file ({exc})") from None
-    if not encrypted:
-        return path, ""
-    candidates = [(DEFAULT_PASSWORD, "default")]
-    if password:
-        candidates.append((password, "password"))
-    for candidate, note in candidates:
-        with path.open("rb") as fh:
-            try:
-                office = msoffcrypto.OfficeFile(fh)
-                office.load_key(password=candidate)
-                out = io.BytesIO()
-                office.decrypt(out)
-            except (mexc.InvalidKeyError, mexc.DecryptionError):
-                continue
-            except (NotImplementedError, mexc.FileFormatError, mexc.EncryptionError) as exc:
-                raise UnsupportedEncryptionError(
-                    f"{path.name} uses an encryption this app cannot open ({exc}); save it "
-                    "without a password"
-                ) from None
-            except Exception as exc:
-                if "password" in str(exc).lower() or "key" in str(exc).lower():
-                    continue
-                raise UnsupportedEncryptionError(
-                    f"{path.name} cannot be decrypted ({type(exc).__name__}: {exc})"
-                ) from None
-        target = _plain_copy_path(path, out_dir)
-        target.write_bytes(out.getvalue())
-        return target, note
-    if password:
-        raise WrongPasswordError()
-    raise PasswordRequiredError()
 
 
 # --- OpenDocument package encryption ----------------------------------------------------
@@ -201,7 +140,7 @@ def decrypt_ods(path: Path, password: str | None, out_dir: Path) -> Path:
     """
     if not password:
         raise PasswordRequiredError()
-    target = _plain_copy_path(path, out_dir)
+    target = plain_copy_path(path, out_dir)
     budget = _Budget()
     try:
         with zipfile.ZipFile(path) as zin:

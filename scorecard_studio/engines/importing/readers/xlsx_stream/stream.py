@@ -35,10 +35,12 @@ import numpy as np
 import pyarrow as pa
 
 from scorecard_studio.engines.importing.errors import FileTooLargeError
-from scorecard_studio.engines.importing.guard import column_number
-from scorecard_studio.engines.importing.memory import release_free_memory
-from scorecard_studio.engines.importing.stream_columns import Column, finish, segment
-from scorecard_studio.engines.importing.xlsx_cells import (
+from scorecard_studio.engines.importing.readers.xlsx_stream.stream_columns import (
+    Column,
+    finish,
+    segment,
+)
+from scorecard_studio.engines.importing.readers.xlsx_stream.xlsx_cells import (
     DATE,
     MAX_COL,
     MAX_ROW,
@@ -46,12 +48,12 @@ from scorecard_studio.engines.importing.xlsx_cells import (
     scan_cells,
     text_spans,
 )
-from scorecard_studio.engines.importing.xlsx_format import (
+from scorecard_studio.engines.importing.readers.xlsx_stream.xlsx_format import (
     SheetFormat,
     sheet_format,
     workbook_parts,
 )
-from scorecard_studio.engines.importing.xml_scan import (
+from scorecard_studio.engines.importing.readers.xlsx_stream.xml_scan import (
     SLASH,
     Slice,
     UnsupportedXmlError,
@@ -62,6 +64,8 @@ from scorecard_studio.engines.importing.xml_scan import (
     view_array,
     xml_text,
 )
+from scorecard_studio.engines.importing.safety.guard import column_number
+from scorecard_studio.engines.importing.safety.memory import release_free_memory
 
 __all__ = [
     "SheetFormat",
@@ -256,7 +260,7 @@ def read_sheet(
     Returns the table (one column per sheet column), the error cells and the merged
     ranges the sheet lists after its data. After each slice ``on_slice`` gets the share of
     the sheet read so far (it may raise to stop the read); a table growing past
-    ``max_bytes`` stops it with :class:`~.errors.FileTooLargeError`.
+    ``max_bytes`` stops it with :class:`~...errors.FileTooLargeError`.
     """
     width = last_col - first_col + 1
     columns = [Column() for _ in range(width)]

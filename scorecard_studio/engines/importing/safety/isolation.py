@@ -55,17 +55,22 @@ def time_limit(size_bytes: int) -> float:
     return BASE_SECONDS + SECONDS_PER_MIB * size_bytes / 1024**2
 
 
-def _ctx() -> Any:
+def _ctx(preload: str) -> Any:
+    """The fork-server context; its server imports ``preload`` (the reader module) once."""
     with _lock:
         if "context" not in _state:
             ctx = multiprocessing.get_context("forkserver")
-            ctx.set_forkserver_preload(["scorecard_studio.engines.importing.readers"])
+            ctx.set_forkserver_preload([preload])
             _state["context"] = ctx
         return _state["context"]
 
 
 def _child(
-    conn: Connection, target: str, kwargs: dict[str, Any], limit: int, err_path: str
+    conn: Connection,
+    target: Callable[..., Any],
+    kwargs: dict[str, Any],
+    limit: int,
+    err_path: str,
 ) -> None:
     """Body of the reader process: cap memory, run ``target``, send back the outcome."""
     import resource
@@ -74,10 +79,8 @@ def _child(
     os.dup2(fd, 2)
     os.close(fd)
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    from scorecard_studio.engines.importing import readers
-
     try:
-        result = getattr(readers, target)(**kwargs)
+        result = target(**kwargs)
         conn.send(("ok", result))
     except DataImportError as exc:
         conn.send(("error", type(exc).__name__, str(exc)))
@@ -109,7 +112,7 @@ def _start_without_main(proc: Any) -> None:
 
 
 def run_isolated(
-    target: str,
+    target: Callable[..., Any],
     kwargs: dict[str, Any],
     *,
     file_name: str,
@@ -119,8 +122,12 @@ def run_isolated(
     progress: Callable[[float], None] | None = None,
     seconds: float | None = None,
 ) -> Any:
-    """``readers.<target>(**kwargs)`` in a capped child; its result, or its error raised here."""
-    ctx = _ctx()
+    """``target(**kwargs)`` in a capped child; its result, or its error raised here.
+
+    ``target`` is a module-level function: it reaches the child by name (pickled as a
+    reference), so this module never imports the readers it runs, and the caller says which.
+    """
+    ctx = _ctx(target.__module__)
     limit = memory_limit()
     budget = time_limit(size_bytes) if seconds is None else seconds
     err_path = str(work_dir / "reader.log")

@@ -2,19 +2,19 @@
 
 Which reader, and why:
 
-* xlsx/xlsm up to :data:`.xlsx_head.GRID_MAX_PART_BYTES` of sheet XML: python-calamine, opened by
-  path so its own errors survive, read whole as a grid; error cells (which calamine shows
-  as empty) are found in the sheet XML. If calamine refuses the file, openpyxl
-  (read-only, values only) is tried.
-* larger xlsx: streamed in the importing process (:mod:`.large_xlsx`); a sheet whose XML
-  that reader does not take on comes here, where fastexcel reads just the table into Arrow
-  in one pass and writes it to an IPC file.
+* xlsx/xlsm up to :data:`.xlsx_stream.xlsx_head.GRID_MAX_PART_BYTES` of sheet XML:
+  python-calamine, opened by path so its own errors survive, read whole as a grid; error
+  cells (which calamine shows as empty) are found in the sheet XML. If calamine refuses
+  the file, openpyxl (read-only, values only) is tried.
+* larger xlsx: streamed in the importing process (:mod:`.xlsx_stream.large_xlsx`); a sheet
+  whose XML that reader does not take on comes here, where fastexcel reads just the table
+  into Arrow in one pass and writes it to an IPC file.
 * xls: xlrd first — calamine truncates long strings split over CONTINUE records and keeps
   NUL bytes in some headers — then python-calamine when xlrd rejects a damaged container.
 * Excel 2.x-4.0 worksheets (bare BIFF2-4 streams): xlrd, the only reader of them.
 * ods: python-calamine (it refuses repeat-count bombs; odfpy would expand them); an
-  encrypted one is decrypted first (:func:`.encryption.decrypt_ods`) and the plain copy
-  passes the safety checks of :mod:`.guard` again.
+  encrypted one is decrypted first (:mod:`..safety.odf_encryption`) and the plain copy
+  passes the safety checks of :mod:`..safety.guard` again.
 
 Nothing here imports pandas, so the reader process starts quickly.
 """
@@ -23,73 +23,23 @@ from __future__ import annotations
 
 import datetime as dt
 import zipfile
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from scorecard_studio.domain.errors import DataImportError
-from scorecard_studio.engines.importing import xlsx_head
-from scorecard_studio.engines.importing.cells import ERROR_CODES, ExcelError
-from scorecard_studio.engines.importing.encryption import (
-    decrypt_if_needed,
-    decrypt_ods,
-    is_encrypted_ods,
+from scorecard_studio.engines.importing.columns.cells import ERROR_CODES, ExcelError
+from scorecard_studio.engines.importing.errors import NotASpreadsheetError, PasswordRequiredError
+from scorecard_studio.engines.importing.readers.sheets import (
+    RawRead,
+    SheetMeta,
+    calamine_error,
+    choose_sheet,
 )
-from scorecard_studio.engines.importing.errors import (
-    FileTooLargeError,
-    NotASpreadsheetError,
-    PasswordRequiredError,
-)
-from scorecard_studio.engines.importing.guard import check_file
-from scorecard_studio.engines.importing.tables import Grid, Merge, TableSpec, detect_table
-
-#: Rows read to find the header of a large sheet.
-PREVIEW_ROWS = 200
-
-_FASTEXCEL_ERRORS = {
-    "NA": "#N/A",
-    "Div0": "#DIV/0!",
-    "Value": "#VALUE!",
-    "Ref": "#REF!",
-    "Name": "#NAME?",
-    "Num": "#NUM!",
-    "Null": "#NULL!",
-    "GettingData": "#GETTING_DATA",
-}
-
-
-@dataclass(frozen=True, slots=True)
-class SheetMeta:
-    name: str
-    visibility: str  # visible, hidden, veryHidden
-    kind: str  # worksheet, chartsheet, macrosheet, dialogsheet
-    rows: int
-    columns: int
-
-    def to_json_dict(self) -> dict[str, object]:
-        return {
-            "name": self.name,
-            "visibility": self.visibility,
-            "type": self.kind,
-            "rows": self.rows,
-            "columns": self.columns,
-        }
-
-
-@dataclass(slots=True)
-class RawRead:
-    """What the reader process hands back: the sheets, the table found and its cells."""
-
-    sheets: list[SheetMeta]
-    sheet: str
-    spec: TableSpec
-    reader: str
-    columns: list[list[object]] | None = None  # grid path: data values per column
-    arrow_path: str | None = None  # Arrow path: IPC file with one column per name
-    table: Any = None  # read in the importing process: the Arrow table itself
-    n_rows: int = 0
-    errors: list[tuple[int, int, str]] = field(default_factory=list)  # (row, col, code)
-    findings: list[tuple[str, str, str]] = field(default_factory=list)  # severity, code, text
+from scorecard_studio.engines.importing.readers.xlsx_stream import xlsx_head
+from scorecard_studio.engines.importing.safety.encryption import decrypt_if_needed
+from scorecard_studio.engines.importing.safety.guard import check_file
+from scorecard_studio.engines.importing.safety.odf_encryption import decrypt_ods, is_encrypted_ods
+from scorecard_studio.engines.importing.tables.detect import Grid, Merge, detect_table
 
 
 def read_workbook(
@@ -129,35 +79,6 @@ def read_workbook(
         raise NotASpreadsheetError(f"{file.name}: unsupported format {kind}")
     raw.findings[:0] = findings
     return raw
-
-
-# --- choosing a sheet -------------------------------------------------------------------
-
-
-def _choose(sheets: list[SheetMeta], wanted: str | None, file: Path) -> SheetMeta:
-    work = [s for s in sheets if s.kind == "worksheet"]
-    if wanted is not None:
-        match = [s for s in sheets if s.name == wanted] or [
-            s for s in sheets if s.name.casefold() == wanted.casefold()
-        ]
-        if match:
-            return match[0]
-        names = ", ".join(repr(s.name) for s in sheets) or "none"
-        raise DataImportError(f"{file.name}: no sheet named {wanted!r} (sheets: {names})")
-    if not work:
-        raise NotASpreadsheetError(f"{file.name}: the workbook has no worksheet")
-    visible = [s for s in work if s.visibility == "visible"]
-    with_data = [s for s in visible if s.rows and s.columns]
-    return (with_data or visible or work)[0]
-
-
-def _calamine_error(file: Path, exc: BaseException) -> DataImportError:
-    text = " ".join(str(exc).split())
-    if "Cell limit exceeded" in text or "too large" in text.lower():
-        return FileTooLargeError(f"{file.name}: {text}")
-    if "password" in text.lower() or "encrypt" in text.lower():
-        return PasswordRequiredError()
-    return NotASpreadsheetError(f"{file.name}: cannot be read ({text[:300]})")
 
 
 # --- python-calamine grid ---------------------------------------------------------------
@@ -203,7 +124,7 @@ def _read_calamine(
     try:
         wb = pc.CalamineWorkbook.from_path(str(file))
         sheets = _calamine_sheets(wb, sizes)
-        chosen = _choose(sheets, sheet, file)
+        chosen = choose_sheet(sheets, sheet, file)
         ws = wb.get_sheet_by_name(chosen.name)
         data = ws.to_python(skip_empty_area=True)
         start = ws.start
@@ -211,7 +132,7 @@ def _read_calamine(
     except DataImportError:
         raise
     except BaseException as exc:  # CalamineError, PanicException
-        raise _calamine_error(file, exc) from None
+        raise calamine_error(file, exc) from None
     r0, c0 = start if start else (0, 0)
     grid: Grid = [[None] * c0 + [None if v == "" else v for v in row] for row in data]
     merges: list[Merge] = [(a[0], a[1], b[0], b[1]) for a, b in merged]
@@ -295,7 +216,7 @@ def _read_xlsx(file: Path, sheet: str | None, header_row: int | None, out_dir: P
             raise NotASpreadsheetError(f"{file.name}: damaged workbook part ({exc})") from None
         if xlsx_head.is_large(zf, sheet_parts, sheet):
             # a large sheet the streaming reader refused (the import tried it first)
-            from scorecard_studio.engines.importing import large_xlsx
+            from scorecard_studio.engines.importing.readers.xlsx_stream import large_xlsx
 
             raw = large_xlsx.read_in_child(file, zf, sheet, header_row, out_dir)
             if raw is not None:
@@ -333,7 +254,7 @@ def _read_openpyxl(file: Path, sheet: str | None, header_row: int | None) -> Raw
         for ws in wb.worksheets:
             state = ws.sheet_state if ws.sheet_state in {"hidden", "veryHidden"} else "visible"
             sheets.append(SheetMeta(ws.title, state, "worksheet", 0, 0))
-        chosen = _choose(sheets, sheet, file)
+        chosen = choose_sheet(sheets, sheet, file)
         ws = wb[chosen.name]
         grid: Grid = []
         for row in ws.iter_rows(values_only=True):
@@ -413,7 +334,7 @@ def _xlrd_table(book: Any, file: Path, sheet: str | None, header_row: int | None
                 name, visibility.get(sh.visibility, "visible"), "worksheet", sh.nrows, sh.ncols
             )
         )
-    chosen = _choose(sheets, sheet, file)
+    chosen = choose_sheet(sheets, sheet, file)
     sh = book.sheet_by_name(chosen.name)
     grid: Grid = []
     findings: list[tuple[str, str, str]] = []

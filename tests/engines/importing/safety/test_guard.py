@@ -13,7 +13,7 @@ from scorecard_studio.engines.importing.errors import (
     NotASpreadsheetError,
     UnsafeFileError,
 )
-from scorecard_studio.engines.importing.guard import FileKind, check_file, column_number
+from scorecard_studio.engines.importing.safety.guard import FileKind, check_file, column_number
 
 
 @pytest.mark.parametrize(

@@ -13,9 +13,16 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from scorecard_studio.engines.importing.cells import ERROR_CODES
-from scorecard_studio.engines.importing.xlsx_cells import BOOL, DATE, ERROR, NUMBER, SHARED, TEXT
-from scorecard_studio.engines.importing.xml_scan import (
+from scorecard_studio.engines.importing.columns.cells import ERROR_CODES
+from scorecard_studio.engines.importing.readers.xlsx_stream.xlsx_cells import (
+    BOOL,
+    DATE,
+    ERROR,
+    NUMBER,
+    SHARED,
+    TEXT,
+)
+from scorecard_studio.engines.importing.readers.xlsx_stream.xml_scan import (
     UnsupportedXmlError,
     ooxml_unescape,
     utf8_strings,

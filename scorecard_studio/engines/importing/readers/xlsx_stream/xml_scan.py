@@ -4,7 +4,7 @@ A million-row sheet holds tens of millions of tags; walking them with an XML par
 tens of seconds in Python. The workbook XML that spreadsheet writers produce is regular
 enough to be read with whole-array byte searches instead: every ``<`` starts a tag, an
 element's text runs to the next ``<``, and an attribute value runs between two ``"``.
-This module holds those building blocks; :mod:`.xlsx_stream` uses them on slices of a
+This module holds those building blocks; :mod:`.stream` uses them on slices of a
 sheet and of its shared-string table. Nothing here decides what a cell means.
 
 Whatever the scan does not recognise raises :class:`UnsupportedXmlError`, so a caller can hand
@@ -22,7 +22,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from scorecard_studio.engines.importing.cells import decode_ooxml_escapes
+from scorecard_studio.engines.importing.columns.cells import decode_ooxml_escapes
 
 LT, GT, QUOTE, EQ, SPACE, SLASH = 60, 62, 34, 61, 32, 47
 

@@ -26,15 +26,16 @@ from hypothesis import strategies as st
 from xlsx_writer import write_workbook
 
 from scorecard_studio.domain.errors import DataImportError
-from scorecard_studio.engines.importing import api, large_xlsx, xlsx_head, xlsx_stream
-from scorecard_studio.engines.importing.cells import ERROR_CODES
+from scorecard_studio.engines.importing import api
+from scorecard_studio.engines.importing.columns.cells import ERROR_CODES
 from scorecard_studio.engines.importing.errors import (
     FileTooLargeError,
     ImportCancelled,
     UnsafeFileError,
 )
-from scorecard_studio.engines.importing.xlsx_format import format_class
-from scorecard_studio.engines.importing.xml_scan import (
+from scorecard_studio.engines.importing.readers.xlsx_stream import large_xlsx, stream, xlsx_head
+from scorecard_studio.engines.importing.readers.xlsx_stream.xlsx_format import format_class
+from scorecard_studio.engines.importing.readers.xlsx_stream.xml_scan import (
     Slice,
     UnsupportedXmlError,
     read_digits,
@@ -45,9 +46,9 @@ from scorecard_studio.engines.importing.xml_scan import (
 
 def read(path: Path, first_row: int = 0) -> tuple[pd.DataFrame, list[tuple[int, int, str]]]:
     with zipfile.ZipFile(path) as zf:
-        workbook, shared = xlsx_stream.workbook_parts(zf)
-        fmt = xlsx_stream.sheet_format(zf, workbook)
-        strings = xlsx_stream.shared_strings(zf, shared)
+        workbook, shared = stream.workbook_parts(zf)
+        fmt = stream.sheet_format(zf, workbook)
+        strings = stream.shared_strings(zf, shared)
         part = next(n for n in zf.namelist() if n.startswith("xl/worksheets/sheet"))
         width = 0
         with zf.open(part) as fh:
@@ -55,7 +56,7 @@ def read(path: Path, first_row: int = 0) -> tuple[pd.DataFrame, list[tuple[int, 
         for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ":
             if f'r="{letter}' in text:
                 width = ord(letter) - 64
-        sheet = xlsx_stream.read_sheet(
+        sheet = stream.read_sheet(
             zf,
             part,
             fmt,
@@ -156,7 +157,7 @@ ROWS = [
 
 @pytest.fixture(params=[1 << 22, 160], ids=["one-slice", "slice-per-row"])
 def slices(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> int:
-    monkeypatch.setattr(xlsx_stream, "SLICE_BYTES", request.param)
+    monkeypatch.setattr(stream, "SLICE_BYTES", request.param)
     return int(request.param)
 
 
@@ -273,7 +274,7 @@ cell = st.one_of(
 def test_openpyxl_workbooks_read_as_calamine_reads_them(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, grid: list[list[Any]]
 ) -> None:
-    monkeypatch.setattr(xlsx_stream, "SLICE_BYTES", 300)  # many slices
+    monkeypatch.setattr(stream, "SLICE_BYTES", 300)  # many slices
     wb = openpyxl.Workbook()
     ws = wb.worksheets[0]
     for r, row in enumerate(grid, start=1):
@@ -335,7 +336,7 @@ def test_an_import_through_the_stream_equals_the_grid_import(
     path = customers(tmp_path)
     grid_frame, _, grid_inspection = load(path)
     monkeypatch.setattr(xlsx_head, "GRID_MAX_PART_BYTES", -1)
-    monkeypatch.setattr(xlsx_stream, "SLICE_BYTES", 2048)
+    monkeypatch.setattr(stream, "SLICE_BYTES", 2048)
     seen: list[float] = []
     frame, _report, inspection = api._pipeline(path, None, None, None, seen.append, None)
     assert inspection.reader == "xml-stream"
@@ -480,7 +481,7 @@ def test_mangled_xml_is_read_or_refused_never_crashes(
     in_sheet: bool,
     edits: list[tuple[float, str, bytes]],
 ) -> None:
-    monkeypatch.setattr(xlsx_stream, "SLICE_BYTES", 200)
+    monkeypatch.setattr(stream, "SLICE_BYTES", 200)
     clean = write_workbook(tmp_path / "clean.xlsx", ROWS, SHARED)
     with zipfile.ZipFile(clean) as zf:
         parts = {n: zf.read(n) for n in zf.namelist()}

@@ -17,8 +17,12 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from scorecard_studio.engines.importing.cells import ERROR_CODES, ExcelError, decode_ooxml_escapes
-from scorecard_studio.engines.importing.guard import column_number
+from scorecard_studio.engines.importing.columns.cells import (
+    ERROR_CODES,
+    ExcelError,
+    decode_ooxml_escapes,
+)
+from scorecard_studio.engines.importing.safety.guard import column_number
 
 _CHUNK = 1 << 16
 _REF = re.compile(r"([A-Z]{1,3})(\d+)")

@@ -2,7 +2,7 @@
 
 Two ways, in order:
 
-* :func:`read_in_process` streams the sheet with :mod:`.xlsx_stream` in the importing
+* :func:`read_in_process` streams the sheet with :mod:`.stream` in the importing
   process. That reader is numpy and Arrow over slices of XML: it allocates in proportion
   to the data it has actually read (never to a size a file declares), raises ordinary
   exceptions, checks the cancel flag, the time limit and a memory budget after every slice,
@@ -26,24 +26,34 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from scorecard_studio.engines.importing import xlsx_head, xlsx_stream
 from scorecard_studio.engines.importing.errors import (
     ImportCancelled,
     NotASpreadsheetError,
     UnsafeFileError,
 )
-from scorecard_studio.engines.importing.readers import (
-    _FASTEXCEL_ERRORS,
+from scorecard_studio.engines.importing.readers.sheets import (
     PREVIEW_ROWS,
     RawRead,
     SheetMeta,
-    _calamine_error,
-    _choose,
+    calamine_error,
+    choose_sheet,
 )
-from scorecard_studio.engines.importing.tables import Grid, TableSpec, detect_table
-from scorecard_studio.engines.importing.xml_scan import UnsupportedXmlError
+from scorecard_studio.engines.importing.readers.xlsx_stream import stream, xlsx_head
+from scorecard_studio.engines.importing.readers.xlsx_stream.xml_scan import UnsupportedXmlError
+from scorecard_studio.engines.importing.tables.detect import Grid, TableSpec, detect_table
 
 __all__ = ["UnsupportedXmlError", "read_in_child", "read_in_process"]
+
+_FASTEXCEL_ERRORS = {
+    "NA": "#N/A",
+    "Div0": "#DIV/0!",
+    "Value": "#VALUE!",
+    "Ref": "#REF!",
+    "Name": "#NAME?",
+    "Num": "#NUM!",
+    "Null": "#NULL!",
+    "GettingData": "#GETTING_DATA",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +83,7 @@ def _plan(
     for p in parts:
         rows, cols = (xlsx_head.declared_size(zf, p.part) if p.part in names else None) or (0, 0)
         sheets.append(SheetMeta(p.name, p.visibility, p.kind, rows, cols))
-    chosen = _choose(sheets, sheet, file)
+    chosen = choose_sheet(sheets, sheet, file)
     part = by_name[chosen.name]
     preview, r0 = xlsx_head.head_rows(zf, part, PREVIEW_ROWS)
     spec = detect_table(preview, r0, [], header_row)
@@ -101,12 +111,12 @@ def _stream(
     when they change where it lies (a header spanning merged rows), the sheet is read
     again for the table they show. Data cells inside a merge take its value.
     """
-    workbook, shared = xlsx_stream.workbook_parts(zf)
-    fmt = xlsx_stream.sheet_format(zf, workbook)
-    strings = xlsx_stream.shared_strings(zf, shared)
+    workbook, shared = stream.workbook_parts(zf)
+    fmt = stream.sheet_format(zf, workbook)
+    strings = stream.shared_strings(zf, shared)
 
-    def read(spec: TableSpec) -> xlsx_stream.StreamedSheet:
-        return xlsx_stream.read_sheet(
+    def read(spec: TableSpec) -> stream.StreamedSheet:
+        return stream.read_sheet(
             zf,
             plan.part,
             fmt,
@@ -199,7 +209,7 @@ def read_in_process(
 
     Raises :class:`UnsupportedXmlError` when the sheet needs the reader process, and
     :class:`ImportCancelled`, :class:`UnsafeFileError` (time limit) or
-    :class:`~.errors.FileTooLargeError` (memory budget) as the isolated reader would.
+    :class:`~...errors.FileTooLargeError` (memory budget) as the isolated reader would.
     """
     started = time.monotonic()
 
@@ -268,7 +278,7 @@ def _fastexcel_table(
         by_abs = {c.absolute_index: c.name for c in loaded.selected_columns}
         table, cell_errors = loaded.to_arrow_with_errors()
     except BaseException as exc:
-        raise _calamine_error(file, exc) from None
+        raise calamine_error(file, exc) from None
     arrays = [
         table.column(by_abs[c]) if c in by_abs else pa.nulls(table.num_rows)
         for c in range(lo, hi + 1)

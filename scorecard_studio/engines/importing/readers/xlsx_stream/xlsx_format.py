@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from lxml import etree
 
-from scorecard_studio.engines.importing.xml_scan import UnsupportedXmlError
+from scorecard_studio.engines.importing.readers.xlsx_stream.xml_scan import UnsupportedXmlError
 
 __all__ = ["SheetFormat", "format_class", "sheet_format", "workbook_parts"]
 
