@@ -426,7 +426,7 @@ def test_a_sheet_the_stream_refuses_is_read_by_the_reader_process(corpus_dir: Pa
 
 
 #: As tests/conftest.py finds it: beside the repository.
-CORPUS_DIR = Path(__file__).resolve().parents[3].parent / "shared" / "corpus"
+CORPUS_DIR = Path(__file__).resolve().parents[5].parent / "shared" / "corpus"
 
 
 def corpus_workbooks() -> list[str]:
