@@ -8,6 +8,7 @@ from typing import Any
 from scorecard_studio.cli.design_source import add_design_arguments, load_design_and_data
 from scorecard_studio.cli.output import fmt_number, format_table, print_json
 from scorecard_studio.domain.errors import ScorecardError
+from scorecard_studio.domain.units import format_value, unit_of
 from scorecard_studio.engines.scoring import ScoreResult, calendar_of, score
 
 
@@ -104,14 +105,15 @@ def render_text(result: ScoreResult, doc: dict[str, Any]) -> str:
         "",
     ]
     rows = []
-    for kpi in doc["kpis"]:
+    for model, kpi in zip(result.kpis, doc["kpis"], strict=True):
+        unit = unit_of(model)
         cells = [kpi["name"]]
         for tier in tiers:
             cell = kpi["by_tier"][tier]
             flag = "*" if cell["low_sample"] else ""
             cells.append(
-                f"{fmt_number(cell['actual'])}{flag} / {fmt_number(cell['target'])} "
-                f"{_badge(cell['status'])}"
+                f"{format_value(cell['actual'], unit)}{flag} / "
+                f"{format_value(cell['target'], unit)} {_badge(cell['status'])}"
             )
         rows.append(cells)
     rows.append(["Tier score", *(_node(t) for t in doc["tiers"])])
@@ -120,7 +122,7 @@ def render_text(result: ScoreResult, doc: dict[str, Any]) -> str:
     if findings:
         lines += ["", "Findings:"]
         lines += [f"  {f['severity']}: {f['message']}" for f in findings]
-    lines.append("* low sample")
+    lines.append("G green · A amber · R red · – no data · ? insufficient data · * low sample")
     return "\n".join(lines)
 
 

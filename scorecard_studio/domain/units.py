@@ -109,14 +109,14 @@ def format_value(value: float | None, unit: Unit, *, missing: str = "—") -> st
     if math.isinf(value):
         return "∞" if value > 0 else "−∞"
     if unit.kind is UnitKind.PERCENT:
-        return f"{_digits(value * 100, unit.decimals)}%"
+        return f"{_digits(value * 100, unit.decimals).replace('-', '−')}%"
     if unit.kind is UnitKind.CURRENCY:
         digits = _digits(
             abs(value), 0 if unit.decimals is None and abs(value) >= 100 else unit.decimals
         )
         sign = "−" if value < 0 else ""
         return f"{sign}{unit.symbol}{digits}"
-    digits = _digits(value, unit.decimals)
+    digits = _digits(value, unit.decimals).replace("-", "−")
     return f"{digits} {unit.symbol}" if unit.symbol else digits
 
 

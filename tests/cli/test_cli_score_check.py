@@ -92,7 +92,7 @@ def test_score_text_table(design: Path) -> None:
     done = cli("score", str(design), "--data", str(design.parent / "billing.csv"))
     assert done.returncode == 0
     assert "Billing card — 2026-Q3" in done.stdout
-    assert "160.00 / 200.00 A" in done.stdout
+    assert "160 / 200 A" in done.stdout
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,8 @@ from typing import Any, cast
 from openpyxl.cell.cell import Cell
 from openpyxl.worksheet.worksheet import Worksheet
 
+from scorecard_studio.domain.units import Unit, UnitKind
+
 _FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 _ILLEGAL_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 # Control characters that XML 1.0 cannot carry (openpyxl would refuse the whole cell).
@@ -112,9 +114,24 @@ def sheet_title(name: str, taken: Iterable[str] = ()) -> str:
     return candidate
 
 
-def excel_number_format(kpi_format: str, unit: str) -> str:
-    """The KPI's number format, or one implied by its unit."""
+def excel_number_format(kpi_format: str, unit: Unit) -> str:
+    """The KPI's Excel number format: its own when it set one, else one its unit implies.
+
+    A percentage KPI (rates and top-box shares are fractions) always gets a percent format,
+    so a churn rate of 0.029 prints as 2.9% exactly as the window shows it; a currency gets
+    its symbol.
+    """
+    if unit.is_percent:
+        if kpi_format.endswith("%"):
+            return kpi_format
+        decimals = 1 if unit.decimals is None else unit.decimals
+        return "0" + ("." + "0" * decimals if decimals else "") + "%"
     if kpi_format and kpi_format != "0.00":
+        if unit.kind is UnitKind.CURRENCY and unit.symbol not in kpi_format:
+            return f'"{unit.symbol}"{kpi_format}'
         return kpi_format
-    unit_formats = {"%": "0.0%", "$": '"$"#,##0', "€": '#,##0 "€"', "£": '"£"#,##0', "days": "0.0"}
-    return unit_formats.get(unit.strip(), "#,##0.00")
+    if unit.kind is UnitKind.CURRENCY:
+        return f'"{unit.symbol}"#,##0'
+    if unit.kind is UnitKind.NUMBER and unit.symbol:  # days, tickets: the unit has a column
+        return "#,##0.0"
+    return "#,##0.00"

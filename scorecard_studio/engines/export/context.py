@@ -7,6 +7,7 @@ from typing import Any
 
 from scorecard_studio.domain.findings import Finding
 from scorecard_studio.domain.model import Kpi, Objective, Perspective, Scorecard
+from scorecard_studio.domain.units import unit_of
 from scorecard_studio.engines.export.cells import excel_number_format
 from scorecard_studio.engines.scoring import ScoreResult
 
@@ -77,4 +78,4 @@ class ReportContext:
 
     @staticmethod
     def value_format(kpi: Kpi) -> str:
-        return excel_number_format(kpi.number_format, kpi.unit)
+        return excel_number_format(kpi.number_format, unit_of(kpi))

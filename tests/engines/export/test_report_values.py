@@ -175,7 +175,7 @@ def test_report_furniture(report: tuple[Path, dict[str, Any]]) -> None:
     detail = wb["KPI detail"]
     formats = {row[0].value: row[8].number_format for row in detail.iter_rows(min_row=4)}
     assert formats["Revenue"] == '"$"#,##0'  # the unit decides the number format
-    assert formats["DSO"] == "0.0"
+    assert formats["DSO"] == "#,##0.0"
     assert formats["Margin"] == "0.0%"
 
 
