@@ -71,7 +71,8 @@ def test_period_all_returns_every_period_in_one_document(design: Path) -> None:
     assert actuals == [1.0, 2.0, None, 1.0]
     # Full precision: 1/3 is not rounded to 12 decimals.
     assert doc["results"][0]["kpis"][0]["by_tier"]["all"]["score"] == 1 / 3
-    assert "findings" in doc and "findings" not in doc["results"][0]
+    assert "findings" in doc
+    assert "findings" not in doc["results"][0]
 
 
 def test_from_to_selects_a_range(design: Path) -> None:
@@ -80,7 +81,8 @@ def test_from_to_selects_a_range(design: Path) -> None:
     assert json.loads(done.stdout)["periods"] == ["2026-02", "2026-03"]
     text = _score(design, "--from", "2026-03")
     assert text.returncode == 0
-    assert "Monthly — 2026-03" in text.stdout and "Monthly — 2026-04" in text.stdout
+    assert "Monthly — 2026-03" in text.stdout
+    assert "Monthly — 2026-04" in text.stdout
     assert "Monthly — 2026-02" not in text.stdout
 
 
