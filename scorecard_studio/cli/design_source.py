@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import dataclass, field
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from scorecard_studio.domain.errors import ScorecardError
 from scorecard_studio.domain.model import Scorecard
-from scorecard_studio.engines.data_loading import load_source_tables
 from scorecard_studio.engines.design_file import load_design
+
+if TYPE_CHECKING:  # the data engines are imported only by a command that reads data
+    import pandas as pd
 
 
 @dataclass(slots=True)
@@ -55,8 +56,14 @@ def load_design_and_data(args: argparse.Namespace) -> LoadedDesign:
     if not args.design:
         raise ScorecardError("a design file (or --store NAME[@V]) is required")
     card = load_design(args.design)
-    tables = load_source_tables(card, args.data) if getattr(args, "data", None) else {}
+    tables = _load_tables(card, args.data) if getattr(args, "data", None) else {}
     return LoadedDesign(card, tables)
+
+
+def _load_tables(card: Scorecard, data: list[str]) -> dict[str, pd.DataFrame]:
+    from scorecard_studio.engines.data_loading import load_source_tables
+
+    return load_source_tables(card, data)
 
 
 def _from_store(ref: str, store_path: str | None, data: list[str]) -> LoadedDesign:
@@ -68,7 +75,7 @@ def _from_store(ref: str, store_path: str | None, data: list[str]) -> LoadedDesi
         tables = version.load_snapshots()
         card = version.design
         if data:
-            tables.update(load_source_tables(card, data))
+            tables.update(_load_tables(card, data))
         return LoadedDesign(card, tables, version.provenance())
     finally:
         store.close()

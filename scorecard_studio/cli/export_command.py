@@ -6,8 +6,7 @@ import argparse
 
 from scorecard_studio.cli.design_source import add_design_arguments, load_design_and_data
 from scorecard_studio.cli.output import print_json
-from scorecard_studio.engines.export import ReportProvenance, export_report
-from scorecard_studio.engines.scoring import calendar_of, score
+from scorecard_studio.domain.periods import calendar_of
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -31,6 +30,9 @@ def run(args: argparse.Namespace) -> int:
     if period:
         calendar = calendar_of(loaded.card)
         period = calendar.label(calendar.parse(period))
+    from scorecard_studio.engines.export import ReportProvenance, export_report
+    from scorecard_studio.engines.scoring import score
+
     result = score(loaded.card, loaded.tables)
     provenance = ReportProvenance.from_mapping(dict(loaded.provenance))
     summary = export_report(

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scorecard_studio.cli.design_source import add_design_arguments, load_design_and_data
 from scorecard_studio.cli.output import fmt_number, format_table, print_json
 from scorecard_studio.domain.errors import ScorecardError
+from scorecard_studio.domain.periods import calendar_of
 from scorecard_studio.domain.units import format_value, unit_of
-from scorecard_studio.engines.scoring import ScoreResult, calendar_of, score
+
+if TYPE_CHECKING:  # the engine (numpy, pandas) is imported when a score is computed
+    from scorecard_studio.engines.scoring import ScoreResult
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -45,6 +48,8 @@ def run(args: argparse.Namespace) -> int:
     if first is not None and last is not None and first > last:
         raise ScorecardError(f"--from {args.first} is after --to {args.last}")
     periods = [single] if single and not loaded.tables else None
+    from scorecard_studio.engines.scoring import score
+
     result = score(loaded.card, loaded.tables, periods)
     if not result.period_labels:
         raise ScorecardError("no dated rows in the data: nothing to score")

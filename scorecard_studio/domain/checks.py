@@ -23,7 +23,7 @@ from scorecard_studio.domain.model import (
     TierMode,
     TierWeighting,
 )
-from scorecard_studio.domain.periods import Calendar
+from scorecard_studio.domain.periods import Calendar, calendar_of
 from scorecard_studio.domain.units import (
     format_value,
     metric_name,
@@ -41,11 +41,7 @@ def check_design(card: Scorecard) -> list[Finding]:
     out.extend(_check_ids(card))
     out.extend(_check_structure(card))
     out.extend(_check_formulas(card))
-    calendar = Calendar(
-        card.settings.frequency,
-        card.settings.fiscal_year_start_month,
-        card.settings.fiscal_year_label,
-    )
+    calendar = calendar_of(card)
     sources = {s.id for s in card.sources}
     tiers = set(card.tier_ids())
     for kpi in card.all_kpis():

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from scorecard_studio.domain.errors import DesignError
-from scorecard_studio.domain.model import FiscalYearLabel, Frequency
+from scorecard_studio.domain.model import FiscalYearLabel, Frequency, Scorecard
 
 _MONTHS_PER = {Frequency.MONTH: 1, Frequency.QUARTER: 3, Frequency.YEAR: 12}
 
@@ -133,3 +133,9 @@ class Calendar:
 def month_ordinal(year: int, month: int) -> int:
     """``year * 12 + month - 1``: the integer all period arithmetic starts from."""
     return year * 12 + month - 1
+
+
+def calendar_of(card: Scorecard) -> Calendar:
+    """The period arithmetic a scorecard's settings call for."""
+    s = card.settings
+    return Calendar(s.frequency, s.fiscal_year_start_month, s.fiscal_year_label)

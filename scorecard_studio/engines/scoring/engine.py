@@ -32,7 +32,7 @@ from scorecard_studio.domain.model import (
     Scorecard,
     TierWeighting,
 )
-from scorecard_studio.domain.periods import Calendar
+from scorecard_studio.domain.periods import Calendar, calendar_of
 from scorecard_studio.engines.scoring.aggregate import Actual, Aggregator, FloatArray, Grid
 from scorecard_studio.engines.scoring.prepare import PreparedSource, prepare_source
 from scorecard_studio.engines.scoring.result import Actuals, ScoreResult
@@ -45,11 +45,6 @@ from scorecard_studio.engines.scoring.scores import (
     resolve_targets,
 )
 from scorecard_studio.engines.scoring.tiering import customer_tiers
-
-
-def calendar_of(card: Scorecard) -> Calendar:
-    s = card.settings
-    return Calendar(s.frequency, s.fiscal_year_start_month, s.fiscal_year_label)
 
 
 def compute_actuals(
