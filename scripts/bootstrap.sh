@@ -45,4 +45,7 @@ else
 fi
 
 "$UV" sync --frozen --quiet
+# The project's own modules are installed editable, so uv does not compile them: do it here
+# (quietly, only what changed) so that a start never recompiles them.
+"$UV" run --frozen --no-sync python -m compileall -q -j 0 scorecard_studio >/dev/null || true
 echo "$UV"

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 from scorecard_studio.domain.errors import ScorecardError
 from scorecard_studio.domain.model import Scorecard
-from scorecard_studio.engines.design_file import load_design
 
 if TYPE_CHECKING:  # the data engines are imported only by a command that reads data
     import pandas as pd
@@ -55,6 +54,8 @@ def load_design_and_data(args: argparse.Namespace) -> LoadedDesign:
         return _from_store(store_ref, getattr(args, "store_path", None), args.data)
     if not args.design:
         raise ScorecardError("a design file (or --store NAME[@V]) is required")
+    from scorecard_studio.engines.design_file import load_design
+
     card = load_design(args.design)
     tables = _load_tables(card, args.data) if getattr(args, "data", None) else {}
     return LoadedDesign(card, tables)
