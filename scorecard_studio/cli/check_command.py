@@ -5,9 +5,6 @@ from __future__ import annotations
 import argparse
 
 from scorecard_studio.cli.output import print_json
-from scorecard_studio.domain.checks import check_design
-from scorecard_studio.domain.findings import has_errors
-from scorecard_studio.engines.design_file import load_design
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -22,6 +19,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here, not at the top: ``--help`` builds every command's parser.
+    from scorecard_studio.domain.checks import check_design
+    from scorecard_studio.domain.findings import has_errors
+    from scorecard_studio.engines.design_file import load_design
+
     card = load_design(args.design)
     findings = check_design(card)
     if args.json:
