@@ -46,6 +46,9 @@ class ScorecardDocument(QObject):
     tablesChanged = Signal()
     resultChanged = Signal(object)  # ScoreResult | None
     errorRaised = Signal(str)
+    #: True while data for this design is being read in the background: views show a
+    #: loading state then, not an empty-state message that tells the user to import data.
+    loadingChanged = Signal(bool)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -58,6 +61,7 @@ class ScorecardDocument(QObject):
         self.path: Path | None = None
         self.store_name: str | None = None
         self.base_version: int | None = None
+        self._loading = 0
 
     # --- state --------------------------------------------------------------------------
 
@@ -68,6 +72,23 @@ class ScorecardDocument(QObject):
     @property
     def tables(self) -> dict[str, pd.DataFrame]:
         return self._tables
+
+    @property
+    def loading(self) -> bool:
+        return self._loading > 0
+
+    def begin_loading(self) -> None:
+        """Data is on its way (nested calls count): views show that it is."""
+        self._loading += 1
+        if self._loading == 1:
+            self.loadingChanged.emit(True)
+
+    def end_loading(self) -> None:
+        if self._loading == 0:
+            return
+        self._loading -= 1
+        if self._loading == 0:
+            self.loadingChanged.emit(False)
 
     def is_modified(self) -> bool:
         return not self.undo_stack.isClean()

@@ -128,6 +128,7 @@ class MainWindow(QMainWindow):
         self.data_panel.importRequested.connect(self.workspace.import_spreadsheet)
         doc.errorRaised.connect(self.show_error)
         doc.resultChanged.connect(self._update_headline)
+        doc.loadingChanged.connect(self._update_headline)
         doc.designChanged.connect(self._update_title)
         doc.undo_stack.cleanChanged.connect(self._update_title)
         sp = self.start_page
@@ -329,7 +330,9 @@ class MainWindow(QMainWindow):
     def _update_headline(self, *_args: object) -> None:
         r = self.document.result
         if r is None or not r.period_labels:
-            self.headline_label.setText("No results yet")
+            self.headline_label.setText(
+                "Reading data…" if self.document.loading else "No results yet"
+            )
             return
         p = len(r.period_labels) - 1
         score = float(r.rollup.headline[p])

@@ -228,7 +228,7 @@ class Workspace(QObject):
                 self.document.set_tables({**self.document.tables, **tables})
                 self.status(f"Loaded data for {len(tables)} source(s)")
 
-        self._run("Reading data…", work, done)
+        self._loading_while(self._run("Reading data…", work, done))
 
     def open_sample(self) -> None:
         """The bundled sample scorecard, with its saved versions, from the store."""
@@ -288,7 +288,9 @@ class Workspace(QObject):
             )
             self.status(f"Sample scorecard, version {version.number}")
 
-        self._run_quietly(work, done, "The sample scorecard could not be opened")
+        self._loading_while(
+            self._run_quietly(work, done, "The sample scorecard could not be opened")
+        )
 
     def open_from_store(self, name: str, number: int | None = None) -> None:
         """Open a version (default: the head). Edits of an older version save on top of the
@@ -348,11 +350,14 @@ class Workspace(QObject):
             else:
                 self.window.show_start_page(True)  # type: ignore[attr-defined]
 
-        # Open the store (SQL, migrations) once the window has painted and is usable.
-        QTimer.singleShot(
-            STORE_OPEN_DELAY_MS,
-            lambda: self._run_quietly(work, done, "The version store cannot be opened"),
-        )
+        def open_store() -> None:
+            task = self._run_quietly(work, done, "The version store cannot be opened")
+            task.finished.connect(self.document.end_loading)
+
+        # Open the store (SQL, migrations) once the window has painted and is usable; the
+        # views say data is on its way from now until the scorecard's data is in.
+        self.document.begin_loading()
+        QTimer.singleShot(STORE_OPEN_DELAY_MS, open_store)
 
     def _check_recovery(self) -> None:
         def work(_progress: Any, _cancel: Any) -> Any:
@@ -464,7 +469,12 @@ class Workspace(QObject):
 
     # --- background work ----------------------------------------------------------------
 
-    def _run_quietly(self, work: Any, on_success: Any, failure_title: str) -> None:
+    def _loading_while(self, task: Any) -> None:
+        """The document is loading until ``task`` ends, however it ends."""
+        self.document.begin_loading()
+        task.finished.connect(self.document.end_loading)
+
+    def _run_quietly(self, work: Any, on_success: Any, failure_title: str) -> Any:
         """Background work without a progress dialog (start-up chores)."""
         task = BackgroundTask(work, self)
         task.succeeded.connect(on_success)
@@ -472,10 +482,11 @@ class Workspace(QObject):
         self._tasks.append(task)
         task.finished.connect(lambda: self._tasks.remove(task) if task in self._tasks else None)
         task.start()
+        return task
 
     def _run(
         self, label: str, work: Any, on_success: Any, failure_title: str = "Something failed"
-    ) -> None:
+    ) -> Any:
         def failed(message: str) -> None:
             self.warn(failure_title, message)
 
@@ -484,3 +495,4 @@ class Workspace(QObject):
         )
         self._tasks.append(task)
         task.finished.connect(lambda: self._tasks.remove(task) if task in self._tasks else None)
+        return task

@@ -59,6 +59,7 @@ class PreviewPanel(QWidget):
     ) -> None:
         super().__init__(parent)
         self.document = document
+        document.loadingChanged.connect(self._loading_changed)
         self.state = PreviewState(document, self, sync_cell_limit)
         self.charts: dict[str, ChartWidget] = {}
         self._whatif: WhatIfPanel | None = None
@@ -204,6 +205,9 @@ class PreviewPanel(QWidget):
         self._fill_filters(frame)
         self.redraw()
 
+    def _loading_changed(self, _loading: bool) -> None:
+        self.redraw()
+
     def redraw(self) -> None:
         """Redraw every chart from the current frame, all in one pass."""
         data = self.state.chart_input()
@@ -214,6 +218,8 @@ class PreviewPanel(QWidget):
                 "Add KPIs to the scorecard (drag a column from the Data panel onto a "
                 "perspective) to see their charts here."
                 if data is not None
+                else "Reading data… the charts appear as soon as it is read."
+                if self.document.loading
                 else "Open a scorecard with data to see its charts here."
             )
             self.stack.setCurrentWidget(self.empty)

@@ -61,6 +61,7 @@ class ResultsView(QWidget):
         layout.addWidget(legend)
         self._labels: tuple[str, ...] = ()
         document.resultChanged.connect(self.show_result)
+        document.loadingChanged.connect(self._loading_changed)
         self.show_result(document.result)
 
     def show_result(self, result: ScoreResult | None) -> None:
@@ -76,6 +77,10 @@ class ResultsView(QWidget):
             self.period.blockSignals(False)
         self._render(result)
 
+    def _loading_changed(self, _loading: bool) -> None:
+        # A bound method, not a lambda: Qt drops the connection when this view is deleted.
+        self._render(self.document.result)
+
     def _period_changed(self, _index: int) -> None:
         self._render(self.document.result)
 
@@ -83,7 +88,10 @@ class ResultsView(QWidget):
         index = self.period.currentIndex()
         self.model.set_result(result, index if index >= 0 and result is not None else None)
         if result is None or not result.period_labels:
-            self.headline.setText("No results: import data for this scorecard's sources")
+            if self.document.loading:
+                self.headline.setText("Reading data… the results appear as soon as it is read")
+            else:
+                self.headline.setText("No results: import data for this scorecard's sources")
             return
         p = self.model.period
         score = float(result.rollup.headline[p])

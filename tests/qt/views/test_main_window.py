@@ -98,8 +98,12 @@ def test_first_start_opens_the_bundled_sample_with_its_history(
     window: MainWindow, qtbot: QtBot
 ) -> None:
     window.workspace.start([])
-    # The design shows at once; the versions and data arrive from the store shortly after.
+    # The design shows at once; the versions and data arrive from the store shortly after,
+    # and until they do every view says data is being read, never "import data".
     assert window.document.card.name == "Customer-centric scorecard (sample)"
+    assert window.document.loading
+    assert window.results.headline.text().startswith("Reading data…")
+    assert window.headline_label.text() == "Reading data…"
     qtbot.waitUntil(lambda: window.document.base_version is not None, timeout=60000)
     qtbot.waitUntil(lambda: window.document.result is not None, timeout=60000)
     assert window.document.store_name == "Customer-centric scorecard (sample)"
@@ -111,3 +115,5 @@ def test_first_start_opens_the_bundled_sample_with_its_history(
     result = window.document.result
     assert result.period_labels[-1] == "2026-Q3"
     assert float(result.rollup.headline_coverage[-1]) == 1.0
+    assert not window.document.loading
+    assert window.results.headline.text().startswith("<b>Headline")
