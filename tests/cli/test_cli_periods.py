@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from cli_process import cli
 
 from scorecard_studio.domain.model import (
     Aggregation,
@@ -23,16 +24,6 @@ from scorecard_studio.domain.model import (
     TargetValues,
 )
 from scorecard_studio.engines.design_file import save_design
-
-
-def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "scorecard_studio", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 @pytest.fixture

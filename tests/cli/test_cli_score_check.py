@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from cli_process import cli
 
 from scorecard_studio import __version__
 from scorecard_studio.domain.model import (
@@ -22,17 +21,6 @@ from scorecard_studio.domain.model import (
     TargetValues,
 )
 from scorecard_studio.engines.design_file import save_design
-
-
-def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "scorecard_studio", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=120,
-        check=False,
-    )
 
 
 @pytest.fixture
