@@ -5,11 +5,23 @@ move right / left (wrapping to the next / previous row), Enter / Shift+Enter com
 move down / up, the arrows move between cells. Ctrl+V pastes a block copied from a
 spreadsheet at the current cell, Ctrl+D fills down, Ctrl+R fills right, Delete clears the
 selected overrides back to their inherited values; each is one undoable edit.
+
+Values are typed in the KPI's unit ("25" on a churn KPI is 25%). A text that is not a
+value keeps its editor open, red, with the reason under the toolbar and at the cell, until
+it is corrected or Esc drops it: an entry is never lost without a word.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
@@ -18,10 +30,13 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QInputDialog,
     QLabel,
+    QLineEdit,
     QSizePolicy,
     QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QToolBar,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -31,17 +46,74 @@ from scorecard_studio.qt.icons import Shortcut, icon
 from scorecard_studio.qt.models.targets_matrix import TargetsMatrixModel
 
 _ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+_COMMIT_KEYS = (*_ENTER_KEYS, Qt.Key.Key_Tab, Qt.Key.Key_Backtab)
+_INVALID_STYLE = "border: 1px solid #c62828; background: #fdecea;"
 
 
 class _EnterMovesDelegate(QStyledItemDelegate):
     """Enter in a cell editor commits and asks the table to move down (Shift+Enter: up).
 
-    Qt's own delegate closes the editor on Enter and leaves the cursor where it was.
+    Qt's own delegate closes the editor on Enter and leaves the cursor where it was. A
+    text the cell cannot take is not committed: the editor stays open with the text, turns
+    red and ``invalidEntry`` carries the reason; ``validEntry`` follows a good commit.
     """
 
     enterPressed = Signal(bool)  # True: move up
+    invalidEntry = Signal(str)
+    validEntry = Signal()  # committed, or dropped with Esc
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._index = QPersistentModelIndex()
+
+    def createEditor(
+        self,
+        parent: QWidget,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> QWidget:
+        self._index = QPersistentModelIndex(index)
+        return super().createEditor(parent, option, index)
+
+    def problem(self, editor: QWidget) -> str | None:
+        """Why the editor's text cannot be committed to its cell (None: it can)."""
+        model = self._index.model()
+        check = getattr(model, "problem", None)
+        if not isinstance(editor, QLineEdit) or check is None or not self._index.isValid():
+            return None
+        problem: str | None = check(self._index, editor.text())
+        return problem
+
+    def setModelData(
+        self, editor: QWidget, model: QAbstractItemModel, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        problem = self.problem(editor)
+        if problem is not None:  # the editor lost the focus with a text the cell cannot take
+            self.invalidEntry.emit(problem)
+            return
+        super().setModelData(editor, model, index)
+        self.validEntry.emit()
 
     def eventFilter(self, editor: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Escape
+        ):
+            self.validEntry.emit()  # the entry is dropped: nothing is wrong any more
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in _COMMIT_KEYS
+            and isinstance(editor, QWidget)
+        ):
+            problem = self.problem(editor)
+            if problem is not None:
+                editor.setStyleSheet(_INVALID_STYLE)
+                editor.setToolTip(problem)
+                QToolTip.showText(editor.mapToGlobal(editor.rect().bottomLeft()), problem, editor)
+                self.invalidEntry.emit(problem)
+                return True  # the editor keeps the text until it is corrected or Esc
         if (
             event.type() == QEvent.Type.KeyPress
             and isinstance(event, QKeyEvent)
@@ -63,6 +135,7 @@ class TargetsTable(QTableView):
         delegate = _EnterMovesDelegate(self)
         delegate.enterPressed.connect(self._step)
         self.setItemDelegate(delegate)
+        self.delegate = delegate
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in _ENTER_KEYS and self.state() != QAbstractItemView.State.EditingState:
@@ -127,11 +200,24 @@ class TargetsView(QWidget):
         )
         legend = QLabel("<b>bold</b>: set here · <i>grey italic</i>: inherited")
         legend.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.message = QLabel()
+        self.message.setObjectName("targetsMessage")
+        self.message.setStyleSheet("color: #c62828;")
+        self.message.setWordWrap(True)
+        self.message.hide()
+        self.table.delegate.invalidEntry.connect(self._show_problem)
+        self.table.delegate.validEntry.connect(self.message.hide)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(bar)
         layout.addWidget(legend)
+        layout.addWidget(self.message)
         layout.addWidget(self.table)
+
+    def _show_problem(self, problem: str) -> None:
+        self.message.setText(problem)
+        self.message.show()
+        self.document.errorRaised.emit(problem)
 
     def _action(self, text: str, icon_name: str, key: Shortcut) -> QAction:
         action = QAction(icon(icon_name), text, self)
