@@ -14,11 +14,9 @@ it is corrected or Esc drops it: an entry is never lost without a word.
 from __future__ import annotations
 
 from PySide6.QtCore import (
-    QAbstractItemModel,
     QEvent,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
     Signal,
 )
@@ -30,13 +28,10 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QInputDialog,
     QLabel,
-    QLineEdit,
     QSizePolicy,
     QStyledItemDelegate,
-    QStyleOptionViewItem,
     QTableView,
     QToolBar,
-    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -44,76 +39,23 @@ from PySide6.QtWidgets import (
 from scorecard_studio.qt.document import ScorecardDocument
 from scorecard_studio.qt.icons import Shortcut, icon
 from scorecard_studio.qt.models.targets_matrix import TargetsMatrixModel
+from scorecard_studio.qt.widgets.validating_delegate import ValidatingDelegate
 
 _ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-_COMMIT_KEYS = (*_ENTER_KEYS, Qt.Key.Key_Tab, Qt.Key.Key_Backtab)
-_INVALID_STYLE = "border: 1px solid #c62828; background: #fdecea;"
 
 
-class _EnterMovesDelegate(QStyledItemDelegate):
+class _EnterMovesDelegate(ValidatingDelegate):
     """Enter in a cell editor commits and asks the table to move down (Shift+Enter: up).
 
     Qt's own delegate closes the editor on Enter and leaves the cursor where it was. A
-    text the cell cannot take is not committed: the editor stays open with the text, turns
-    red and ``invalidEntry`` carries the reason; ``validEntry`` follows a good commit.
+    text the cell cannot take is held back with its reason (see ValidatingDelegate).
     """
 
     enterPressed = Signal(bool)  # True: move up
-    invalidEntry = Signal(str)
-    validEntry = Signal()  # committed, or dropped with Esc
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._index = QPersistentModelIndex()
-
-    def createEditor(
-        self,
-        parent: QWidget,
-        option: QStyleOptionViewItem,
-        index: QModelIndex | QPersistentModelIndex,
-    ) -> QWidget:
-        self._index = QPersistentModelIndex(index)
-        return super().createEditor(parent, option, index)
-
-    def problem(self, editor: QWidget) -> str | None:
-        """Why the editor's text cannot be committed to its cell (None: it can)."""
-        model = self._index.model()
-        check = getattr(model, "problem", None)
-        if not isinstance(editor, QLineEdit) or check is None or not self._index.isValid():
-            return None
-        problem: str | None = check(self._index, editor.text())
-        return problem
-
-    def setModelData(
-        self, editor: QWidget, model: QAbstractItemModel, index: QModelIndex | QPersistentModelIndex
-    ) -> None:
-        problem = self.problem(editor)
-        if problem is not None:  # the editor lost the focus with a text the cell cannot take
-            self.invalidEntry.emit(problem)
-            return
-        super().setModelData(editor, model, index)
-        self.validEntry.emit()
 
     def eventFilter(self, editor: QObject, event: QEvent) -> bool:
-        if (
-            event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-            and event.key() == Qt.Key.Key_Escape
-        ):
-            self.validEntry.emit()  # the entry is dropped: nothing is wrong any more
-        if (
-            event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-            and event.key() in _COMMIT_KEYS
-            and isinstance(editor, QWidget)
-        ):
-            problem = self.problem(editor)
-            if problem is not None:
-                editor.setStyleSheet(_INVALID_STYLE)
-                editor.setToolTip(problem)
-                QToolTip.showText(editor.mapToGlobal(editor.rect().bottomLeft()), problem, editor)
-                self.invalidEntry.emit(problem)
-                return True  # the editor keeps the text until it is corrected or Esc
+        if self.refused(editor, event):
+            return True
         if (
             event.type() == QEvent.Type.KeyPress
             and isinstance(event, QKeyEvent)
@@ -124,7 +66,7 @@ class _EnterMovesDelegate(QStyledItemDelegate):
             self.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.NoHint)
             self.enterPressed.emit(bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier))
             return True
-        return super().eventFilter(editor, event)
+        return QStyledItemDelegate.eventFilter(self, editor, event)
 
 
 class TargetsTable(QTableView):
