@@ -69,6 +69,11 @@ class ScorecardDocument(QObject):
     def tables(self) -> dict[str, pd.DataFrame]:
         return self._tables
 
+    @property
+    def actuals(self) -> Actuals | None:
+        """The actuals of the last score (None before any data), findings included."""
+        return self._actuals
+
     def is_modified(self) -> bool:
         return not self.undo_stack.isClean()
 

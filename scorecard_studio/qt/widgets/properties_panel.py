@@ -184,6 +184,8 @@ class PropertiesPanel(QWidget):
         # The form scrolls: the wheel over a choice must scroll it, not change the choice.
         guard_wheel_in(self.stack)
         document.designChanged.connect(self._design_changed)
+        # New data can explain (or end) a KPI's "no data" without a design change.
+        document.resultChanged.connect(lambda _r: self._load_findings(self.document.card))
 
     # --- pages --------------------------------------------------------------------------
 
@@ -410,8 +412,21 @@ class PropertiesPanel(QWidget):
             item = QListWidgetItem(icons[f.severity], f.message)
             item.setToolTip(f"{f.severity.value}: {f.code}")
             self.findings.addItem(item)
-        if not mine:
+        reasons = self._no_data_reasons(card)
+        for reason in reasons:
+            item = QListWidgetItem(icons[Severity.WARNING], reason)
+            item.setToolTip("Why this KPI shows no data")
+            self.findings.addItem(item)
+        if not mine and not reasons:
             self.findings.addItem("No findings")
+
+    def _no_data_reasons(self, card: Scorecard) -> list[str]:
+        """Why the shown KPI has no data, once data has been imported."""
+        if self.kind != "kpi" or not self.document.tables:
+            return []
+        from scorecard_studio.engines.scoring.no_data import explain_no_data
+
+        return explain_no_data(card, self.document.actuals, self.item_id)
 
     # --- commits ------------------------------------------------------------------------
 
