@@ -35,6 +35,7 @@ from scorecard_studio.domain import edits
 from scorecard_studio.domain.column_roles import RoleGuess, guess_roles
 from scorecard_studio.domain.model import DataSource, DateOrder, Layout, Scorecard
 from scorecard_studio.domain.units import PLAIN, Unit, UnitKind, currency_unit, format_value
+from scorecard_studio.domain.wording import count
 from scorecard_studio.qt.dialogs.file_page import BusyRow, FilePage
 from scorecard_studio.qt.tasks import BackgroundTask
 
@@ -156,7 +157,7 @@ class SheetPage(QWizardPage):
             for sheet in info["sheets"]:
                 hidden = sheet.get("visibility", "visible") != "visible"
                 label = f"{sheet['name']}{' (hidden)' if hidden else ''}"
-                self.sheet.addItem(f"{label} — {sheet['rows']:,} rows", sheet["name"])
+                self.sheet.addItem(f"{label} — {count(int(sheet['rows']), 'row')}", sheet["name"])
             chosen = self.sheet.findData(info.get("sheet"))
             self.sheet.setCurrentIndex(max(chosen, 0))
         columns = info["columns"]
@@ -164,7 +165,7 @@ class SheetPage(QWizardPage):
         others = info.get("tables_found") or []
         text = f"Header found on row {header_row + 1}." if header_row is not None else ""
         if others:
-            text += f" {len(others)} other table(s) on this sheet (not imported)."
+            text += f" {count(len(others), 'other table')} on this sheet (not imported)."
         self.summary.setText(text)
         self._fill_preview(columns)
         self.findings.clear()
@@ -376,8 +377,9 @@ class ValidationPage(QWizardPage):
         frame = result.frame
         dropped = report.get("dropped_rows", [])
         self.summary.setText(
-            f"<b>{len(frame):,} rows</b> and {len(frame.columns)} columns ready; "
-            f"{len(dropped):,} row(s) left out (listed below)."
+            f"<b>{count(len(frame), 'row')}</b> and {count(len(frame.columns), 'column')} "
+            f"ready; {count(len(dropped), 'row')} left out"
+            + (" (listed below)." if dropped else ".")
         )
         stats = report.get("columns", [])
         keys = ["missing", "unparseable", "out_of_scale", "duplicated", "future"]
