@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from scorecard_studio.domain.edits import all_ids, set_target_field, set_weight
 from scorecard_studio.domain.errors import DesignError
 from scorecard_studio.domain.model import TARGET_FIELDS, Kpi, Scorecard
+from scorecard_studio.domain.units import PLAIN, format_value, unit_of
 
 TargetKey = tuple[str, str, str | None, str | None]
 
@@ -199,7 +200,11 @@ def prune(card: Scorecard, scenario: Scenario) -> Scenario:
 
 
 def describe(card: Scorecard, scenario: Scenario) -> list[str]:
-    """One line per change, "Weight of Revenue: 3 → 5", for the scenario's change list."""
+    """One line per change, "Weight of Revenue: 3 → 5", for the scenario's change list.
+
+    Targets read in their KPI's unit ("Target of Churn: 6% → 8%"), as everywhere else.
+    """
+    units = {k.id: unit_of(k) for k in card.all_kpis()}
     names = {p.id: p.name for p in card.perspectives}
     names |= {o.id: o.name for p in card.perspectives for o in p.objectives}
     names |= {k.id: k.name for k in card.all_kpis()}
@@ -216,7 +221,12 @@ def describe(card: Scorecard, scenario: Scenario) -> list[str]:
         before = (
             design_target(card, c.kpi_id, c.field, c.tier, c.period) if c.kpi_id in names else None
         )
-        lines.append(f"{label}: {_num(before)} → {_num(c.value)}")
+        unit = units.get(c.kpi_id, PLAIN)
+        shown = [
+            "unset" if v is None else format_value(v, unit, missing="unset")
+            for v in (before, c.value)
+        ]
+        lines.append(f"{label}: {shown[0]} → {shown[1]}")
     return lines
 
 

@@ -86,6 +86,12 @@ def unit_of(kpi: Kpi) -> Unit:
     return Unit(UnitKind.NUMBER, text, decimals)
 
 
+def currency_unit(symbol: str) -> Unit:
+    """A currency written with ``symbol`` or its code ("USD" reads as "$")."""
+    text = symbol.strip()
+    return Unit(UnitKind.CURRENCY, _CURRENCY_SYMBOLS.get(text.upper(), text))
+
+
 def _digits(value: float, decimals: int | None, significant: int = 4) -> str:
     """Grouped digits, never scientific notation; trailing zeros dropped when free."""
     if decimals is not None:

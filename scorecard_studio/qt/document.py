@@ -90,6 +90,11 @@ class ScorecardDocument(QObject):
         if self._loading == 0:
             self.loadingChanged.emit(False)
 
+    @property
+    def actuals(self) -> Actuals | None:
+        """The actuals of the last score (None before any data), findings included."""
+        return self._actuals
+
     def is_modified(self) -> bool:
         return not self.undo_stack.isClean()
 

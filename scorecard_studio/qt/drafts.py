@@ -10,6 +10,7 @@ line, opening a design), so it never imports the workspace that owns it.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -57,7 +58,7 @@ class DraftKeeper(QObject):
             self.window,
             "Recover unsaved work",
             f"Scorecard Studio closed before changes to “{draft.name}” were saved. Recover "
-            f"the draft autosaved at {draft.saved_at}?",
+            f"the draft autosaved {readable_time(draft.saved_at)}?",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Discard,
             QMessageBox.StandardButton.Yes,
         )
@@ -98,3 +99,22 @@ class DraftKeeper(QObject):
         doc = self.document
         with contextlib.suppress(ScorecardError):
             self._store().discard_draft(doc.store_name or doc.card.name)
+
+
+def readable_time(stamp: str, now: dt.datetime | None = None) -> str:
+    """A stored ISO timestamp as a person reads it, in local time: "today at 14:05",
+    "on 3 Mar 2026 at 09:12". A stamp without a zone is taken as UTC (as stored)."""
+    try:
+        when = dt.datetime.fromisoformat(stamp)
+    except ValueError:
+        return f"at {stamp}"
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    local = when.astimezone()
+    today = (now or dt.datetime.now().astimezone()).date()
+    clock = local.strftime("%H:%M")
+    if local.date() == today:
+        return f"today at {clock}"
+    if local.date() == today - dt.timedelta(days=1):
+        return f"yesterday at {clock}"
+    return f"on {local.day} {local.strftime('%b %Y')} at {clock}"

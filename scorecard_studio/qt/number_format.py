@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import math
 
+from scorecard_studio.domain.units import Unit, UnitKind
+
 SIGNIFICANT = 6
 
 
@@ -38,14 +40,24 @@ def fmt_number(value: float, significant: int = SIGNIFICANT) -> str:
 _SCALES = ((1e12, "T"), (1e9, "B"), (1e6, "M"))
 
 
-def fmt_ticks(values: list[float], spacing: float) -> list[str]:
+def fmt_ticks(values: list[float], spacing: float, unit: Unit | None = None) -> list[str]:
     """Axis tick labels for ticks ``spacing`` apart: short, aligned, never scientific.
 
     Millions and above are written with a suffix (56.5M) so an axis of revenues stays
-    narrow; below, digits are grouped. Decimals are as many as the spacing needs.
+    narrow; below, digits are grouped. Decimals are as many as the spacing needs. In a
+    percentage KPI's unit the stored fractions read as percent (0.06 → "6%"), as the
+    tooltips and tables have them; a currency carries its symbol.
     """
     if not values:
         return []
+    if unit is not None and unit.is_percent:
+        texts = fmt_ticks([v * 100 for v in values], spacing * 100)
+        return [f"{t}%" for t in texts]
+    if unit is not None and unit.kind is UnitKind.CURRENCY:
+        texts = fmt_ticks(values, spacing)
+        return [
+            f"−{unit.symbol}{t[1:]}" if t.startswith("-") else f"{unit.symbol}{t}" for t in texts
+        ]
     top = max(abs(v) for v in values)
     divisor, suffix = next(((d, s) for d, s in _SCALES if top >= d), (1.0, ""))
     step = spacing / divisor if spacing > 0 else 1.0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from scorecard_studio.domain import edits
@@ -169,3 +171,11 @@ def test_describe_names_items_and_shows_before_and_after() -> None:
         "Red flag of A (Tier 1): unset → 20",
         "Target of B: 100 → 110",
     ]
+
+
+def test_describe_shows_a_percentage_kpis_targets_in_percent() -> None:
+    design = card()
+    design = edits.replace_kpi(design, replace(design.kpi("b"), unit="%"))
+    design = edits.set_target_field(design, "b", "target", 0.06)
+    s = Scenario().with_target("b", "target", 0.08)
+    assert describe(design, s) == ["Target of B: 6% → 8%"]

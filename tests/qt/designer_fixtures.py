@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 
+from scorecard_studio.domain import edits
 from scorecard_studio.domain.model import (
     Aggregation,
     DataSource,
@@ -53,6 +56,26 @@ def design() -> Scorecard:
         tiers=(Tier("t1", "Tier 1"), Tier("t2", "Tier 2")),
         sources=(source,),
     )
+
+
+def design_with_rates() -> Scorecard:
+    """design() with Dso as a churn rate (6% target) and Margin as CSAT (80% target)."""
+    card = design()
+    churn = replace(
+        card.kpi("dso"),
+        name="Churn",
+        measure=Measure(
+            Aggregation.CHURN_RATE, source="src", start_column="date", end_column="date"
+        ),
+        targets=TargetSet(TargetValues(baseline=0.1, target=0.06)),
+    )
+    csat = replace(
+        card.kpi("margin"),
+        name="CSAT",
+        measure=Measure(Aggregation.CSAT, source="src", column="nps"),
+        targets=TargetSet(TargetValues(baseline=0.7, target=0.8)),
+    )
+    return edits.replace_kpi(edits.replace_kpi(card, churn), csat)
 
 
 def tables() -> dict[str, pd.DataFrame]:

@@ -6,6 +6,7 @@ import math
 
 import pytest
 
+from scorecard_studio.domain.units import PLAIN, Unit, UnitKind
 from scorecard_studio.qt.number_format import fmt_number, fmt_ticks
 
 
@@ -42,3 +43,12 @@ def test_fmt_ticks_scale_and_decimals() -> None:
     assert fmt_ticks([0.5, 1.0, 1.5], 0.5) == ["0.5", "1.0", "1.5"]
     assert fmt_ticks([2e9, 4e9], 2e9) == ["2B", "4B"]
     assert fmt_ticks([], 1.0) == []
+
+
+def test_fmt_ticks_in_a_kpis_unit() -> None:
+    percent = Unit(UnitKind.PERCENT, "%")
+    assert fmt_ticks([0.0, 0.05, 0.1], 0.05, percent) == ["0%", "5%", "10%"]
+    assert fmt_ticks([0.025, 0.03], 0.005, percent) == ["2.5%", "3.0%"]
+    dollars = Unit(UnitKind.CURRENCY, "$")
+    assert fmt_ticks([-2e6, 0.0, 2e6], 2e6, dollars) == ["−$2M", "$0", "$2M"]
+    assert fmt_ticks([1.0, 2.0], 1.0, PLAIN) == ["1", "2"]

@@ -66,15 +66,17 @@ class ColumnInfo:
     samples: tuple[Any, ...]
     missing: int
     invalid: int  # unparseable values plus Excel error cells
+    symbol: str = ""  # a currency column's symbol, so the preview shows $905,200
 
     def to_json_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "name": self.name,
             "type": self.type,
             "samples": list(self.samples),
             "missing": self.missing,
             "invalid": self.invalid,
         }
+        return out | ({"symbol": self.symbol} if self.symbol else {})
 
 
 @dataclass(slots=True)
@@ -265,6 +267,7 @@ def _pipeline(
             _samples(typed_frame[name]),
             col.missing,
             col.unparseable + col.errors,
+            col.symbol,
         )
         for name, col in typed.items()
     ]

@@ -18,6 +18,7 @@ from scorecard_studio.domain.errors import DesignError
 from scorecard_studio.domain.findings import Finding, Severity
 from scorecard_studio.domain.model import DataSource, DateOrder, Layout, Scorecard, TierMode
 from scorecard_studio.domain.periods import Calendar
+from scorecard_studio.domain.wording import count_has
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -134,7 +135,7 @@ def prepare_source(
                     Severity.WARNING,
                     "row_without_date",
                     source.id,
-                    f"{source.name}: {bad:,} rows have no usable date in "
+                    f"{source.name}: {count_has(bad, 'row')} no usable date in "
                     f"{source.date_column!r} and count in no period",
                 )
             )
@@ -150,7 +151,7 @@ def prepare_source(
                     Severity.WARNING,
                     "row_without_period",
                     source.id,
-                    f"{source.name}: {bad:,} rows have a period that does not fit the "
+                    f"{source.name}: {count_has(bad, 'row')} a period that does not fit the "
                     f"scorecard's {calendar.frequency.value} periods",
                 )
             )
@@ -295,7 +296,7 @@ def _tier_codes(
                 Severity.WARNING,
                 "row_without_tier",
                 source.id,
-                f"{source.name}: {unassigned:,} rows have a customer key with no known tier; "
+                f"{source.name}: {count_has(unassigned, 'row')} a customer key with no known tier; "
                 "they count only for all customers",
             )
         )

@@ -9,7 +9,7 @@ pressed Finish; the import is then one undoable edit.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +34,8 @@ from PySide6.QtWidgets import (
 from scorecard_studio.domain import edits
 from scorecard_studio.domain.column_roles import RoleGuess, guess_roles
 from scorecard_studio.domain.model import DataSource, DateOrder, Layout, Scorecard
+from scorecard_studio.domain.units import PLAIN, Unit, UnitKind, currency_unit, format_value
+from scorecard_studio.domain.wording import count
 from scorecard_studio.qt.dialogs.file_page import BusyRow, FilePage
 from scorecard_studio.qt.tasks import BackgroundTask
 
@@ -50,6 +52,24 @@ class ImportOutcome:
     source: DataSource
     frame: pd.DataFrame
     report: Any
+
+
+def preview_text(value: Any, column: dict[str, Any]) -> str:
+    """A sample as the source showed it: 87% for a percent column's 0.87, $905,200 for a
+    currency's 905200.0, 3,586.18 for 3586.1783646399995 — not the float's full repr."""
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, float):
+        return str(value)
+    kind = column.get("type", "")
+    if kind == "percent":
+        return format_value(value, Unit(UnitKind.PERCENT, "%"))
+    if kind == "currency":
+        unit = currency_unit(str(column.get("symbol", "")))
+        return format_value(value, replace(unit, decimals=None if value == int(value) else 2))
+    if value == int(value) and abs(value) < 1e15:
+        return f"{int(value):,}"
+    return f"{value:,.2f}" if abs(value) >= 1 else format_value(value, PLAIN)
 
 
 class SheetPage(QWizardPage):
@@ -137,7 +157,7 @@ class SheetPage(QWizardPage):
             for sheet in info["sheets"]:
                 hidden = sheet.get("visibility", "visible") != "visible"
                 label = f"{sheet['name']}{' (hidden)' if hidden else ''}"
-                self.sheet.addItem(f"{label} — {sheet['rows']:,} rows", sheet["name"])
+                self.sheet.addItem(f"{label} — {count(int(sheet['rows']), 'row')}", sheet["name"])
             chosen = self.sheet.findData(info.get("sheet"))
             self.sheet.setCurrentIndex(max(chosen, 0))
         columns = info["columns"]
@@ -145,7 +165,7 @@ class SheetPage(QWizardPage):
         others = info.get("tables_found") or []
         text = f"Header found on row {header_row + 1}." if header_row is not None else ""
         if others:
-            text += f" {len(others)} other table(s) on this sheet (not imported)."
+            text += f" {count(len(others), 'other table')} on this sheet (not imported)."
         self.summary.setText(text)
         self._fill_preview(columns)
         self.findings.clear()
@@ -166,7 +186,13 @@ class SheetPage(QWizardPage):
         )
         for c, values in enumerate(samples):
             for r, value in enumerate(values):
-                self.preview.setItem(r, c, QTableWidgetItem("" if value is None else str(value)))
+                item = QTableWidgetItem(preview_text(value, columns[c]))
+                if isinstance(value, float):
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+                    item.setToolTip(repr(value))  # the value as stored, in full
+                self.preview.setItem(r, c, item)
             missing = columns[c].get("missing", 0)
             invalid = columns[c].get("invalid", 0)
             header = self.preview.horizontalHeaderItem(c)
@@ -351,8 +377,9 @@ class ValidationPage(QWizardPage):
         frame = result.frame
         dropped = report.get("dropped_rows", [])
         self.summary.setText(
-            f"<b>{len(frame):,} rows</b> and {len(frame.columns)} columns ready; "
-            f"{len(dropped):,} row(s) left out (listed below)."
+            f"<b>{count(len(frame), 'row')}</b> and {count(len(frame.columns), 'column')} "
+            f"ready; {count(len(dropped), 'row')} left out"
+            + (" (listed below)." if dropped else ".")
         )
         stats = report.get("columns", [])
         keys = ["missing", "unparseable", "out_of_scale", "duplicated", "future"]

@@ -16,6 +16,7 @@ a perspective or objective creates a KPI bound to it.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -194,7 +195,9 @@ class ScorecardTreeModel(QAbstractItemModel):
             if col == 0:
                 return node.name
             if col == 1:
-                return node.weight if role == Qt.ItemDataRole.EditRole else f"{node.weight:g}"
+                # Text, not a float: a float gets a spin box that swallows letters and a
+                # minus sign without a word; a line edit lets ``problem`` say what is wrong.
+                return f"{node.weight:g}"
             if col == 2:
                 return f"{node.sibling_share:.0%}"
             return f"{node.headline_share:.1%}"
@@ -229,21 +232,40 @@ class ScorecardTreeModel(QAbstractItemModel):
             flags &= ~Qt.ItemFlag.ItemIsDropEnabled
         return flags
 
+    def problem(self, index: ItemIndex, text: str) -> str | None:
+        """Why a typed name or weight cannot be taken, as the user is told it (None: it can)."""
+        node = self.node(index)
+        if node is None:
+            return None
+        what = f"{edits.KIND_WORDS[node.kind]} '{node.name}'"
+        if index.column() == 0 and not text.strip():
+            return f"The name of {what} cannot be empty: type a name, or Esc to keep it"
+        if index.column() == 1:
+            try:
+                weight = float(text.strip().replace(",", ""))
+            except ValueError:
+                return f"{text.strip()!r} is not a weight: type a number such as 1 or 2.5"
+            if weight < 0 or not math.isfinite(weight):
+                return f"The weight of {what} cannot be {text.strip()}: type 0 or more"
+        return None
+
     def setData(self, index: ItemIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         node = self.node(index)
         if node is None or role != Qt.ItemDataRole.EditRole:
             return False
+        problem = None if isinstance(value, int | float) else self.problem(index, str(value))
+        if problem is not None:
+            self.document.errorRaised.emit(problem)
+            return False
         if index.column() == 0:
             name = str(value).strip()
-            if not name:
-                return False
             label = edits.KIND_WORDS[node.kind]
             return self.document.edit(
                 f"Rename {label} '{node.name}' to '{name}'", _rename, node.kind, node.id, name
             )
         if index.column() == 1:
             try:
-                weight = float(value)
+                weight = float(str(value).replace(",", ""))
             except (TypeError, ValueError):
                 return False
             return self.document.edit(

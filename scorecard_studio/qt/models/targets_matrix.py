@@ -4,7 +4,9 @@ Each row is a KPI's default set or one of its period overrides; each tier has th
 A cell shows the value in force there; values inherited from a less specific set are grey
 and italic, values set exactly in that cell are bold. Editing writes an override for that
 (tier, period) through an undoable edit; clearing a cell goes back to the inherited value.
-Pasting a block from Excel and filling down/right are single undo steps. The model follows
+Pasting a block from Excel and filling down/right are single undo steps. Every value is
+shown and typed in its KPI's unit (``domain.units``): a churn target of 0.25 reads "25%",
+its editor starts with "25", and typing "25" or "25%" stores 0.25. The model follows
 each design change with row/column inserts and removals and ``dataChanged`` for the cells
 that changed, never a reset, so typing and Tab-ing through the matrix is never interrupted.
 """
@@ -21,8 +23,8 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from scorecard_studio.domain import edits
 from scorecard_studio.domain.model import Scorecard, TargetSet, TargetValues
+from scorecard_studio.domain.units import PLAIN, Unit, edit_text, format_value, parse_value, unit_of
 from scorecard_studio.qt.document import ScorecardDocument
-from scorecard_studio.qt.number_format import fmt_number
 
 ItemIndex = QModelIndex | QPersistentModelIndex
 FIELDS = ("baseline", "target", "stretch")
@@ -36,9 +38,15 @@ class TargetRow:
     period: str | None
 
 
-def _layout(
-    card: Scorecard,
-) -> tuple[list[TargetRow], list[tuple[str | None, str]], dict[str, TargetSet]]:
+@dataclass(frozen=True, slots=True)
+class _Kpis:
+    """What the cells of each KPI's rows are made of: its targets and its unit."""
+
+    targets: dict[str, TargetSet]
+    units: dict[str, Unit]
+
+
+def _layout(card: Scorecard) -> tuple[list[TargetRow], list[tuple[str | None, str]], _Kpis]:
     """Rows (each KPI's default set, then its period overrides), tier columns, targets."""
     tiers: list[tuple[str | None, str]] = [
         (DEFAULT_TIER, "Default"),
@@ -46,12 +54,14 @@ def _layout(
     ]
     rows: list[TargetRow] = []
     targets: dict[str, TargetSet] = {}
+    units: dict[str, Unit] = {}
     for kpi in card.all_kpis():
         targets[kpi.id] = kpi.targets
+        units[kpi.id] = unit_of(kpi)
         rows.append(TargetRow(kpi.id, kpi.name, None))
         periods = sorted({o.period for o in kpi.targets.overrides if o.period is not None})
         rows.extend(TargetRow(kpi.id, kpi.name, period) for period in periods)
-    return rows, tiers, targets
+    return rows, tiers, _Kpis(targets, units)
 
 
 def _runs(numbers: list[int]) -> Iterator[tuple[int, int]]:
@@ -68,17 +78,6 @@ def _runs(numbers: list[int]) -> Iterator[tuple[int, int]]:
         yield start, prev
 
 
-def parse_number(text: str) -> float | None:
-    """A number as people type or paste it: "1,200", "45%", "$3.5", "" (clear)."""
-    cleaned = text.strip().replace("\u00a0", "").replace(" ", "")
-    if not cleaned:
-        return None
-    percent = cleaned.endswith("%")
-    cleaned = cleaned.rstrip("%").lstrip("$€£").replace(",", "")
-    value = float(cleaned)  # ValueError for anything else: the caller reports it
-    return value / 100 if percent else value
-
-
 class TargetsMatrixModel(QAbstractTableModel):
     """Editable matrix of target sets over the document's design."""
 
@@ -86,7 +85,7 @@ class TargetsMatrixModel(QAbstractTableModel):
         super().__init__()
         self.document = document
         self._values: dict[tuple[int, int], tuple[float | None, bool]] = {}
-        self._rows, self._tiers, self._targets = _layout(document.card)
+        self._rows, self._tiers, self._kpis = _layout(document.card)
         document.designChanged.connect(self._sync)
 
     def _sync(self, card: Scorecard) -> None:
@@ -97,14 +96,14 @@ class TargetsMatrixModel(QAbstractTableModel):
         rows and tier columns that came or went are inserted or removed, and the cells
         and headers that changed are announced with ``dataChanged`` / ``headerDataChanged``.
         """
-        rows, tiers, targets = _layout(card)
+        rows, tiers, kpis = _layout(card)
         before_rows = {(r.kpi_id, r.period): r.kpi_name for r in self._rows}
         before_tiers = dict(self._tiers)
-        before_targets = self._targets
+        before = self._kpis
         self._values.clear()
         # Rows still present resolve against the new targets from here on; rows about to be
         # removed resolve to empty cells until they are gone.
-        self._targets = targets
+        self._kpis = kpis
         self._sync_columns(tiers)
         self._sync_rows(rows)
         self._values.clear()
@@ -121,8 +120,11 @@ class TargetsMatrixModel(QAbstractTableModel):
             if before_rows[key] != row.kpi_name:
                 self.headerDataChanged.emit(Qt.Orientation.Vertical, r, r)
                 changed.append(r)
-            elif before_targets.get(row.kpi_id) != targets[row.kpi_id]:
-                changed.append(r)
+            elif (
+                before.targets.get(row.kpi_id) != kpis.targets[row.kpi_id]
+                or before.units.get(row.kpi_id) != kpis.units[row.kpi_id]
+            ):
+                changed.append(r)  # new values, or the same values in a new unit
         last_column = self.columnCount() - 1
         for first, last in _runs(changed):
             self.dataChanged.emit(self.index(first, 0), self.index(last, last_column))
@@ -194,7 +196,7 @@ class TargetsMatrixModel(QAbstractTableModel):
 
     def _resolve(self, index: ItemIndex) -> tuple[float | None, bool]:
         row, tier, name = self.position(index)
-        targets = self._targets.get(row.kpi_id)
+        targets = self._kpis.targets.get(row.kpi_id)
         if targets is None:
             return None, False
         in_force = getattr(targets.resolve(tier, row.period), name)
@@ -210,9 +212,9 @@ class TargetsMatrixModel(QAbstractTableModel):
             return None
         value, explicit = self.value(index)
         if role == Qt.ItemDataRole.DisplayRole:
-            return "" if value is None else fmt_number(value)
+            return format_value(value, self.unit(index), missing="")
         if role == Qt.ItemDataRole.EditRole:
-            return "" if value is None or not explicit else f"{value:.10g}"
+            return edit_text(value, self.unit(index)) if explicit else ""
         if role == Qt.ItemDataRole.FontRole:
             font = QFont()
             font.setBold(explicit)
@@ -224,7 +226,8 @@ class TargetsMatrixModel(QAbstractTableModel):
             row, tier, name = self.position(index)
             where = " / ".join(x for x in (tier, row.period) if x) or "default"
             state = "set here" if explicit else "inherited"
-            return f"{row.kpi_name}: {name} for {where} ({state})"
+            hint = " — type 25 or 25% for 25%" if self.unit(index).is_percent else ""
+            return f"{row.kpi_name}: {name} for {where} ({state}){hint}"
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -234,16 +237,36 @@ class TargetsMatrixModel(QAbstractTableModel):
             return Qt.ItemFlag.NoItemFlags
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEditable
 
+    def unit(self, index: ItemIndex) -> Unit:
+        """The unit the cell's KPI shows and takes its values in."""
+        if not 0 <= index.row() < len(self._rows):
+            return PLAIN
+        return self._kpis.units.get(self._rows[index.row()].kpi_id, PLAIN)
+
+    def parse(self, index: ItemIndex, text: str) -> float | None:
+        """A typed or pasted text as the cell's stored value; ValueError says what is wrong."""
+        return parse_value(text, self.unit(index))
+
+    def problem(self, index: ItemIndex, text: str) -> str | None:
+        """Why a text cannot go into a cell, as the user is told it (None: it can)."""
+        try:
+            self.parse(index, text)
+        except ValueError as exc:
+            return f"{self.cell_label(index)}: {exc}"
+        return None
+
     def setData(self, index: ItemIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        """Store a typed text (in the KPI's unit) or a number (already a stored value)."""
         if not index.isValid() or role != Qt.ItemDataRole.EditRole:
             return False
-        try:
-            number = (
-                parse_number(str(value)) if not isinstance(value, int | float) else float(value)
-            )
-        except ValueError:
-            self.document.errorRaised.emit(f"{value!r} is not a number")
-            return False
+        if isinstance(value, int | float):
+            number: float | None = float(value)
+        else:
+            problem = self.problem(index, str(value))
+            if problem is not None:
+                self.document.errorRaised.emit(problem)
+                return False
+            number = self.parse(index, str(value))
         return self.set_cells(
             [(index.row(), index.column(), number)], f"Edit {self.cell_label(index)}"
         )
@@ -274,34 +297,46 @@ class TargetsMatrixModel(QAbstractTableModel):
         return bool(positions) and self.document.edit(text, change)
 
     def paste_block(self, top: int, left: int, text: str) -> bool:
-        """Paste tab-separated rows (as Excel puts them on the clipboard) at (top, left)."""
+        """Paste tab-separated rows (as Excel puts them on the clipboard) at (top, left).
+
+        Each text is read in the unit of the KPI it lands on ("25" into a churn row is 25%).
+        One unreadable text pastes nothing, and the message names the cell and the text.
+        """
         cells: list[tuple[int, int, float | None]] = []
         for dr, line in enumerate(text.rstrip("\r\n").splitlines()):
             for dc, raw in enumerate(line.split("\t")):
-                try:
-                    cells.append((top + dr, left + dc, parse_number(raw)))
-                except ValueError:
-                    self.document.errorRaised.emit(f"cannot paste {raw!r}: not a number")
+                r, c = top + dr, left + dc
+                if not (0 <= r < self.rowCount() and 0 <= c < self.columnCount()):
+                    continue  # beyond the matrix: dropped, as set_cells would
+                index = self.index(r, c)
+                problem = self.problem(index, raw)
+                if problem is not None:
+                    self.document.errorRaised.emit(f"Nothing pasted. {problem}")
                     return False
+                cells.append((r, c, self.parse(index, raw)))
         return self.set_cells(cells, "Paste targets")
 
     def fill(self, indexes: list[QModelIndex], direction: str) -> bool:
-        """Fill down (first row's values) or right (first column's value per field)."""
+        """Fill down (first row's values) or right (first column's value per field).
+
+        What is copied is the figure the source cell shows: filling a churn target of 25%
+        down into another percentage KPI gives 25% there too, and into a KPI counted in
+        days gives 25 days, never 0.25 days.
+        """
         if not indexes:
             return False
         cells: list[tuple[int, int, float | None]] = []
-        if direction == "down":
-            top = min(i.row() for i in indexes)
-            for i in indexes:
-                source, _ = self.value(self.index(top, i.column()))
-                cells.append((i.row(), i.column(), source))
-        else:
-            left = min(i.column() for i in indexes)
-            for i in indexes:
+        for i in indexes:
+            if direction == "down":
+                source = self.index(min(j.row() for j in indexes), i.column())
+            else:
                 # Fill right copies between cells of the same field (target to target).
-                same_field = left + ((i.column() - left) % len(FIELDS))
-                source, _ = self.value(self.index(i.row(), same_field))
-                cells.append((i.row(), i.column(), source))
+                left = min(j.column() for j in indexes)
+                source = self.index(i.row(), left + ((i.column() - left) % len(FIELDS)))
+            value, _ = self.value(source)
+            if self.unit(source) != self.unit(i):
+                value = parse_value(edit_text(value, self.unit(source)), self.unit(i))
+            cells.append((i.row(), i.column(), value))
         return self.set_cells(cells, f"Fill {direction}")
 
     def add_period_override(self, kpi_id: str, period: str) -> bool:

@@ -119,10 +119,21 @@ class ScoreAxis(pg.AxisItem):  # type: ignore[misc]
 
 
 class ValueAxis(pg.AxisItem):  # type: ignore[misc]
-    """Values in a KPI's units: grouped digits or a million suffix, never 6e+07."""
+    """Values in a KPI's units: grouped digits or a million suffix, never 6e+07; a rate's
+    fractions as percent ("6%"), a currency with its symbol."""
+
+    def __init__(self, orientation: str, **kwargs: Any) -> None:
+        super().__init__(orientation, **kwargs)
+        self.unit = PLAIN
+
+    def set_unit(self, unit: Unit) -> None:
+        if unit != self.unit:
+            self.unit = unit
+            self.picture = None
+            self.update()
 
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
-        return fmt_ticks([v * scale for v in values], spacing * scale)
+        return fmt_ticks([v * scale for v in values], spacing * scale, self.unit)
 
 
 class PercentAxis(pg.AxisItem):  # type: ignore[misc]

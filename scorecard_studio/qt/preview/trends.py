@@ -40,7 +40,8 @@ class TrendsChart(ChartWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         axis = LabelAxis("bottom", spacing_px=64)
-        super().__init__(parent, {"bottom": axis, "left": ValueAxis("left")})
+        self.value_axis = ValueAxis("left")
+        super().__init__(parent, {"bottom": axis, "left": self.value_axis})
         self.axis = axis
         self.data: cd.Trend | None = None
         self.actual_lines: list[pg.PlotDataItem] = []
@@ -138,6 +139,7 @@ class TrendsChart(ChartWidget):
             )
         self.period_line.setValue(float(data.period))
         self.axis.set_labels(list(tr.period_labels), spacing_px=64)
+        self.value_axis.set_unit(tr.unit)
         unit = f" ({tr.unit.symbol})" if tr.unit.symbol else ""
         self.set_title(f"Trend — {tr.name}{unit}")
         values = np.concatenate([tr.actual.ravel(), tr.target.ravel()])

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from scorecard_studio.domain.errors import ScorecardError
 from scorecard_studio.domain.model import Scorecard
 from scorecard_studio.domain.scenario import Scenario, apply, describe, design_weight
+from scorecard_studio.domain.units import unit_of
 from scorecard_studio.qt.preview.live_label import LiveLabel
 from scorecard_studio.qt.preview.whatif_controls import MarginalModel, ValueControl
 from scorecard_studio.qt.wheel_guard import guard_wheel
@@ -281,11 +282,13 @@ class WhatIfPanel(QWidget):
         self.kpi_weight.set_range(0.0, max(saved.weight * 3, 10.0 if saved.weight == 0 else 0.0))
         self.kpi_weight.set_value(card.kpi(kpi_id).weight)
         tier = self.current_tier()
+        unit = unit_of(saved)
         shown = card.kpi(kpi_id).targets.resolve(tier, None)
         base = saved.targets.resolve(tier, None)
         span = _span(base.baseline, base.target)
         centre = base.target if base.target is not None else 0.0
         for name, control in self.target_controls.items():
+            control.set_unit(unit)  # a churn target reads and takes 6 (%), not 0.06
             control.set_range(centre - 2 * span, centre + 2 * span)
             control.set_value(getattr(shown, name))
 

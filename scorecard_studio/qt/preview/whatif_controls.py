@@ -1,9 +1,10 @@
 """The what-if panel's building blocks: a slider tied to a spin box, and the effects table.
 
 :class:`ValueControl` edits one number (a weight, a target) by slider or by typing, and
-can stand for "unset". :class:`MarginalModel` lists, per KPI, its effective share of the
-headline and how many headline points one point of its score moves, sorted by the latter
-and updated in place so the view keeps its selection while the numbers change.
+can stand for "unset"; given a percentage unit it shows and takes percent (6 for 0.06).
+:class:`MarginalModel` lists, per KPI, its effective share of the headline and how many
+headline points one point of its score moves, sorted by the latter and updated in place
+so the view keeps its selection while the numbers change.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from scorecard_studio.domain.units import PLAIN, Unit, UnitKind
 from scorecard_studio.qt.wheel_guard import guard_wheel
 
 ItemIndex = QModelIndex | QPersistentModelIndex
@@ -37,7 +39,8 @@ class ValueControl(QWidget):
     """A slider for dragging and a spin box for typing, kept in step; one value out.
 
     The slider's range is fixed around the design's value when the design changes, not
-    while dragging, so the handle never jumps under the pointer.
+    while dragging, so the handle never jumps under the pointer. Values in and out are
+    stored values (0.06); the spin box shows them in the unit set by :meth:`set_unit`.
     """
 
     valueChanged = Signal(object)  # float | None
@@ -57,6 +60,8 @@ class ValueControl(QWidget):
             self.spin.setSpecialValueText("unset")
         self.spin.setMinimumWidth(84)
         self._minimum = minimum
+        self._scale = 1.0  # shown = stored × scale (100 for a percentage)
+        self.unit = PLAIN
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.slider, 1)
@@ -65,14 +70,37 @@ class ValueControl(QWidget):
         self.spin.valueChanged.connect(self._typed)
         guard_wheel(self.slider, self.spin)  # the panel scrolls under the wheel, not these
 
+    def set_unit(self, unit: Unit) -> None:
+        """Show and take values in ``unit``: a percentage's spin box reads 6 for 0.06."""
+        if unit == self.unit:
+            return
+        value = self.value()
+        self.unit = unit
+        self._scale = 100.0 if unit.is_percent else 1.0
+        if unit.is_percent:
+            suffix = "%"
+        elif unit.kind is UnitKind.NUMBER and unit.symbol:
+            suffix = f" {unit.symbol}"
+        else:
+            suffix = ""
+        self.spin.setSuffix(suffix)
+        self.spin.setPrefix(unit.symbol if unit.kind is UnitKind.CURRENCY else "")
+        minimum = UNSET if self.nullable else self._minimum * self._scale
+        self.spin.blockSignals(True)
+        self.spin.setMinimum(minimum)
+        self.spin.blockSignals(False)
+        self.set_range(self._lo, self._hi)
+        self.set_value(value)
+
     def set_range(self, lo: float, hi: float) -> None:
         self._lo, self._hi = lo, hi if hi > lo else lo + 1.0
-        step = 10 ** math.floor(math.log10(max((self._hi - self._lo) / 100, 1e-6)))
+        shown = (self._hi - self._lo) * self._scale
+        step = 10 ** math.floor(math.log10(max(shown / 100, 1e-6)))
         self.spin.setSingleStep(step)
 
     def value(self) -> float | None:
         v = self.spin.value()
-        return None if self.nullable and v <= UNSET else float(v)
+        return None if self.nullable and v <= UNSET else float(v) / self._scale
 
     def set_value(self, value: float | None) -> None:
         """Show a value without emitting (the state changed, not the user)."""
@@ -81,7 +109,7 @@ class ValueControl(QWidget):
         self.spin.blockSignals(True)
         self.slider.blockSignals(True)
         try:
-            self.spin.setValue(UNSET if value is None else value)
+            self.spin.setValue(UNSET if value is None else value * self._scale)
             self.slider.setValue(self._to_slider(value))
         finally:
             self.spin.blockSignals(False)
@@ -97,7 +125,7 @@ class ValueControl(QWidget):
         value = self._lo + (self._hi - self._lo) * position / SLIDER_STEPS
         value = max(value, self._minimum) if not self.nullable else value
         self.spin.blockSignals(True)
-        self.spin.setValue(value)
+        self.spin.setValue(value * self._scale)
         self.spin.blockSignals(False)
         self.valueChanged.emit(self.value())
 

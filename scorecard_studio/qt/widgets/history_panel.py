@@ -208,6 +208,16 @@ class HistoryPanel(QWidget):
         chosen = self.selected_numbers()
         if len(chosen) != 1 or self.name is None:
             return
+        answer = QMessageBox.question(
+            self,
+            "Restore version",
+            f"Restore version {chosen[0]} as a new version and open it? The versions in "
+            "between are kept, but the undo history of this window starts again.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
         if not self.workspace.confirm_discard("restoring an older version"):
             return
         try:

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QStackedWidget,
     QStyle,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -44,6 +46,7 @@ from scorecard_studio.domain.model import (
 )
 from scorecard_studio.qt.document import ScorecardDocument
 from scorecard_studio.qt.wheel_guard import guard_wheel_in
+from scorecard_studio.qt.widgets.target_fields import TargetFields
 
 _INVALID_STYLE = "border: 1px solid #c62828;"
 #: Fields whose name in the undo history differs from the attribute's.
@@ -85,6 +88,29 @@ def _set_combo(box: QComboBox, value: str | None) -> None:
         box.setEditText(value)
         return
     box.setCurrentIndex(max(index, 0))
+
+
+class _WeightBox(QDoubleSpinBox):
+    """A weight spin box that says why it refuses a letter or a minus sign.
+
+    Qt's spin box swallows such keys without a sound, which reads as the field ignoring
+    the user; here the refusal shows as a tooltip at the field and in ``refused``.
+    """
+
+    refused = Signal(str)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        text = event.text()
+        if text and (text.isalpha() or text == "-"):
+            message = (
+                "A weight cannot be negative: type 0 or more"
+                if text == "-"
+                else f"{text!r} cannot be part of a weight: type a number such as 1 or 2.5"
+            )
+            QToolTip.showText(self.mapToGlobal(self.rect().bottomLeft()), message, self)
+            self.refused.emit(message)
+            return
+        super().keyPressEvent(event)
 
 
 class _TextField(QWidget):
@@ -133,6 +159,8 @@ class PropertiesPanel(QWidget):
         self.kind = ""
         self.item_id = ""
         self._loading = False
+        self._findings: list[Finding] = []
+        self._findings_for: Scorecard | None = None
         self.stack = QStackedWidget()
         empty = QLabel("Select a perspective, objective or KPI in the Scorecard panel.")
         empty.setWordWrap(True)
@@ -156,6 +184,8 @@ class PropertiesPanel(QWidget):
         # The form scrolls: the wheel over a choice must scroll it, not change the choice.
         guard_wheel_in(self.stack)
         document.designChanged.connect(self._design_changed)
+        # New data can explain (or end) a KPI's "no data" without a design change.
+        document.resultChanged.connect(lambda _r: self._load_findings(self.document.card))
 
     # --- pages --------------------------------------------------------------------------
 
@@ -174,8 +204,9 @@ class PropertiesPanel(QWidget):
         form.addRow("Description", self.group_description)
         return page
 
-    def _weight_box(self) -> QDoubleSpinBox:
-        box = QDoubleSpinBox()
+    def _weight_box(self) -> _WeightBox:
+        box = _WeightBox()
+        box.refused.connect(self.document.errorRaised)
         box.setRange(0.0, 1000.0)
         box.setDecimals(2)
         box.setSingleStep(0.5)
@@ -232,6 +263,8 @@ class PropertiesPanel(QWidget):
         form.addRow("Unit", self.kpi_unit)
         form.addRow("Description", self.kpi_description)
         layout.addWidget(general)
+        self.targets = TargetFields(self.document)
+        layout.addWidget(self.targets)
 
         measure = QGroupBox("Measure")
         mform = QFormLayout(measure)
@@ -294,6 +327,7 @@ class PropertiesPanel(QWidget):
             if self.kind == "kpi":
                 self.stack.setCurrentIndex(2)
                 self._load_kpi(card, card.kpi(self.item_id))
+                self.targets.load(card.kpi(self.item_id), self._item_findings(card))
             elif self.kind in ("perspective", "objective"):
                 self.stack.setCurrentIndex(1)
                 self._load_group(card)
@@ -354,14 +388,20 @@ class PropertiesPanel(QWidget):
         )
         self.column_note.setVisible(bool(missing))
 
+    def _item_findings(self, card: Scorecard) -> list[Finding]:
+        """The design findings about the shown item (checked once per design)."""
+        if self._findings_for is not card:
+            # The checks (and the formula parser they load) run only once an item is shown.
+            from scorecard_studio.domain.checks import check_design
+
+            self._findings, self._findings_for = check_design(card), card
+        return [f for f in self._findings if f.item == self.item_id]
+
     def _load_findings(self, card: Scorecard) -> None:
         self.findings.clear()
         if not self.item_id:
             return
-        # The checks (and the formula parser they load) run only once an item is shown.
-        from scorecard_studio.domain.checks import check_design
-
-        mine: list[Finding] = [f for f in check_design(card) if f.item == self.item_id]
+        mine = self._item_findings(card)
         style = self.style()
         icons = {
             Severity.ERROR: style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxCritical),
@@ -372,8 +412,21 @@ class PropertiesPanel(QWidget):
             item = QListWidgetItem(icons[f.severity], f.message)
             item.setToolTip(f"{f.severity.value}: {f.code}")
             self.findings.addItem(item)
-        if not mine:
+        reasons = self._no_data_reasons(card)
+        for reason in reasons:
+            item = QListWidgetItem(icons[Severity.WARNING], reason)
+            item.setToolTip("Why this KPI shows no data")
+            self.findings.addItem(item)
+        if not mine and not reasons:
             self.findings.addItem("No findings")
+
+    def _no_data_reasons(self, card: Scorecard) -> list[str]:
+        """Why the shown KPI has no data, once data has been imported."""
+        if self.kind != "kpi" or not self.document.tables:
+            return []
+        from scorecard_studio.engines.scoring.no_data import explain_no_data
+
+        return explain_no_data(card, self.document.actuals, self.item_id)
 
     # --- commits ------------------------------------------------------------------------
 

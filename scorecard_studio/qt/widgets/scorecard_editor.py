@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QInputDialog,
+    QLabel,
     QMenu,
     QToolBar,
     QTreeView,
@@ -27,6 +28,7 @@ from scorecard_studio.domain.model import Aggregation, Measure, Scorecard
 from scorecard_studio.qt.document import ScorecardDocument
 from scorecard_studio.qt.icons import Shortcut, icon
 from scorecard_studio.qt.models.scorecard_tree import ScorecardTreeModel
+from scorecard_studio.qt.widgets.validating_delegate import ValidatingDelegate
 
 
 class ScorecardEditor(QWidget):
@@ -54,6 +56,17 @@ class ScorecardEditor(QWidget):
             | QAbstractItemView.EditTrigger.EditKeyPressed
             | QAbstractItemView.EditTrigger.SelectedClicked
         )
+        # A name left empty or a weight of "abc" or "-1" keeps its editor open with the
+        # reason, above the tree and at the cell, instead of snapping back without a word.
+        self.delegate = ValidatingDelegate(self.view)
+        self.view.setItemDelegate(self.delegate)
+        self.message = QLabel()
+        self.message.setObjectName("treeMessage")
+        self.message.setStyleSheet("color: #c62828;")
+        self.message.setWordWrap(True)
+        self.message.hide()
+        self.delegate.invalidEntry.connect(self._show_problem)
+        self.delegate.validEntry.connect(self.message.hide)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
         header = self.view.header()
@@ -83,9 +96,15 @@ class ScorecardEditor(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(bar)
+        layout.addWidget(self.message)
         layout.addWidget(self.view)
         self.view.expandAll()
         self._update_actions()
+
+    def _show_problem(self, problem: str) -> None:
+        self.message.setText(problem)
+        self.message.show()
+        self.document.errorRaised.emit(problem)
 
     # --- actions ------------------------------------------------------------------------
 

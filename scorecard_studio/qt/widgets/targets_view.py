@@ -5,11 +5,21 @@ move right / left (wrapping to the next / previous row), Enter / Shift+Enter com
 move down / up, the arrows move between cells. Ctrl+V pastes a block copied from a
 spreadsheet at the current cell, Ctrl+D fills down, Ctrl+R fills right, Delete clears the
 selected overrides back to their inherited values; each is one undoable edit.
+
+Values are typed in the KPI's unit ("25" on a churn KPI is 25%). A text that is not a
+value keeps its editor open, red, with the reason under the toolbar and at the cell, until
+it is corrected or Esc drops it: an entry is never lost without a word.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QObject,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
@@ -29,19 +39,23 @@ from PySide6.QtWidgets import (
 from scorecard_studio.qt.document import ScorecardDocument
 from scorecard_studio.qt.icons import Shortcut, icon
 from scorecard_studio.qt.models.targets_matrix import TargetsMatrixModel
+from scorecard_studio.qt.widgets.validating_delegate import ValidatingDelegate
 
 _ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
-class _EnterMovesDelegate(QStyledItemDelegate):
+class _EnterMovesDelegate(ValidatingDelegate):
     """Enter in a cell editor commits and asks the table to move down (Shift+Enter: up).
 
-    Qt's own delegate closes the editor on Enter and leaves the cursor where it was.
+    Qt's own delegate closes the editor on Enter and leaves the cursor where it was. A
+    text the cell cannot take is held back with its reason (see ValidatingDelegate).
     """
 
     enterPressed = Signal(bool)  # True: move up
 
     def eventFilter(self, editor: QObject, event: QEvent) -> bool:
+        if self.refused(editor, event):
+            return True
         if (
             event.type() == QEvent.Type.KeyPress
             and isinstance(event, QKeyEvent)
@@ -52,7 +66,7 @@ class _EnterMovesDelegate(QStyledItemDelegate):
             self.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.NoHint)
             self.enterPressed.emit(bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier))
             return True
-        return super().eventFilter(editor, event)
+        return QStyledItemDelegate.eventFilter(self, editor, event)
 
 
 class TargetsTable(QTableView):
@@ -63,6 +77,7 @@ class TargetsTable(QTableView):
         delegate = _EnterMovesDelegate(self)
         delegate.enterPressed.connect(self._step)
         self.setItemDelegate(delegate)
+        self.delegate = delegate
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in _ENTER_KEYS and self.state() != QAbstractItemView.State.EditingState:
@@ -127,11 +142,24 @@ class TargetsView(QWidget):
         )
         legend = QLabel("<b>bold</b>: set here · <i>grey italic</i>: inherited")
         legend.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.message = QLabel()
+        self.message.setObjectName("targetsMessage")
+        self.message.setStyleSheet("color: #c62828;")
+        self.message.setWordWrap(True)
+        self.message.hide()
+        self.table.delegate.invalidEntry.connect(self._show_problem)
+        self.table.delegate.validEntry.connect(self.message.hide)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(bar)
         layout.addWidget(legend)
+        layout.addWidget(self.message)
         layout.addWidget(self.table)
+
+    def _show_problem(self, problem: str) -> None:
+        self.message.setText(problem)
+        self.message.show()
+        self.document.errorRaised.emit(problem)
 
     def _action(self, text: str, icon_name: str, key: Shortcut) -> QAction:
         action = QAction(icon(icon_name), text, self)

@@ -61,6 +61,9 @@ def test_numbers_percent_currency_and_thousands() -> None:
     eur = _typed(["€1.234,50", "€ 12,00", "€0,99"])
     assert eur.type is ColumnType.CURRENCY
     assert eur.values.tolist() == [1234.5, 12.0, 0.99]
+    assert eur.symbol == "€"  # kept so the import preview can show €1,234.50
+    assert _typed(["USD 905,200", "USD 12", "$3"]).symbol == "USD"
+    assert pct.symbol == ""
 
 
 def test_booleans_and_a_third_answer_keeps_text() -> None:

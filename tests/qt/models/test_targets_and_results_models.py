@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 
 from scorecard_studio.qt.document import ScorecardDocument
 from scorecard_studio.qt.models.results_table import ResultsTableModel
-from scorecard_studio.qt.models.targets_matrix import TargetsMatrixModel, parse_number
+from scorecard_studio.qt.models.targets_matrix import TargetsMatrixModel
 
 
 @pytest.fixture
@@ -25,8 +25,9 @@ def col(tier: int, field: str) -> int:
 @pytest.mark.parametrize(
     ("text", "value"), [("1,200", 1200), ("45%", 0.45), ("$3.5", 3.5), ("", None)]
 )
-def test_parse_number(text: str, value: float | None) -> None:
-    assert parse_number(text) == value
+def test_typed_text_on_a_plain_kpi(doc: ScorecardDocument, text: str, value: float | None) -> None:
+    m = TargetsMatrixModel(doc)
+    assert m.parse(m.index(0, col(0, "target")), text) == value
 
 
 def test_inherited_versus_explicit_and_override_edit(doc: ScorecardDocument) -> None:

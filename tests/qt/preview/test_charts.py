@@ -212,3 +212,26 @@ def test_select_scrolls_a_long_chart_to_the_kpi(qtbot: QtBot) -> None:
     chart.select("extra50")
     assert chart.data is not None
     assert "extra50" in chart.data.kpi_ids
+
+
+def test_a_percentage_kpis_trend_axis_reads_percent(qtbot: QtBot) -> None:
+    from dataclasses import replace
+
+    from designer_fixtures import design, tables
+
+    from scorecard_studio.domain import edits
+    from scorecard_studio.engines.scoring import score
+
+    card = design()
+    card = edits.replace_kpi(card, replace(card.kpi("margin"), unit="%"))
+    data = tables()
+    data["src"]["margin"] = [0.5, 0.2]
+    chart = TrendsChart()
+    qtbot.addWidget(chart)
+    chart.show_input(_input(score(card, data), kpi="margin"))
+    assert chart.value_axis.tickStrings([0.2, 0.4, 0.6], 1.0, 0.2) == ["20%", "40%", "60%"]
+    assert chart.value_axis.tickStrings([0.05, 0.055], 1.0, 0.005) == ["5.0%", "5.5%"]
+    assert "actual 20%" in (chart.hover_text(0.0, 0.2) or "")
+    # Another KPI on the same chart goes back to plain numbers.
+    chart.show_input(_input(fixture_result(), kpi="revenue"))
+    assert chart.value_axis.tickStrings([50.0, 100.0], 1.0, 50.0) == ["50", "100"]

@@ -67,6 +67,7 @@ class TypedColumn:
     examples: list[str] = field(default_factory=list)
     bad_values: list[str] = field(default_factory=list)  # raw text at ``unparseable_at``
     notes: list[tuple[str, str, str]] = field(default_factory=list)  # severity, code, text
+    symbol: str = ""  # a currency column's most frequent symbol or code ("$", "EUR")
 
 
 #: Text that means "no value" in exports (compared case-insensitively, trimmed).
@@ -223,6 +224,8 @@ def _type_mixed(name: str, series: pd.Series, order: DateOrder, n_errors: int) -
         kind, parsed, ok, notes = _as_text(raw, kinds, texts, usable_text)
     col.type = kind
     col.notes.extend(notes)
+    if kind is ColumnType.CURRENCY:
+        col.symbol = _currency_symbol(texts)
     fill_mask = usable_text | natives["n"] | natives["b"] | natives["d"] | natives["t"]
     bad = fill_mask & ~ok
     col.unparseable = int(bad.sum())
@@ -406,6 +409,13 @@ def _spell(value: object) -> str:
     if isinstance(value, dt.date | dt.time):
         return value.isoformat()
     return str(value)
+
+
+def _currency_symbol(texts: pd.Series, sample: int = 200) -> str:
+    """The symbol or code a currency column writes most often, for showing its values."""
+    found = texts.dropna().iloc[:sample].astype("str").str.extract(f"({_CURRENCY.pattern})")[0]
+    modes = found.dropna().mode()
+    return str(modes.iloc[0]) if len(modes) else ""
 
 
 def _parse_numbers(texts: pd.Series) -> tuple[pd.Series, ColumnType]:
