@@ -12,6 +12,7 @@ import argparse
 from typing import Any
 
 from scorecard_studio.cli.output import format_table, print_json
+from scorecard_studio.domain.wording import count
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -56,7 +57,8 @@ def render_text(doc: dict[str, Any]) -> str:
     header = doc["header_row"]
     lines += [
         "",
-        f"Header row: {header + 1 if header is not None else 'none'}; {doc['rows']:,} data rows",
+        f"Header row: {header + 1 if header is not None else 'none'}; "
+        f"{count(doc['rows'], 'data row')}",
         "",
     ]
     column_rows = [

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from scorecard_studio.domain.wording import count
 from scorecard_studio.qt.document import ScorecardDocument
 from scorecard_studio.qt.icons import icon
 from scorecard_studio.qt.models.scorecard_tree import column_mime
@@ -102,7 +103,7 @@ class DataPanel(QWidget):
         tables = self.document.tables
         for source in self.document.card.sources:
             frame = tables.get(source.id)
-            rows = f"{len(frame):,} rows" if frame is not None else "not loaded"
+            rows = count(len(frame), "row") if frame is not None else "not loaded"
             top = QTreeWidgetItem([source.name, rows, ""])
             top.setToolTip(
                 0, f"{source.file or 'no file'}{f' › {source.sheet}' if source.sheet else ''}"
