@@ -116,7 +116,9 @@ def _aware(moment: datetime, zone: str) -> pd.Timestamp:
 DATE_FORMS = ("naive", "aware", "mixed_zones", "iso_text", "iso_offset", "serial", "day_first")
 
 
-def date_cells(form: str, moments: list[datetime | None], zones: list[str]) -> tuple[list, DateOrder]:
+def date_cells(
+    form: str, moments: list[datetime | None], zones: list[str]
+) -> tuple[list, DateOrder]:
     """A date column in one of the forms files and the importer produce."""
     out: list[Any] = []
     order = DateOrder.AUTO
@@ -182,11 +184,19 @@ def targets_st(draw: st.DrawFn, method: ScoringMethod, tiers: list[str], labels:
         if any(o.tier == tier and o.period == period for o in overrides):
             continue
         full = values()
-        keep = draw(st.sets(st.sampled_from(["baseline", "target", "stretch", "red_flag",
-                                             "low", "high", "tolerance"])))  # fmt: skip
-        part = TargetValues(**{f: getattr(full, f) if f in keep else None
-                               for f in ("baseline", "target", "stretch", "red_flag", "low",
-                                         "high", "tolerance")})  # fmt: skip
+        keep = draw(
+            st.sets(
+                st.sampled_from(
+                    ["baseline", "target", "stretch", "red_flag", "low", "high", "tolerance"]
+                )
+            )
+        )
+        part = TargetValues(
+            **{
+                f: getattr(full, f) if f in keep else None
+                for f in ("baseline", "target", "stretch", "red_flag", "low", "high", "tolerance")
+            }
+        )
         overrides.append(TargetOverride(part, tier=tier, period=period))
     return TargetSet(default, tuple(overrides))
 
@@ -261,8 +271,12 @@ def wide_case(draw: st.DrawFn) -> Case:
     tiers = tiers_st(draw(st.integers(1, 3)))
     n = draw(st.integers(0, 40))
     form = draw(st.sampled_from(DATE_FORMS))
-    moments = [draw(st.one_of(st.none(), local_moment()) if draw(st.integers(0, 9)) == 0
-                    else local_moment()) for _ in range(n)]  # fmt: skip
+    moments = [
+        draw(
+            st.one_of(st.none(), local_moment()) if draw(st.integers(0, 9)) == 0 else local_moment()
+        )
+        for _ in range(n)
+    ]
     zones = [draw(st.sampled_from(ZONES)) for _ in range(n)]
     dates, order = date_cells(form, moments, zones)
     frame = pd.DataFrame(
@@ -289,9 +303,18 @@ def wide_case(draw: st.DrawFn) -> Case:
         if agg is Aggregation.FORMULA:
             ids = [k.id for k in kpis]
             a, b = draw(st.sampled_from(ids)), draw(st.sampled_from(ids))
-            text = draw(st.sampled_from([f"{a} + {b}", f"{a} / {b}", f"{a} * 2 - {b}",
-                                         f"max({a}, {b}) - abs({b})", f"min({a}, 3) / 4",
-                                         f"-({a}) + 100"]))  # fmt: skip
+            text = draw(
+                st.sampled_from(
+                    [
+                        f"{a} + {b}",
+                        f"{a} / {b}",
+                        f"{a} * 2 - {b}",
+                        f"max({a}, {b}) - abs({b})",
+                        f"min({a}, 3) / 4",
+                        f"-({a}) + 100",
+                    ]
+                )
+            )
             measure = Measure(Aggregation.FORMULA, formula=text)
         elif agg is Aggregation.RATIO:
             measure = Measure(
@@ -305,8 +328,9 @@ def wide_case(draw: st.DrawFn) -> Case:
                 ),
             )
         elif agg in (Aggregation.COUNT, Aggregation.DISTINCT_COUNT):
-            col = draw(st.sampled_from(["v", "ref", "key", None if agg is Aggregation.COUNT
-                                        else "w"]))  # fmt: skip
+            col = draw(
+                st.sampled_from(["v", "ref", "key", None if agg is Aggregation.COUNT else "w"])
+            )
             measure = Measure(agg, source="src", column=col)
         else:
             measure = Measure(agg, source="src", column=draw(st.sampled_from(["v", "w"])))
@@ -396,8 +420,9 @@ def account_case(draw: st.DrawFn) -> Case:
         for r in recs:
             for metric in ("margin", "ret"):
                 if draw(st.integers(0, 3)):
-                    rows.append({**{c: r[c] for c in columns[:5]}, "metric": metric,
-                                 "value": r[metric]})  # fmt: skip
+                    rows.append(
+                        {**{c: r[c] for c in columns[:5]}, "metric": metric, "value": r[metric]}
+                    )
         frame = pd.DataFrame(rows, columns=[*columns[:5], "metric", "value"])
         if len(frame):
             frame["date"] = pd.to_datetime(frame["date"])
@@ -423,8 +448,14 @@ def account_case(draw: st.DrawFn) -> Case:
     measures = [
         Measure(Aggregation.CHURN_RATE, source="src", start_column="start", end_column="end"),
         Measure(Aggregation.CLV_SIMPLE, source="src", column="margin", discount_rate=d, **clv_kw),
-        Measure(Aggregation.CLV_DISCOUNTED, source="src", column="margin", discount_rate=d,
-                horizon=draw(st.integers(1, 6)), **clv_kw),  # fmt: skip
+        Measure(
+            Aggregation.CLV_DISCOUNTED,
+            source="src",
+            column="margin",
+            discount_rate=d,
+            horizon=draw(st.integers(1, 6)),
+            **clv_kw,
+        ),
         Measure(Aggregation.SUM, source="src", column="margin"),
         Measure(Aggregation.COUNT, source="src", column="margin"),
     ]
@@ -453,8 +484,10 @@ def tiering_case(draw: st.DrawFn) -> Case:
                 pd.Timestamp(draw(local_moment())) if draw(st.integers(0, 2)) else None
                 for _ in range(n_crm)
             ],
-            "revenue": [draw(st.one_of(st.none(), st.sampled_from([0.0, 50.0, 500.0, 5000.0])))
-                        for _ in range(n_crm)],  # fmt: skip
+            "revenue": [
+                draw(st.one_of(st.none(), st.sampled_from([0.0, 50.0, 500.0, 5000.0])))
+                for _ in range(n_crm)
+            ],
             "segment": [draw(st.sampled_from(TIER_TEXT[:6])) for _ in range(n_crm)],
         }
     )
@@ -522,17 +555,29 @@ def period_case(draw: st.DrawFn) -> Case:
         cells = []
         for m in months:
             c = cal(draw(st.sampled_from(freqs)))
-            cells.append(draw(st.sampled_from([c.label(c.period_of(m)), None, "n/a"]))
-                         if draw(st.integers(0, 7)) == 0 else c.label(c.period_of(m)))  # fmt: skip
+            cells.append(
+                draw(st.sampled_from([c.label(c.period_of(m)), None, "n/a"]))
+                if draw(st.integers(0, 7)) == 0
+                else c.label(c.period_of(m))
+            )
     elif kind == "dates":
         cells = [pd.Timestamp(datetime(m // 12, m % 12 + 1, 1)) for m in months]
     else:
         cells = [m // 12 for m in months]
         if s.fiscal_year_start_month != 1:  # a plain year is only a calendar year's label
-            s = Settings(**{f.name: getattr(s, f.name) for f in fields(Settings)
-                            if f.name != "fiscal_year_start_month"})  # fmt: skip
-        s = Settings(**{**{f.name: getattr(s, f.name) for f in fields(Settings)},
-                        "frequency": Frequency.YEAR})  # fmt: skip
+            s = Settings(
+                **{
+                    f.name: getattr(s, f.name)
+                    for f in fields(Settings)
+                    if f.name != "fiscal_year_start_month"
+                }
+            )
+        s = Settings(
+            **{
+                **{f.name: getattr(s, f.name) for f in fields(Settings)},
+                "frequency": Frequency.YEAR,
+            }
+        )
     frame = pd.DataFrame(
         {
             "period": cells,

@@ -113,7 +113,9 @@ def compare(
         s, cov = ref.headline[p], ref.headline_coverage[p]
         c.num(f"headline [{label}]", s, r.headline[p])
         c.num(f"headline coverage [{label}]", cov, r.headline_coverage[p])
-        c.status(f"headline status [{label}]", ref.headline_status[p], res.headline_status[p], s, cov)
+        c.status(
+            f"headline status [{label}]", ref.headline_status[p], res.headline_status[p], s, cov
+        )
     for k, kpi_id in enumerate(ref.kpi_ids):
         c.num(f"effective share {kpi_id}", ref.effective_share[k], res.effective_share[k])
     return c.problems
