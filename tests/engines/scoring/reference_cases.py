@@ -8,6 +8,8 @@ point and the engine's summation order cannot make a difference that is not a re
 from __future__ import annotations
 
 import calendar as pycal
+import random
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import Any
@@ -64,14 +66,6 @@ class Case:
     periods: list[str] | None
 
 
-def quarters(x: float) -> float:
-    return round(x * 4) / 4
-
-
-nums = st.integers(-200, 600).map(lambda i: i / 4)
-positive = st.integers(0, 400).map(lambda i: i / 4)
-
-
 @st.composite
 def settings_st(draw: st.DrawFn) -> Settings:
     kw: dict[str, Any] = {
@@ -96,16 +90,40 @@ def tiers_st(n: int) -> tuple[Tier, ...]:
 # --- dates -----------------------------------------------------------------------------------
 
 
-@st.composite
-def local_moment(draw: st.DrawFn) -> datetime:
-    """A wall-clock time, often close to a month's edge."""
-    year = draw(st.sampled_from([2025, 2026]))
-    month = draw(st.integers(1, 12))
-    last = pycal.monthrange(year, month)[1]
-    day = draw(st.sampled_from([1, 1, 2, 15, last - 1, last, last]))
-    hour = draw(st.sampled_from([0, 0, 1, 3, 12, 21, 23, 23]))
-    minute = draw(st.sampled_from([0, 30, 45]))
-    return datetime(year, month, day, hour, minute)
+class RowDraw:
+    """Row values from a seeded generator drawn once per example.
+
+    Drawing every cell through Hypothesis made generation most of the run time; cells come
+    from small pools anyway, and the seed in a failing example reproduces them.
+    """
+
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed)
+
+    def pick(self, options: Sequence[Any]) -> Any:
+        return self.rng.choice(options)
+
+    def opt(self, make: Callable[[], Any], empty_one_in: int = 4) -> Any:
+        """``make()``, or None once in ``empty_one_in`` times (an empty cell)."""
+        return None if self.rng.randrange(empty_one_in) == 0 else make()
+
+    def num(self) -> float:
+        return self.rng.randint(-200, 600) / 4
+
+    def positive(self) -> float:
+        return self.rng.randint(0, 400) / 4
+
+    def moment(self) -> datetime:
+        """A wall-clock time, often close to a month's edge."""
+        year = self.pick([2025, 2026])
+        month = self.rng.randint(1, 12)
+        last = pycal.monthrange(year, month)[1]
+        day = self.pick([1, 1, 2, 15, last - 1, last, last])
+        hour = self.pick([0, 0, 1, 3, 12, 21, 23, 23])
+        return datetime(year, month, day, hour, self.pick([0, 30, 45]))
+
+
+seeds = st.integers(0, 2**32 - 1).map(RowDraw)
 
 
 def _aware(moment: datetime, zone: str) -> pd.Timestamp:
@@ -271,22 +289,18 @@ def wide_case(draw: st.DrawFn) -> Case:
     tiers = tiers_st(draw(st.integers(1, 3)))
     n = draw(st.integers(0, 40))
     form = draw(st.sampled_from(DATE_FORMS))
-    moments = [
-        draw(
-            st.one_of(st.none(), local_moment()) if draw(st.integers(0, 9)) == 0 else local_moment()
-        )
-        for _ in range(n)
-    ]
-    zones = [draw(st.sampled_from(ZONES)) for _ in range(n)]
+    r = draw(seeds)
+    moments = [r.opt(r.moment, 10) for _ in range(n)]
+    zones = [r.pick(ZONES) for _ in range(n)]
     dates, order = date_cells(form, moments, zones)
     frame = pd.DataFrame(
         {
-            "key": [draw(st.sampled_from(["c1", "c2", "c3", "c4"])) for _ in range(n)],
+            "key": [r.pick(["c1", "c2", "c3", "c4"]) for _ in range(n)],
             "date": dates,
-            "tier": [draw(st.sampled_from(TIER_TEXT)) for _ in range(n)],
-            "v": [draw(st.one_of(st.none(), nums)) for _ in range(n)],
-            "w": [draw(st.one_of(st.none(), positive)) for _ in range(n)],
-            "ref": [draw(st.sampled_from(IDS)) for _ in range(n)],
+            "tier": [r.pick(TIER_TEXT) for _ in range(n)],
+            "v": [r.opt(r.num) for _ in range(n)],
+            "w": [r.opt(r.positive) for _ in range(n)],
+            "ref": [r.pick(IDS) for _ in range(n)],
         }
     )
     source = DataSource(
@@ -355,14 +369,23 @@ def survey_case(draw: st.DrawFn) -> Case:
     s = draw(settings_st())
     tiers = tiers_st(draw(st.integers(1, 3)))
     n = draw(st.integers(0, 40))
-    moments = [draw(local_moment()) for _ in range(n)]
-    answer = st.one_of(st.none(), st.integers(-1, 11).map(float), st.sampled_from([6.5, 4.5]))
+    r = draw(seeds)
+    moments = [r.moment() for _ in range(n)]
+    answers = [
+        None,
+        -1.0,
+        11.0,
+        6.5,
+        4.5,
+        *(float(i) for i in range(11)),
+        *(float(i) for i in range(1, 8)),
+    ]
     frame = pd.DataFrame(
         {
             "date": [pd.Timestamp(m) for m in moments] if n else pd.Series([], dtype="M8[ns]"),
-            "tier": [draw(st.sampled_from(TIER_TEXT)) for _ in range(n)],
-            "nps": [draw(answer) for _ in range(n)],
-            "sat": [draw(answer) for _ in range(n)],
+            "tier": [r.pick(TIER_TEXT) for _ in range(n)],
+            "nps": [r.pick(answers) for _ in range(n)],
+            "sat": [r.pick(answers) for _ in range(n)],
         }
     )
     source = DataSource("src", "Survey", date_column="date", tier_column="tier")
@@ -392,22 +415,22 @@ def account_case(draw: st.DrawFn) -> Case:
     long = draw(st.booleans())
     keyed = draw(st.booleans())
 
+    r = draw(seeds)
+
     def month_text() -> str | None:
-        if draw(st.integers(0, 5)) == 0:
-            return None
-        return draw(local_moment()).date().isoformat()
+        return r.opt(lambda: r.moment().date().isoformat(), 6)
 
     recs = []
     for _ in range(n):
         recs.append(
             {
-                "key": draw(st.sampled_from(["a1", "a2", "a3", "a4", "a5"])),
-                "date": pd.Timestamp(draw(local_moment())),
-                "tier": draw(st.sampled_from(TIER_TEXT[:6])),
+                "key": r.pick(["a1", "a2", "a3", "a4", "a5"]),
+                "date": pd.Timestamp(r.moment()),
+                "tier": r.pick(TIER_TEXT[:6]),
                 "start": month_text(),
-                "end": month_text() if draw(st.booleans()) else None,
-                "margin": draw(st.one_of(st.none(), positive)),
-                "ret": draw(st.one_of(st.none(), st.sampled_from([0.5, 0.75, 0.875, 1.0]))),
+                "end": r.opt(month_text, 2),
+                "margin": r.opt(r.positive),
+                "ret": r.opt(lambda: r.pick([0.5, 0.75, 0.875, 1.0])),
             }
         )
     columns = ["key", "date", "tier", "start", "end", "margin", "ret"]
@@ -417,11 +440,11 @@ def account_case(draw: st.DrawFn) -> Case:
     if long:
         # One row per metric: margin and retention rows; start/end stay plain columns.
         rows = []
-        for r in recs:
+        for rec in recs:
             for metric in ("margin", "ret"):
-                if draw(st.integers(0, 3)):
+                if r.rng.randrange(4):
                     rows.append(
-                        {**{c: r[c] for c in columns[:5]}, "metric": metric, "value": r[metric]}
+                        {**{c: rec[c] for c in columns[:5]}, "metric": metric, "value": rec[metric]}
                     )
         frame = pd.DataFrame(rows, columns=[*columns[:5], "metric", "value"])
         if len(frame):
@@ -477,18 +500,13 @@ def tiering_case(draw: st.DrawFn) -> Case:
     s = draw(settings_st())
     tiers = tiers_st(draw(st.integers(1, 3)))
     n_crm = draw(st.integers(0, 15))
+    r = draw(seeds)
     crm = pd.DataFrame(
         {
-            "key": [draw(st.sampled_from(KEYS)) for _ in range(n_crm)],
-            "date": [
-                pd.Timestamp(draw(local_moment())) if draw(st.integers(0, 2)) else None
-                for _ in range(n_crm)
-            ],
-            "revenue": [
-                draw(st.one_of(st.none(), st.sampled_from([0.0, 50.0, 500.0, 5000.0])))
-                for _ in range(n_crm)
-            ],
-            "segment": [draw(st.sampled_from(TIER_TEXT[:6])) for _ in range(n_crm)],
+            "key": [r.pick(KEYS) for _ in range(n_crm)],
+            "date": [r.opt(lambda: pd.Timestamp(r.moment()), 3) for _ in range(n_crm)],
+            "revenue": [r.opt(lambda: r.pick([0.0, 50.0, 500.0, 5000.0])) for _ in range(n_crm)],
+            "segment": [r.pick(TIER_TEXT[:6]) for _ in range(n_crm)],
         }
     )
     if n_crm:
@@ -496,9 +514,9 @@ def tiering_case(draw: st.DrawFn) -> Case:
     n = draw(st.integers(0, 25))
     billing = pd.DataFrame(
         {
-            "key": [draw(st.sampled_from(KEYS)) for _ in range(n)],
-            "date": [pd.Timestamp(draw(local_moment())) for _ in range(n)],
-            "amount": [draw(st.one_of(st.none(), nums)) for _ in range(n)],
+            "key": [r.pick(KEYS) for _ in range(n)],
+            "date": [pd.Timestamp(r.moment()) for _ in range(n)],
+            "amount": [r.opt(r.num) for _ in range(n)],
         }
     )
     if n:
@@ -543,7 +561,8 @@ def period_case(draw: st.DrawFn) -> Case:
     s = draw(settings_st())
     tiers = tiers_st(draw(st.integers(1, 2)))
     n = draw(st.integers(1, 30))
-    months = [draw(st.integers(2025 * 12, 2026 * 12 + 11)) for _ in range(n)]
+    r = draw(seeds)
+    months = [r.rng.randint(2025 * 12, 2026 * 12 + 11) for _ in range(n)]
     kind = draw(st.sampled_from(["labels", "dates", "years"]))
 
     def cal(freq: Frequency) -> RefCalendar:
@@ -554,12 +573,9 @@ def period_case(draw: st.DrawFn) -> Case:
         freqs = [f for f in Frequency if cal(f).size <= cal(s.frequency).size]
         cells = []
         for m in months:
-            c = cal(draw(st.sampled_from(freqs)))
-            cells.append(
-                draw(st.sampled_from([c.label(c.period_of(m)), None, "n/a"]))
-                if draw(st.integers(0, 7)) == 0
-                else c.label(c.period_of(m))
-            )
+            c = cal(r.pick(freqs))
+            label = c.label(c.period_of(m))
+            cells.append(r.pick([None, "n/a"]) if r.rng.randrange(8) == 0 else label)
     elif kind == "dates":
         cells = [pd.Timestamp(datetime(m // 12, m % 12 + 1, 1)) for m in months]
     else:
@@ -581,8 +597,8 @@ def period_case(draw: st.DrawFn) -> Case:
     frame = pd.DataFrame(
         {
             "period": cells,
-            "tier": [draw(st.sampled_from(TIER_TEXT[:5])) for _ in range(n)],
-            "v": [draw(st.one_of(st.none(), nums)) for _ in range(n)],
+            "tier": [r.pick(TIER_TEXT[:5]) for _ in range(n)],
+            "v": [r.opt(r.num) for _ in range(n)],
         }
     )
     source = DataSource("src", "Periods", period_column="period", tier_column="tier")

@@ -238,6 +238,43 @@ def test_churn_rate_with_accounts_spread_over_rows() -> None:
     assert_matches(card, {"src": frame}, ["2026-Q2"])
 
 
+def test_churn_account_tier_is_that_of_its_latest_start_date() -> None:
+    # Account a: a Tier 2 row started 2025-12-31 and a Tier 1 row started 2025-12-30 (later
+    # in the file). The latest start *date* is the Tier 2 row, so a is a Tier 2 account:
+    # Tier 2 in 2026-Q1 has 1 active account, lost in February: churn 1.0.
+    frame = pd.DataFrame(
+        {
+            "key": ["a", "a"],
+            "tier": ["t2", "t1"],
+            "start": ["2025-12-31", "2025-12-30"],
+            "end": ["2026-02-10", "2026-02-01"],
+        }
+    )
+    source = DataSource("src", "Accounts", key_column="key", tier_column="tier")
+    kpi = _kpi("churn", Aggregation.CHURN_RATE, None, start_column="start", end_column="end")
+    card = _card(kpi, source=source)
+    ref = reference_score(card, {"src": frame}, ["2026-Q1"])
+    assert _at(ref, "churn", "t2", "2026-Q1") == 1.0
+    assert math.isnan(_at(ref, "churn", "t1", "2026-Q1"))
+    assert_matches(card, {"src": frame}, ["2026-Q1"])
+
+
+def test_churn_an_account_with_an_open_row_has_not_ended() -> None:
+    # Account a: one row started 2025-01-10 and ended 2026-02-01; another row has neither
+    # a start nor an end. Not every row has an end, so a has not ended: active at the
+    # start of 2026-Q1 and not lost, churn 0.
+    frame = pd.DataFrame(
+        {"key": ["a", "a"], "tier": ["t1", "t1"], "start": ["2025-01-10", None],
+         "end": ["2026-02-01", None]}
+    )  # fmt: skip
+    source = DataSource("src", "Accounts", key_column="key", tier_column="tier")
+    kpi = _kpi("churn", Aggregation.CHURN_RATE, None, start_column="start", end_column="end")
+    card = _card(kpi, source=source)
+    ref = reference_score(card, {"src": frame}, ["2026-Q1"])
+    assert _at(ref, "churn", "t1", "2026-Q1") == 0.0
+    assert_matches(card, {"src": frame}, ["2026-Q1"])
+
+
 def test_clv_simple_and_discounted_by_hand() -> None:
     # Tier 1, 2026-Q1: margins 100 + 50 (customer a) and 30 (b), a row of c with no margin:
     # m = 180 / 2 customers = 90. Retention column mean (0.8 + 0.8 + 0.8 + 0.8) = 0.8,
