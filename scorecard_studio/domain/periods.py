@@ -18,6 +18,12 @@ from dataclasses import dataclass
 from scorecard_studio.domain.errors import DesignError
 from scorecard_studio.domain.model import FiscalYearLabel, Frequency, Scorecard
 
+#: An ISO timestamp's zone designator at its end: ``Z``, ``+02``, ``-05:00`` or ``+0530``
+#: after a time of day. Text with one is an instant; text without one is local wall time.
+TIMESTAMP_WITH_OFFSET = (
+    r"(?:T|\s)\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?)$"
+)
+
 _MONTHS_PER = {Frequency.MONTH: 1, Frequency.QUARTER: 3, Frequency.YEAR: 12}
 
 

@@ -102,19 +102,29 @@ class Aggregator(CustomerMetrics):
         no value, rather than a partial sum presented as a full year.
         """
         assert m.column is not None
-        sums, n = self.reduce(src_id, m.column, Aggregation.SUM)
-        window = max(1, 12 // self.grid.calendar.months_per_period)
-        filled = np.nan_to_num(sums)
-        csum = np.cumsum(filled, axis=1)
-        counts = np.cumsum(n, axis=1)
-        ttm = csum.copy()
-        ttm[:, window:] = csum[:, window:] - csum[:, :-window]
-        nwin = counts.copy()
-        nwin[:, window:] = counts[:, window:] - counts[:, :-window]
+        g = self.grid
+        window = max(1, 12 // g.calendar.months_per_period)
+        # The window reaches back before the first period shown (a range asked for with
+        # --from, say): sum on an axis extended by the window, then keep the periods shown.
+        n_ext = g.n_periods + window - 1
+        src = self.sources[src_id]
+        values = self.numbers(src_id, m.column)
+        offset = src.period - (g.first_period - (window - 1))
+        ok = (src.period >= 0) & (offset >= 0) & (offset < n_ext) & ~np.isnan(values)
+        slot = np.where(src.tier >= 0, src.tier, g.n_tiers)
+        code = (slot * n_ext + offset)[ok]
+        size = (g.n_tiers + 1) * n_ext
+        sums = np.bincount(code, weights=values[ok], minlength=size).reshape(g.n_tiers + 1, -1)
+        counts = np.bincount(code, minlength=size).reshape(g.n_tiers + 1, -1).astype(np.float64)
+        sums[g.n_tiers], counts[g.n_tiers] = sums.sum(axis=0), counts.sum(axis=0)
+        csum = np.cumsum(np.concatenate((np.zeros((g.n_tiers + 1, 1)), sums), axis=1), axis=1)
+        ccnt = np.cumsum(np.concatenate((np.zeros((g.n_tiers + 1, 1)), counts), axis=1), axis=1)
+        ttm = csum[:, window:] - csum[:, :-window]
+        nwin = ccnt[:, window:] - ccnt[:, :-window]
         first_data = self._first_data_period(src_id)
         value = np.where(nwin > 0, ttm, np.nan)
         if first_data is not None:
-            start = first_data - self.grid.first_period + window - 1
+            start = first_data - g.first_period + window - 1
             value[:, : max(0, start)] = np.nan
         return Actual(value, nwin)
 

@@ -14,7 +14,12 @@ import pandas as pd
 from scorecard_studio.domain.findings import Finding, Severity
 from scorecard_studio.domain.model import Aggregation, CesMode, Kpi, Measure, SurveyScale
 from scorecard_studio.engines.scoring.grid import Actual, FloatArray, IntArray
-from scorecard_studio.engines.scoring.prepare import month_ordinals, normalise_keys, to_datetime
+from scorecard_studio.engines.scoring.prepare import (
+    month_ordinals,
+    normalise_keys,
+    time_stamps,
+    to_datetime,
+)
 from scorecard_studio.engines.scoring.reductions import Reductions
 
 
@@ -118,31 +123,45 @@ class CustomerMetrics(Reductions):
         Without a key each row is an account. With one, an account is a customer key: it
         starts at the earliest start of its rows and has ended only when every one of its
         rows has an end, at the latest of them; its tier is that of its most recently
-        started row. Rows without a start date describe no contract and are left out.
+        started row (by start date; equal dates: the later row in the file). A row without
+        an end keeps its account open, whether or not it has a start; an account needs at
+        least one row with a start to count at all.
         """
         assert m.start_column is not None
         assert m.end_column is not None
         src = self.sources[src_id]
         tz = self.grid.timezone
-        start = month_ordinals(to_datetime(src.frame[m.start_column], src.source.date_order, tz))
+        started = to_datetime(src.frame[m.start_column], src.source.date_order, tz)
+        start = month_ordinals(started)
         end = month_ordinals(to_datetime(src.frame[m.end_column], src.source.date_order, tz))
         slot = np.where(src.tier >= 0, src.tier, self.grid.n_tiers)
         key = src.source.key_column
         if not key or key not in src.frame.columns:
             return start, end, slot
         keys = normalise_keys(src.frame[key])
-        rows = pd.DataFrame({"key": keys, "start": start, "end": end, "slot": slot})
-        rows = rows[(rows["start"] >= 0) & rows["key"].notna()]
-        rows = rows.iloc[np.argsort(rows["start"].to_numpy(), kind="stable")]
+        stamps = time_stamps(started)
+        undated = stamps == np.iinfo(np.int64).max
+        rows = pd.DataFrame(
+            {
+                "key": keys,
+                "start": np.where(undated, np.iinfo(np.int64).max, start),
+                "end": end,
+                "slot": slot,
+                "when": np.where(undated, np.iinfo(np.int64).min, stamps),
+            }
+        )
+        rows = rows[rows["key"].notna()]
+        rows = rows.iloc[np.argsort(rows["when"].to_numpy(), kind="stable")]
         grouped = rows.groupby("key", sort=False)
         open_rows = grouped["end"].min() < 0
+        counted = grouped["when"].max() > np.iinfo(np.int64).min  # some row has a start
         accounts = pd.DataFrame(
             {
                 "start": grouped["start"].min(),
                 "end": grouped["end"].max().where(~open_rows, -1),
                 "slot": grouped["slot"].last(),
             }
-        )
+        )[counted]
         return (
             accounts["start"].to_numpy(dtype=np.int64),
             accounts["end"].to_numpy(dtype=np.int64),

@@ -17,7 +17,7 @@ import pandas as pd
 from scorecard_studio.domain.errors import DesignError
 from scorecard_studio.domain.findings import Finding, Severity
 from scorecard_studio.domain.model import DataSource, DateOrder, Layout, Scorecard, TierMode
-from scorecard_studio.domain.periods import Calendar
+from scorecard_studio.domain.periods import TIMESTAMP_WITH_OFFSET, Calendar
 from scorecard_studio.domain.wording import count_has
 
 IntArray = npt.NDArray[np.int64]
@@ -76,18 +76,30 @@ def to_datetime(series: pd.Series, order: DateOrder, timezone: str) -> pd.Series
             # Excel serial dates in the 1900 system (the importer converts 1904 files).
             series = pd.to_datetime(series, unit="D", origin="1899-12-30", errors="coerce")
         else:
-            series = pd.to_datetime(
-                series.astype("string").str.strip(),
-                errors="coerce",
-                format="mixed",
-                dayfirst=order is DateOrder.DAY_FIRST,
-                utc=False,
-            )
-            if series.dtype == object:  # mixed zones: normalise through UTC
-                series = pd.to_datetime(series, utc=True, errors="coerce")
+            return _text_to_datetime(series.astype("string").str.strip(), order, timezone)
     if isinstance(series.dtype, pd.DatetimeTZDtype):
         series = series.dt.tz_convert(timezone).dt.tz_localize(None)
     return series
+
+
+def _text_to_datetime(text: pd.Series, order: DateOrder, timezone: str) -> pd.Series:
+    """Text dates as naive local times: instants (with an offset) converted, the rest as is.
+
+    One column may hold several offsets (a daylight-saving change, exports from several
+    zones) and even text without one: each instant is converted on its own, and wall times
+    are taken to be in the scorecard's zone already.
+    """
+    dayfirst = order is DateOrder.DAY_FIRST
+    marked = text.str.contains(TIMESTAMP_WITH_OFFSET, case=False, regex=True)
+    aware = marked.fillna(False).to_numpy(dtype=bool)
+    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    if aware.any():
+        instants = pd.to_datetime(text[aware], utc=True, errors="coerce", format="mixed")
+        out[aware] = instants.dt.tz_convert(timezone).dt.tz_localize(None).astype(out.dtype)
+    if not aware.all():
+        local = pd.to_datetime(text[~aware], errors="coerce", format="mixed", dayfirst=dayfirst)
+        out[~aware] = local.astype(out.dtype)
+    return out
 
 
 def month_ordinals(dates: pd.Series) -> IntArray:
@@ -140,9 +152,7 @@ def prepare_source(
                 )
             )
     elif source.period_column and source.period_column in frame.columns:
-        period, bad = _parse_period_column(
-            frame[source.period_column], calendar, card.settings.timezone
-        )
+        period, bad = period_ordinals(frame[source.period_column], calendar, card.settings.timezone)
         month = np.where(period >= 0, _first_months(period, calendar), -1)
         has_dates = True
         if bad:
@@ -171,9 +181,7 @@ def _first_months(periods: IntArray, calendar: Calendar) -> IntArray:
     return periods * calendar.months_per_period + calendar.offset
 
 
-def _parse_period_column(
-    series: pd.Series, calendar: Calendar, timezone: str
-) -> tuple[IntArray, int]:
+def period_ordinals(series: pd.Series, calendar: Calendar, timezone: str) -> tuple[IntArray, int]:
     """Period ordinal per row from a period column, and how many rows fit no period.
 
     Every label the calendar writes reads back, and so does a finer one (a month label in a

@@ -169,6 +169,8 @@ class Reductions:
         g = self.grid
         n_values = max(n_uniques, 1)
         out = np.zeros(g.shape)
+        if g.n_periods == 0:  # no period to count in (no row has a date)
+            return out
         period = self.codes(source_id).by_period
         n_slots = (g.n_tiers + 1) * g.n_periods
         for row, codes, size in (

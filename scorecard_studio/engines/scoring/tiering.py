@@ -12,8 +12,10 @@ import pandas as pd
 
 from scorecard_studio.domain.findings import Finding, Severity
 from scorecard_studio.domain.model import DataSource, Scorecard, TierMode
+from scorecard_studio.domain.periods import calendar_of
 from scorecard_studio.engines.scoring.prepare import (
     normalise_keys,
+    period_ordinals,
     tiers_from_column,
     time_stamps,
     to_datetime,
@@ -69,11 +71,16 @@ def _latest_per_key(frame: pd.DataFrame, source: DataSource, card: Scorecard) ->
     Rows at the same time keep file order, so the later one in the file wins.
     """
     assert source.key_column is not None
-    date_column = source.date_column
+    date_column, period_column = source.date_column, source.period_column
+    stamps = None
     if date_column and date_column in frame.columns:
         when = to_datetime(frame[date_column], source.date_order, card.settings.timezone)
         stamps = time_stamps(when)
         undated = stamps == np.iinfo(np.int64).max
+    elif period_column and period_column in frame.columns:
+        stamps, _ = period_ordinals(frame[period_column], calendar_of(card), card.settings.timezone)
+        undated = stamps < 0
+    if stamps is not None:
         # Undated rows first, then dated ones by time: the last row per key is its latest.
         stamps = np.where(undated, np.iinfo(np.int64).min, stamps)
         frame = frame.iloc[np.argsort(stamps, kind="stable")]

@@ -8,13 +8,12 @@ small generated scorecards and data sets.
 from __future__ import annotations
 
 import math
-import os
 from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, given, settings
 from reference_cases import (
     Case,
     account_case,
@@ -616,16 +615,9 @@ def test_formulas_chain_and_break_cleanly() -> None:
 
 # --- generated scorecards -------------------------------------------------------------------
 
-#: No shrinking by default: a failing example is printed as generated, with every
-#: difference listed, and the file stays well under a minute even while the engine
-#: disagrees. Set REFERENCE_SHRINK=1 to have Hypothesis shrink a failure first.
-_PHASES = [Phase.explicit, Phase.reuse, Phase.generate]
-if os.environ.get("REFERENCE_SHRINK"):
-    _PHASES.append(Phase.shrink)
 FAST = settings(
     max_examples=50,
     deadline=None,
-    phases=_PHASES,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 

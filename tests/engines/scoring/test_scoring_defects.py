@@ -289,3 +289,51 @@ def test_aware_text_timestamps_keep_their_offset_through_import(tmp_path: Path, 
     # No empty 2026-Q2 on the axis: both rows are first-quarter rows in New York.
     assert result.period_labels == ("2026-Q1",)
     assert cell(result, "k", "t1", "2026-Q1") == 6
+
+
+def test_a_column_of_several_offsets_and_wall_times_is_bucketed_row_by_row() -> None:
+    # New York: the first is 09:00 EST (Q1), the second 23:30 EDT on 31 March (Q1), the
+    # third 02:00 UTC on 1 April = 22:00 on 31 March (Q1); the wall time is local (Q2).
+    frame = rows(
+        ("c1", "2026-01-15T09:00:00-05:00", "Tier 1", 1),
+        ("c1", "2026-03-31T23:30:00-04:00", "Tier 1", 2),
+        ("c1", "2026-04-01T02:00:00Z", "Tier 1", 4),
+        ("c1", "2026-04-01 00:30", "Tier 1", 8),
+    )
+    card = card_of([kpi("k", Aggregation.SUM)], Settings(timezone="America/New_York"))
+    result = run(card, frame)
+    assert cell(result, "k", "t1", "2026-Q1") == 7
+    assert cell(result, "k", "t1", "2026-Q2") == 8
+
+
+def test_ttm_counts_the_months_before_the_first_period_shown() -> None:
+    months = [f"2025-{m:02d}-10" for m in range(1, 13)] + ["2026-01-10"]
+    frame = pd.DataFrame({"key": "c", "date": months, "tier": "Tier 1", "v": 1.0})
+    card = card_of([kpi("t", Aggregation.TTM_SUM)], Settings(frequency=Frequency.MONTH))
+    assert cell(run(card, frame, ["2026-01"]), "t", "t1", "2026-01") == 12
+
+
+def test_distinct_count_without_any_dated_row_is_no_crash() -> None:
+    frame = rows(("c1", "", "Tier 1", 1))
+    result = run(card_of([kpi("d", Aggregation.DISTINCT_COUNT, column="key")]), frame)
+    assert result.period_labels == ()
+
+
+def test_churn_tier_by_start_date_and_open_rows_without_a_start() -> None:
+    frame = pd.DataFrame(
+        {
+            "key": ["a", "a", "b", "b"],
+            "date": ["2026-01-01"] * 4,
+            "tier": ["Tier 2", "Tier 1", "Tier 1", "Tier 1"],
+            # a: its latest start is 31 December (Tier 2), though the Tier 1 row comes later.
+            # b: a row without start or end keeps it open.
+            "start": ["2025-12-31", "2025-12-30", "2025-01-10", None],
+            "end": ["2026-02-01", "2026-02-01", "2026-02-01", None],
+        }
+    )
+    churn = kpi(
+        "churn", Aggregation.CHURN_RATE, column=None, start_column="start", end_column="end"
+    )
+    result = run(card_of([churn]), frame)
+    assert cell(result, "churn", "t2", "2026-Q1") == 1.0  # a, lost
+    assert cell(result, "churn", "t1", "2026-Q1") == 0.0  # b, still open

@@ -26,6 +26,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from scorecard_studio.domain.model import DateOrder
+from scorecard_studio.domain.periods import TIMESTAMP_WITH_OFFSET
 from scorecard_studio.engines.importing.columns.arrow_text import text_cells
 from scorecard_studio.engines.importing.columns.cells import ERROR_CODES, ExcelError
 
@@ -449,8 +450,7 @@ def _parse_numbers(texts: pd.Series) -> tuple[pd.Series, ColumnType]:
     return nums, kind
 
 
-#: An ISO timestamp's zone designator at the end: ``Z``, ``+02``, ``-05:00`` or ``+0530``.
-_OFFSET = r"(?:T|\s)\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?)$"
+_OFFSET = TIMESTAMP_WITH_OFFSET
 
 
 def _has_offsets(texts: pd.Series, every: bool = False) -> bool:
