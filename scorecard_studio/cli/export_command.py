@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import os
 
 from scorecard_studio.cli.design_source import add_design_arguments, load_design_and_data
 from scorecard_studio.cli.output import print_json
 from scorecard_studio.domain.periods import calendar_of
+
+#: The author setting (the store's, read here without loading the store).
+AUTHOR_ENV = "SCORECARD_STUDIO_AUTHOR"
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -18,8 +22,20 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     add_design_arguments(parser)
     parser.add_argument("--out", required=True, metavar="REPORT.xlsx", help="report file")
-    parser.add_argument("--period", help="period label, e.g. 2026-Q3 (default: latest)")
-    parser.add_argument("--author", help="name shown as the report's author")
+    parser.add_argument(
+        "--period",
+        help="period label, e.g. 2026-Q3 (default: the period a frozen version's label names, "
+        "else the latest with data)",
+    )
+    parser.add_argument(
+        "--author", help="name shown as 'Prepared by' (default: the version's author)"
+    )
+    parser.add_argument(
+        "--no-trends", action="store_true", help="leave the Trends appendix out of the report"
+    )
+    parser.add_argument(
+        "--paper", choices=("a4", "letter"), default="a4", help="paper size (landscape)"
+    )
     parser.add_argument("--json", action="store_true", help="print what was written as JSON")
     parser.set_defaults(handler=run)
 
@@ -35,8 +51,16 @@ def run(args: argparse.Namespace) -> int:
 
     result = score(loaded.card, loaded.tables)
     provenance = ReportProvenance.from_mapping(dict(loaded.provenance))
+    # "Prepared by": who the user says, else who saved the version, else the author setting.
+    author = args.author or provenance.saved_by or os.environ.get(AUTHOR_ENV, "").strip()
     summary = export_report(
-        result, args.out, period=period, provenance=provenance, author=args.author
+        result,
+        args.out,
+        period=period,
+        provenance=provenance,
+        author=author or None,
+        trends=not args.no_trends,
+        paper=args.paper,
     )
     if args.json:
         print_json(
