@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import math
+from copy import copy
+from typing import Any
 
+from openpyxl.cell.cell import Cell
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -52,20 +55,33 @@ def header_row(ws: Worksheet, row: int, labels: list[str], start: int = 1) -> No
         cell.border = BOX
 
 
-def rag_cell(ws: Worksheet, row: int, column: int, status: str, suffix: str = "") -> None:
-    cell = put_text(ws, row, column, RAG_LABELS[status] + suffix)
+def _rag_style(ws: Worksheet, cell: Cell, key: tuple[str, str]) -> None:
+    """Fill, font, alignment and border of a status, copied from the first cell styled so.
+
+    Setting the four one by one hashes each style object against the workbook's registry;
+    a 1,000-KPI report has ten thousand status cells, so the resolved style is reused.
+    """
+    cache: dict[tuple[str, str], Any] = ws.__dict__.setdefault("_rag_style_cache", {})
+    template = cache.get(key)
+    if template is not None:
+        cell._style = copy(template)  # type: ignore[attr-defined]
+        return
+    status = key[1]
     cell.fill = RAG_FILLS[status]
     cell.font = RAG_FONTS[status]
     cell.alignment = CENTER
     cell.border = BOX
+    cache[key] = copy(cell._style)  # type: ignore[attr-defined]
+
+
+def rag_cell(ws: Worksheet, row: int, column: int, status: str, suffix: str = "") -> None:
+    cell = put_text(ws, row, column, RAG_LABELS[status] + suffix)
+    _rag_style(ws, cell, ("label", status))
 
 
 def score_cell(ws: Worksheet, row: int, column: int, score: float, status: str) -> None:
     cell = put_number(ws, row, column, score, SCORE_FORMAT)
-    cell.fill = RAG_FILLS[status]
-    cell.font = RAG_FONTS[status]
-    cell.alignment = CENTER
-    cell.border = BOX
+    _rag_style(ws, cell, ("score", status))
 
 
 def title(ws: Worksheet, text: str, subtitle: str = "") -> None:

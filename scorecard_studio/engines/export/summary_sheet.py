@@ -305,12 +305,11 @@ def _red_kpis(ws: Worksheet, ctx: ReportContext, row: int) -> int:
         put_text(ws, row + 1, 1, "No KPI is red in any tier.")
         return row + 2
     row += 1
-    header_row(ws, row, ["KPI", "Owner", "Actual (all)", "Target (all)", "Red in", ""])
-    header_row(ws, row, ["Commentary", "", "Action"], start=7)
-    ws.merge_cells(start_row=row, start_column=5, end_row=row, end_column=6)
-    ws.merge_cells(start_row=row, start_column=7, end_row=row, end_column=8)
+    labels = ["KPI", "Owner", "Actual (all)", "Target (all)", "Red in", "Commentary", "Action"]
+    header_row(ws, row, labels)
+    fit_row_height(ws, row, [(text, CELL_WIDTH) for text in labels[1:]])
     all_t = len(r.tier_ids) - 1
-    for k in red:
+    for k in red:  # no merged cells: a merge checks every earlier one, slow for many rows
         row += 1
         kpi = r.kpis[k]
         fmt = ctx.value_format(kpi)
@@ -320,19 +319,17 @@ def _red_kpis(ws: Worksheet, ctx: ReportContext, row: int) -> int:
         put_number(ws, row, 3, float(r.actuals.value[k, all_t, p]), fmt).alignment = TOP
         put_number(ws, row, 4, float(r.targets.target[k, all_t, p]), fmt).alignment = TOP
         put_text(ws, row, 5, red_in).alignment = WRAP_INDENTED
-        ws.merge_cells(start_row=row, start_column=5, end_row=row, end_column=6)
-        for col in (7, 9):
+        for col in (6, 7):
             cell = put_text(ws, row, col, NONE_RECORDED)
             cell.alignment = WRAP
             cell.font = SUBTITLE_FONT
-        ws.merge_cells(start_row=row, start_column=7, end_row=row, end_column=8)
         fit_row_height(
             ws,
             row,
             [
                 (kpi.name, NAME_WIDTH),
                 (kpi.owner or NONE_RECORDED, CELL_WIDTH),
-                (red_in, 2 * CELL_WIDTH),
+                (red_in, CELL_WIDTH - 1),
                 (NONE_RECORDED, CELL_WIDTH),
             ],
         )
