@@ -37,4 +37,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_app([a for a in args if a not in {"gui", "--gui"}])
     from scorecard_studio.cli.main import run_cli
 
+    if args and args[0] == "export":
+        from scorecard_studio.cli.export_command import use_pdf_writer
+
+        use_pdf_writer(_pdf_writer)
     return run_cli(args)
+
+
+def _pdf_writer():  # type: ignore[no-untyped-def]
+    """Qt's PDF writer for ``export --format pdf``, headless (no display needed)."""
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtGui import QGuiApplication
+
+    from scorecard_studio.qt.report_pdf import write_briefing_pdf
+
+    if QGuiApplication.instance() is None:
+        _pdf_writer.app = QGuiApplication([])  # type: ignore[attr-defined]
+    return write_briefing_pdf

@@ -65,6 +65,39 @@ class Exports:
             failure_title="Cannot export the report",
         )
 
+    def export_briefing_pdf(self) -> None:
+        """The PDF briefing, drawn by the app (Qt's PDF writer), in the background."""
+        result = self.document.result
+        if result is None:
+            self._warn("Export QBR briefing", "There are no scores to report: import data first.")
+            return
+        default = Path(last_folder("export")) / f"{self.document.card.name} QBR.pdf"
+        path, _ = QFileDialog.getSaveFileName(
+            self.window, "Export QBR briefing", str(default), "PDF document (*.pdf)"
+        )
+        if not path:
+            return
+        remember_folder("export", path)
+        provenance = self._provenance()
+
+        def work(progress: Any, _cancel: Any) -> Any:
+            from scorecard_studio.engines.export.context import ReportProvenance
+            from scorecard_studio.engines.export.report import report_context
+            from scorecard_studio.qt.report_pdf import write_briefing_pdf
+
+            progress(0.1)
+            ctx = report_context(result, provenance=ReportProvenance.from_mapping(provenance))
+            return ctx.period_label, write_briefing_pdf(ctx, path)
+
+        self._run(
+            "Writing the QBR briefing…",
+            work,
+            lambda done: self._status(
+                f"Briefing written: {Path(path).name} ({done[0]}, {done[1]} pages)"
+            ),
+            failure_title="Cannot export the briefing",
+        )
+
     def _provenance(self) -> dict[str, Any]:
         doc = self.document
         if doc.store_name is None or doc.base_version is None or doc.is_modified():

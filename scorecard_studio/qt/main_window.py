@@ -182,6 +182,13 @@ class MainWindow(QMainWindow):
             QKeySequence("Ctrl+E"),
             "Write the Excel QBR report of the current scores",
         )
+        self.export_pdf_action = self._action(
+            "Export QBR &briefing (PDF)…",
+            "report",
+            ws.exports.export_briefing_pdf,
+            None,
+            "Write the PDF briefing: summary, charts and KPI pages",
+        )
         self.export_portable_action = self._action(
             "Share as portable file…", "export", ws.exports.export_portable
         )
@@ -219,7 +226,9 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addActions([self.save_action, self.save_as_action])
         file_menu.addSeparator()
-        file_menu.addActions([self.export_action, self.export_portable_action])
+        file_menu.addActions(
+            [self.export_action, self.export_pdf_action, self.export_portable_action]
+        )
         file_menu.addSeparator()
         file_menu.addActions([self.start_action, self.quit_action])
 

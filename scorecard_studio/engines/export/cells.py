@@ -24,6 +24,11 @@ _ILLEGAL_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 # Control characters that XML 1.0 cannot carry (openpyxl would refuse the whole cell).
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
+#: Excel's limit for the text of one cell, in UTF-16 code units (what Excel counts).
+EXCEL_TEXT_LIMIT = 32_767
+#: What ends a text cut at the limit, so a reader knows there was more.
+CUT_MARKER = "…[cut]"
+
 
 def clean_text(value: str) -> str:
     """Text without characters an xlsx file cannot hold.
@@ -35,6 +40,34 @@ def clean_text(value: str) -> str:
     return _ILLEGAL_XML.sub("\ufffd", text)
 
 
+def utf16_units(text: str) -> int:
+    """Length as Excel counts it: characters beyond the BMP (emoji, some CJK) count twice."""
+    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+
+
+def fit_excel_limit(text: str, limit: int = EXCEL_TEXT_LIMIT) -> tuple[str, bool]:
+    """``text`` cut to ``limit`` UTF-16 units with :data:`CUT_MARKER` at its end, if longer.
+
+    A surrogate pair is never split; the marker counts towards the limit. Returns the text
+    and whether it was cut, so the report can say so in its findings.
+    """
+    if len(text) <= limit // 2 or utf16_units(text) <= limit:
+        return text, False
+    budget = limit - utf16_units(CUT_MARKER)
+    used = 0
+    for index, ch in enumerate(text):
+        used += 2 if ord(ch) > 0xFFFF else 1
+        if used > budget:
+            return text[:index] + CUT_MARKER, True
+    return text, False  # unreachable: the text was longer than the limit
+
+
+def cut_cells(ws: Worksheet) -> list[tuple[str, int]]:
+    """(coordinate, original UTF-16 length) of every text :func:`put_text` cut on ``ws``."""
+    cells: list[tuple[str, int]] = ws.__dict__.setdefault("_cut_cells", [])
+    return cells
+
+
 def _cell(ws: Worksheet, row: int, column: int) -> Cell:
     """A writable cell (the report never writes into merged ranges)."""
     return cast(Cell, ws.cell(row=row, column=column))
@@ -42,10 +75,12 @@ def _cell(ws: Worksheet, row: int, column: int) -> Cell:
 
 def put_text(ws: Worksheet, row: int, column: int, value: str) -> Cell:
     """Write ``value`` as a string cell that can never be read as a formula."""
-    text = clean_text(value)
+    text, cut = fit_excel_limit(clean_text(value))
     cell = _cell(ws, row, column)
     if not text:
         return cell  # an empty cell, not an empty string
+    if cut:
+        cut_cells(ws).append((cell.coordinate, utf16_units(clean_text(value))))
     cell.value = text
     cell.data_type = "s"
     if text.startswith(_FORMULA_TRIGGERS):

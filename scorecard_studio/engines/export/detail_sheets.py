@@ -3,105 +3,203 @@
 from __future__ import annotations
 
 import numpy as np
-from openpyxl.chart import LineChart, Reference
 from openpyxl.worksheet.worksheet import Worksheet
 
 from scorecard_studio.domain.model import STATUS_BY_CODE, Aggregation, Kpi, Measure
 from scorecard_studio.engines.export.cells import put_number, put_text
 from scorecard_studio.engines.export.context import ReportContext
-from scorecard_studio.engines.export.overview_sheets import header_row, rag_cell
+from scorecard_studio.engines.export.layout import (
+    ColumnWidths,
+    PrintPlan,
+    column_width,
+    fit_row_height,
+    fit_wrapped_rows,
+    longest_word,
+    max_number_width,
+)
+from scorecard_studio.engines.export.overview_sheets import header_row, rag_cell, title
 from scorecard_studio.engines.export.styles import (
     BOLD,
+    RIGHT,
     SCORE_FORMAT,
     SHARE_FORMAT,
-    SUBTITLE_FONT,
-    TITLE_FONT,
     WRAP,
 )
+from scorecard_studio.engines.export.summary_sheet import signed_change
 
-#: Trend charts are drawn for the KPIs with the largest share of the headline.
-MAX_TREND_CHARTS = 12
+#: The text trend in KPI detail shows this many periods up to the reported one.
+TREND_PERIODS = 8
+_SPARKS = "▁▂▃▄▅▆▇█"
 
+#: KPI detail: what a reader needs first (the first printed page width), then the rest of
+#: the figures behind the score, then where the KPI sits in the design. KPI and Tier repeat
+#: on every page; a page break falls after "Owner".
 _DETAIL_HEADER = [
     "KPI",
-    "Definition",
-    "Perspective",
-    "Objective",
-    "Direction",
-    "Indicator",
-    "Method",
     "Tier",
-    "Baseline",
-    "Target",
-    "Stretch",
     "Actual",
-    "Score",
+    "Target",
     "Status",
+    "Score",
+    "Previous",
+    "Change",
+    "Trend",
+    "Owner",
+    "Baseline",
+    "Stretch",
     "Weight",
     "Share of headline",
     "Sample size",
     "Low sample",
-    "Owner",
+    "Perspective",
+    "Objective",
+    "Indicator",
+    "Direction",
+    "Method",
 ]
+DETAIL_BREAK_AFTER = _DETAIL_HEADER.index("Owner") + 1
+_FIXED_WIDTHS = {"Status": 11, "Score": 7, "Trend": 11, "Weight": 8, "Share of headline": 9}
+_FIXED_WIDTHS |= {"Sample size": 8, "Low sample": 8, "Indicator": 10, "Direction": 17}
+_FIXED_WIDTHS |= {"Method": 9}
 
 
-def write_kpi_detail(ws: Worksheet, ctx: ReportContext) -> None:
+def spark(values: np.ndarray) -> str:
+    """A text sparkline of ``values`` (missing periods as spaces), low to high."""
+    finite = values[np.isfinite(values)]
+    if finite.size == 0:
+        return ""
+    low, high = float(finite.min()), float(finite.max())
+    span = high - low
+    out = []
+    for v in values:
+        if not np.isfinite(v):
+            out.append(" ")
+        elif span == 0:
+            out.append(_SPARKS[3])
+        else:
+            out.append(_SPARKS[min(7, int((float(v) - low) / span * 8))])
+    return "".join(out).rstrip()
+
+
+def write_kpi_detail(ws: Worksheet, ctx: ReportContext) -> PrintPlan:
     """One row per KPI and tier with every figure behind its score."""
     r = ctx.result
     p = ctx.period_index
+    prev = ctx.previous_index
     parents = ctx.parents()
-    put_text(ws, 1, 1, f"KPI detail — {ctx.period_label}").font = TITLE_FONT
+    previous = f" (vs {ctx.previous_label})" if prev is not None else ""
+    title(
+        ws,
+        f"KPI detail — {ctx.period_label}",
+        f"Every KPI in every tier; change{previous} in the KPI's unit; "
+        f"trend over up to {TREND_PERIODS} periods.",
+    )
     header_row(ws, 3, _DETAIL_HEADER)
+    col = {name: i for i, name in enumerate(_DETAIL_HEADER, start=1)}
+    widths = ColumnWidths()
+    for name in _DETAIL_HEADER:
+        widths.note(col[name], _FIXED_WIDTHS.get(name, 6) - 2)
+        widths.note(col[name], longest_word(name) + 1)
+    first_trend = max(0, p - TREND_PERIODS + 1)
     row = 3
+    tiers = ctx.tiers()
+    widths.note_texts(col["Tier"], [name for _, _, name in tiers])
     for k, kpi in enumerate(r.kpis):
         persp, obj = parents[kpi.id]
         fmt = ctx.value_format(kpi)
-        for t, _, tier_name in ctx.tiers():
+        widths.note_texts(col["KPI"], [kpi.name])
+        widths.note_texts(col["Owner"], [kpi.owner])
+        widths.note_texts(col["Perspective"], [persp.name])
+        widths.note_texts(col["Objective"], [obj.name if obj else ""])
+        for name, values in (
+            ("Baseline", r.targets.baseline),
+            ("Target", r.targets.target),
+            ("Stretch", r.targets.stretch),
+            ("Actual", r.actuals.value),
+        ):
+            widths.note(col[name], max_number_width(values[k, :, p], fmt))
+        if prev is not None:
+            widths.note(col["Previous"], max_number_width(r.actuals.value[k, :, prev], fmt))
+        for t, _, tier_name in tiers:
             row += 1
-            texts = [
-                kpi.name,
-                kpi.description,
-                persp.name,
-                obj.name if obj else "",
-                f"{kpi.direction.value} is better",
-                kpi.indicator.value,
-                kpi.method.value,
-                tier_name,
-            ]
-            for col, text in enumerate(texts, start=1):
-                put_text(ws, row, col, text)
-            for col, values in zip(
-                (9, 10, 11, 12),
-                (r.targets.baseline, r.targets.target, r.targets.stretch, r.actuals.value),
-                strict=True,
-            ):
-                put_number(ws, row, col, float(values[k, t, p]), fmt)
-            put_number(ws, row, 13, float(r.score[k, t, p]), SCORE_FORMAT)
-            rag_cell(ws, row, 14, STATUS_BY_CODE[int(r.status[k, t, p])].value)
-            put_number(ws, row, 15, kpi.weight, "0.##")
-            put_number(ws, row, 16, float(r.effective_share[k]), SHARE_FORMAT)
+            put_text(ws, row, 1, kpi.name)
+            put_text(ws, row, 2, tier_name)
+            actual = float(r.actuals.value[k, t, p])
+            put_number(ws, row, 3, actual, fmt)
+            put_number(ws, row, 4, float(r.targets.target[k, t, p]), fmt)
+            rag_cell(ws, row, 5, STATUS_BY_CODE[int(r.status[k, t, p])].value)
+            put_number(ws, row, 6, float(r.score[k, t, p]), SCORE_FORMAT)
+            if prev is not None:
+                before = float(r.actuals.value[k, t, prev])
+                put_number(ws, row, 7, before, fmt)
+                change = signed_change(actual - before, kpi)
+                put_text(ws, row, 8, change).alignment = RIGHT
+                widths.note(col["Change"], len(change))
+            put_text(ws, row, 9, spark(r.actuals.value[k, t, first_trend : p + 1]))
+            put_text(ws, row, 10, kpi.owner)
+            put_number(ws, row, 11, float(r.targets.baseline[k, t, p]), fmt)
+            put_number(ws, row, 12, float(r.targets.stretch[k, t, p]), fmt)
+            put_number(ws, row, 13, kpi.weight, "0.##")
+            put_number(ws, row, 14, float(r.effective_share[k]), SHARE_FORMAT)
             sample = float(r.actuals.sample[k, t, p])
-            put_number(ws, row, 17, None if np.isnan(sample) else sample, "#,##0")
-            put_text(ws, row, 18, "yes" if r.low_sample[k, t, p] else "")
-            put_text(ws, row, 19, kpi.owner)
-    widths = [30, 40, 18, 18, 16, 10, 10, 14, 11, 11, 11, 11, 8, 10, 8, 10, 10, 9, 18]
-    for col, width in enumerate(widths, start=1):
-        ws.column_dimensions[_letter(col)].width = width
-    ws.freeze_panes = "B4"
+            put_number(ws, row, 15, None if np.isnan(sample) else sample, "#,##0")
+            put_text(ws, row, 16, "yes" if r.low_sample[k, t, p] else "")
+            put_text(ws, row, 17, persp.name)
+            put_text(ws, row, 18, obj.name if obj else "")
+            put_text(ws, row, 19, kpi.indicator.value)
+            put_text(ws, row, 20, f"{kpi.direction.value} is better")
+            put_text(ws, row, 21, kpi.method.value)
+    widths.apply(ws, maximum=36)
+    ws.freeze_panes = "C4"
     ws.auto_filter.ref = f"A3:{_letter(len(_DETAIL_HEADER))}{max(row, 4)}"
+    _fit_header(ws, 3, len(_DETAIL_HEADER))
+    return PrintPlan(
+        scale=80, title_rows=(3, 3), title_columns=(1, 2), column_breaks=(DETAIL_BREAK_AFTER,)
+    )
 
 
-def write_trends(ws: Worksheet, ctx: ReportContext) -> None:
-    """Each KPI by period for every tier, its target below; line charts for the main KPIs."""
+def _fit_header(ws: Worksheet, row: int, n_columns: int) -> None:
+    """A header row tall enough for its wrapped titles."""
+    cells = []
+    for c in range(1, n_columns + 1):
+        value = ws.cell(row=row, column=c).value
+        if isinstance(value, str):
+            cells.append((value, column_width(ws, c)))
+    fit_row_height(ws, row, cells)
+
+
+def write_trends(ws: Worksheet, ctx: ReportContext) -> tuple[PrintPlan, dict[int, int]]:
+    """Each KPI by period for every tier, its target below (an appendix).
+
+    Returns the print plan and, per KPI index, the row of its first tier's actuals (the
+    chart pages draw from there).
+    """
     r = ctx.result
-    labels = r.period_labels
-    put_text(ws, 1, 1, "Trends by period").font = TITLE_FONT
+    first = ctx.trend_start
+    labels = r.period_labels[first : ctx.period_index + 1]
+    title(
+        ws,
+        "Trends by period",
+        f"Appendix: every KPI by period, actual and target per tier, the last {len(labels)} "
+        f"periods to {ctx.period_label}.",
+    )
     header_row(ws, 3, ["KPI", "Tier", "Series", *labels])
     row = 3
-    blocks: dict[int, tuple[int, int]] = {}
+    blocks: dict[int, int] = {}
+    widths = ColumnWidths()
+    widths.note_texts(2, [name for _, _, name in ctx.tiers()])
+    widths.note(3, 6)
+    period_width = max((len(label) for label in labels), default=6)
+    for j in range(len(labels)):
+        widths.note(4 + j, period_width)
     for k, kpi in enumerate(r.kpis):
         fmt = ctx.value_format(kpi)
-        first = row + 1
+        blocks[k] = row + 1
+        widths.note_texts(1, [kpi.name])
+        for values in (r.actuals.value, r.targets.target):
+            width = max_number_width(values[k, :, first : first + len(labels)], fmt)
+            for j in range(len(labels)):
+                widths.note(4 + j, width)
         for t, _, tier_name in ctx.tiers():
             for series, values in (("Actual", r.actuals.value), ("Target", r.targets.target)):
                 row += 1
@@ -109,35 +207,11 @@ def write_trends(ws: Worksheet, ctx: ReportContext) -> None:
                 put_text(ws, row, 2, tier_name)
                 put_text(ws, row, 3, series)
                 for j in range(len(labels)):
-                    put_number(ws, row, 4 + j, float(values[k, t, j]), fmt)
-        blocks[k] = (first, row)
+                    put_number(ws, row, 4 + j, float(values[k, t, first + j]), fmt)
+    widths.apply(ws, maximum=36)
     ws.freeze_panes = "D4"
-    ws.column_dimensions["A"].width = 30
-    ws.column_dimensions["B"].width = 14
-    order = np.argsort(-r.effective_share, kind="stable")[:MAX_TREND_CHARTS]
-    anchor_col = _letter(5 + len(labels))
-    for n, k in enumerate(order):
-        first, _ = blocks[int(k)]
-        chart = LineChart()
-        chart.title = r.kpis[int(k)].name
-        chart.y_axis.title = r.kpis[int(k)].unit or "Actual"
-        chart.x_axis.title = "Period"
-        chart.height, chart.width = 7, 16
-        n_tiers = len(ctx.tiers())
-        for i in range(n_tiers):
-            actual_row = first + 2 * i  # actual rows of each tier, targets left to the table
-            ref = Reference(ws, min_col=3, max_col=3 + len(labels), min_row=actual_row)
-            chart.add_data(ref, titles_from_data=True, from_rows=True)
-        all_target_row = first + 2 * (n_tiers - 1) + 1
-        target = Reference(ws, min_col=3, max_col=3 + len(labels), min_row=all_target_row)
-        chart.add_data(target, titles_from_data=True, from_rows=True)
-        for i, series in enumerate(chart.series):
-            name = ctx.tiers()[i][2] if i < n_tiers else "Target (all customers)"
-            from openpyxl.chart.series import SeriesLabel
-
-            series.tx = SeriesLabel(v=name)
-        chart.set_categories(Reference(ws, min_col=4, max_col=3 + len(labels), min_row=3))
-        ws.add_chart(chart, f"{anchor_col}{4 + n * 16}")
+    plan = PrintPlan(scale=80, title_rows=(3, 3), title_columns=(1, 3))
+    return plan, blocks
 
 
 def describe_measure(m: Measure) -> str:
@@ -187,10 +261,9 @@ def describe_measure(m: Measure) -> str:
     return f"{agg.value.replace('_', ' ').capitalize()} of {column} in the period"
 
 
-def write_definitions(ws: Worksheet, ctx: ReportContext) -> None:
+def write_definitions(ws: Worksheet, ctx: ReportContext) -> PrintPlan:
     """How each KPI is calculated, from which columns, with its assumptions and notes."""
-    put_text(ws, 1, 1, "Definitions").font = TITLE_FONT
-    put_text(ws, 2, 1, "How each figure in this report is calculated.").font = SUBTITLE_FONT
+    title(ws, "Definitions", "How each figure in this report is calculated.")
     header_row(
         ws,
         4,
@@ -235,8 +308,11 @@ def write_definitions(ws: Worksheet, ctx: ReportContext) -> None:
         ]
         for col, text in enumerate(values, start=1):
             put_text(ws, row, col, text).alignment = WRAP
-    for col, width in enumerate([28, 16, 60, 34, 24, 8, 44, 40, 40], start=1):
+    widths = [28, 16, 50, 30, 22, 8, 40, 36, 36]
+    for col, width in enumerate(widths, start=1):
         ws.column_dimensions[_letter(col)].width = width
+    fit_wrapped_rows(ws, 5, row, range(1, len(widths) + 1))
+    _fit_header(ws, 4, len(widths))
     row += 2
     settings = ctx.card.settings
     for label, value in (
@@ -253,6 +329,7 @@ def write_definitions(ws: Worksheet, ctx: ReportContext) -> None:
         put_text(ws, row, 3, value)
         row += 1
     ws.freeze_panes = "B5"
+    return PrintPlan(scale=75, title_rows=(4, 4), title_columns=(1, 1))
 
 
 def _scoring_text(kpi: Kpi) -> str:
@@ -267,24 +344,26 @@ def _scoring_text(kpi: Kpi) -> str:
     return f"{method}: {texts[method]}{rule}"
 
 
-def write_findings(ws: Worksheet, ctx: ReportContext) -> None:
+def write_findings(ws: Worksheet, ctx: ReportContext) -> PrintPlan:
     """Design warnings and data findings that applied to this report."""
-    put_text(ws, 1, 1, "Findings").font = TITLE_FONT
+    title(ws, "Findings")
     header_row(ws, 3, ["Severity", "Code", "Item", "Finding"])
     row = 3
     for finding in ctx.findings:
         row += 1
         put_text(ws, row, 1, finding.severity.value)
         put_text(ws, row, 2, finding.code)
-        put_text(ws, row, 3, finding.item)
+        put_text(ws, row, 3, finding.item).alignment = WRAP
         put_text(ws, row, 4, finding.message).alignment = WRAP
     if not ctx.findings:
         put_text(
             ws, 4, 1, "No findings: the design passed every check and the data every validation."
         )
-    for col, width in enumerate([10, 24, 18, 100], start=1):
+    for col, width in enumerate([10, 26, 20, 64], start=1):
         ws.column_dimensions[_letter(col)].width = width
+    fit_wrapped_rows(ws, 4, row, [3, 4])
     ws.freeze_panes = "A4"
+    return PrintPlan(scale=85, title_rows=(3, 3))
 
 
 def _letter(col: int) -> str:
@@ -294,7 +373,6 @@ def _letter(col: int) -> str:
 
 
 __all__ = [
-    "SUBTITLE_FONT",
     "describe_measure",
     "write_definitions",
     "write_findings",

@@ -6,7 +6,6 @@ building; warnings are listed in the report's Findings sheet.
 
 from __future__ import annotations
 
-import getpass
 import os
 import tempfile
 from collections.abc import Sequence
@@ -16,13 +15,19 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.workbook.properties import CalcProperties
-from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from scorecard_studio import __version__
 from scorecard_studio.domain.errors import ScorecardError
 from scorecard_studio.domain.findings import Finding, Severity
-from scorecard_studio.engines.export.cells import clean_text, sheet_title
+from scorecard_studio.engines.export.cells import (
+    CUT_MARKER,
+    EXCEL_TEXT_LIMIT,
+    clean_text,
+    cut_cells,
+    sheet_title,
+)
+from scorecard_studio.engines.export.charts import add_chart_pages
 from scorecard_studio.engines.export.context import ReportContext, ReportProvenance
 from scorecard_studio.engines.export.detail_sheets import (
     write_definitions,
@@ -30,11 +35,27 @@ from scorecard_studio.engines.export.detail_sheets import (
     write_kpi_detail,
     write_trends,
 )
-from scorecard_studio.engines.export.overview_sheets import write_summary, write_tier_matrix
-from scorecard_studio.engines.export.whatif_sheet import WhatIfLayout, write_whatif
+from scorecard_studio.engines.export.layout import PrintPlan, set_up_printing
+from scorecard_studio.engines.export.overview_sheets import write_tier_matrix
+from scorecard_studio.engines.export.period_choice import default_period
+from scorecard_studio.engines.export.provenance_sheet import write_provenance
+from scorecard_studio.engines.export.summary_sheet import summary_plan, write_summary
+from scorecard_studio.engines.export.whatif_sheet import WhatIfLayout, whatif_plan, write_whatif
 from scorecard_studio.engines.scoring import ScoreResult
 
-SHEETS = ("Summary", "Tier matrix", "KPI detail", "Trends", "What-if", "Definitions", "Findings")
+SHEETS = (
+    "Summary",
+    "Tier matrix",
+    "KPI detail",
+    "Trends",
+    "What-if",
+    "Definitions",
+    "Findings",
+    "Provenance",
+)
+#: Sheets a user may leave out of the pack (appendices).
+OPTIONAL_SHEETS = frozenset({"Trends"})
+PAPERS = ("a4", "letter")
 
 
 class ExportRefusedError(ScorecardError):
@@ -57,8 +78,73 @@ def export_report(
     provenance: ReportProvenance | None = None,
     author: str | None = None,
     extra_findings: Sequence[Finding] = (),
+    trends: bool = True,
+    paper: str = "a4",
 ) -> ExportSummary:
-    """Write the QBR workbook for one period (default: the latest with data)."""
+    """Write the QBR workbook for one period.
+
+    The period defaults to the one a frozen version names in its label, else the latest
+    with data (see ``period_choice``). "Prepared by" is ``author``, else the version's
+    author; never the login name, which says who ran the program, not who answers for
+    the report.
+    """
+    ctx = report_context(
+        result,
+        period=period,
+        provenance=provenance,
+        author=author,
+        extra_findings=extra_findings,
+        trends=trends,
+        paper=paper,
+    )
+    wb = Workbook()
+    names = [n for n in SHEETS if trends or n not in OPTIONAL_SHEETS]
+    titles: list[str] = []
+    sheets: dict[str, Worksheet] = {}
+    for name in names:
+        title = sheet_title(name, titles)
+        titles.append(title)
+        ws = wb.active if not sheets else wb.create_sheet()
+        assert ws is not None
+        ws.title = title
+        sheets[name] = ws
+    plans: dict[str, PrintPlan] = {}
+    summary_layout = write_summary(sheets["Summary"], ctx)
+    plans["Tier matrix"] = write_tier_matrix(sheets["Tier matrix"], ctx)
+    plans["KPI detail"] = write_kpi_detail(sheets["KPI detail"], ctx)
+    trend_rows: dict[int, int] = {}
+    if "Trends" in sheets:
+        plans["Trends"], trend_rows = write_trends(sheets["Trends"], ctx)
+    chart_breaks = add_chart_pages(
+        sheets["Summary"], ctx, summary_layout, sheets.get("Trends"), trend_rows
+    )
+    plans["Summary"] = summary_plan(summary_layout.last_row, chart_breaks)
+    layout = write_whatif(sheets["What-if"], ctx)
+    plans["What-if"] = whatif_plan()
+    plans["Definitions"] = write_definitions(sheets["Definitions"], ctx)
+    plans["Provenance"] = write_provenance(sheets["Provenance"], ctx)
+    ctx.findings.extend(_cut_findings(sheets))
+    plans["Findings"] = write_findings(sheets["Findings"], ctx)
+    footer = ctx.compact_provenance()
+    for name, ws in sheets.items():
+        set_up_printing(ws, plans[name], ctx.paper, footer_left=footer)
+    _properties(wb, ctx)
+    target = Path(path)
+    _save_atomically(wb, target)
+    return ExportSummary(target, ctx.period_label, tuple(titles), layout)
+
+
+def report_context(
+    result: ScoreResult,
+    *,
+    period: str | None = None,
+    provenance: ReportProvenance | None = None,
+    author: str | None = None,
+    extra_findings: Sequence[Finding] = (),
+    trends: bool = True,
+    paper: str = "a4",
+) -> ReportContext:
+    """What every sheet (and the PDF briefing) reads; refuses a design with errors."""
     errors = [f for f in result.findings if f.severity is Severity.ERROR and _is_design(f)]
     if errors:
         listed = "; ".join(f"{f.item or 'scorecard'}: {f.message}" for f in errors[:10])
@@ -66,6 +152,11 @@ def export_report(
         raise ExportRefusedError(f"the design has {len(errors)} error(s): {listed}{more}")
     if not result.period_labels:
         raise ExportRefusedError("no dated rows in the data: nothing to report")
+    if paper not in PAPERS:
+        raise ScorecardError(f"paper {paper!r} is not one of {', '.join(PAPERS)}")
+    prov = provenance or ReportProvenance()
+    if period is None:
+        period = default_period(result, prov.frozen_label)
     try:
         index = result.period_index(period)
     except ValueError:
@@ -73,66 +164,39 @@ def export_report(
             f"period {period!r} has no data (data covers {result.period_labels[0]} to "
             f"{result.period_labels[-1]})"
         ) from None
-    ctx = ReportContext(
+    now = datetime.now(UTC).replace(microsecond=0)
+    return ReportContext(
         result=result,
         period_index=index,
-        provenance=provenance or ReportProvenance(),
-        author=author if author is not None else _user(),
+        provenance=prov,
+        author=(author if author is not None else prov.saved_by or "").strip(),
         findings=[*result.findings, *extra_findings],
+        generated_at=now.strftime("%Y-%m-%d %H:%M UTC"),
+        include_trends=trends,
+        paper=paper,
     )
-    wb = Workbook()
-    titles: list[str] = []
-    sheets: dict[str, Worksheet] = {}
-    for name in SHEETS:
-        title = sheet_title(name, titles)
-        titles.append(title)
-        ws = wb.active if not sheets else wb.create_sheet()
-        assert ws is not None
-        ws.title = title
-        sheets[name] = ws
-    write_summary(sheets["Summary"], ctx)
-    write_tier_matrix(sheets["Tier matrix"], ctx)
-    write_kpi_detail(sheets["KPI detail"], ctx)
-    write_trends(sheets["Trends"], ctx)
-    layout = write_whatif(sheets["What-if"], ctx)
-    write_definitions(sheets["Definitions"], ctx)
-    write_findings(sheets["Findings"], ctx)
-    for ws in sheets.values():
-        _print_setup(ws)
-    _properties(wb, ctx)
-    target = Path(path)
-    _save_atomically(wb, target)
-    return ExportSummary(target, ctx.period_label, tuple(titles), layout)
+
+
+def _cut_findings(sheets: dict[str, Worksheet]) -> list[Finding]:
+    """A warning for every text cut at Excel's cell limit, naming the cell."""
+    out = []
+    for name, ws in sheets.items():
+        for coordinate, units in cut_cells(ws):
+            out.append(
+                Finding(
+                    Severity.WARNING,
+                    "text_cut",
+                    f"{name}!{coordinate}",
+                    f"text of {units:,} characters (UTF-16 units) cut to Excel's limit of "
+                    f"{EXCEL_TEXT_LIMIT:,}; it ends with {CUT_MARKER!r}",
+                )
+            )
+    return out
 
 
 def _is_design(finding: Finding) -> bool:
     """Errors that come from the design (data errors are reported, not blocking)."""
     return finding.code not in {"no_data", "bad_tiering", "bad_tier_weights"}
-
-
-def _user() -> str:
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):  # no login name in some containers and services
-        return ""
-
-
-def _print_setup(ws: Worksheet) -> None:
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    if ws.sheet_properties.pageSetUpPr is None:
-        ws.sheet_properties.pageSetUpPr = PageSetupProperties()
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    if ws.freeze_panes:
-        header_row = int("".join(ch for ch in ws.freeze_panes if ch.isdigit())) - 1
-        if header_row >= 1:
-            ws.print_title_rows = f"1:{header_row}"
-    if ws.oddFooter is not None and ws.oddFooter.center is not None:
-        ws.oddFooter.center.text = "&A — page &P of &N"
 
 
 def _properties(wb: Workbook, ctx: ReportContext) -> None:
@@ -150,10 +214,25 @@ def _properties(wb: Workbook, ctx: ReportContext) -> None:
     wb.calculation = CalcProperties(fullCalcOnLoad=True)
 
 
+def current_umask() -> int:
+    """The process's umask (read without changing it where the system allows)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)  # elsewhere the only way to read it is to set it
+    os.umask(mask)
+    return mask
+
+
 def _save_atomically(wb: Workbook, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".xlsx", dir=target.parent)
     os.close(fd)
+    os.chmod(tmp, 0o666 & ~current_umask())  # mkstemp makes 0600 whatever the umask
     try:
         wb.save(tmp)
         os.replace(tmp, target)

@@ -19,9 +19,16 @@ from openpyxl.worksheet.worksheet import Worksheet
 from scorecard_studio.domain.model import Direction, MissingDataPolicy, ScoringMethod
 from scorecard_studio.engines.export.cells import put_formula, put_number, put_text
 from scorecard_studio.engines.export.context import ReportContext
+from scorecard_studio.engines.export.layout import (
+    TITLE_HEIGHT,
+    ColumnWidths,
+    PrintPlan,
+    max_number_width,
+)
 from scorecard_studio.engines.export.overview_sheets import header_row
 from scorecard_studio.engines.export.styles import (
     BOLD,
+    CENTER,
     INPUT_FILL,
     SCORE_FORMAT,
     SUBHEADER_FILL,
@@ -56,12 +63,15 @@ def _weighted(weights: str, scores: str) -> tuple[str, str]:
 
 
 def write_whatif(ws: Worksheet, ctx: ReportContext) -> WhatIfLayout:
+    """The sheet; its print plan is :func:`whatif_plan`."""
     r = ctx.result
     p = ctx.period_index
     card = ctx.card
     tiers = ctx.tiers()[:-1]  # the headline weighs the real tiers
     zero = card.settings.missing_data is MissingDataPolicy.ZERO
     put_text(ws, 1, 1, f"What-if — {ctx.period_label}").font = TITLE_FONT
+    ws.row_dimensions[1].height = TITLE_HEIGHT
+    widths = ColumnWidths()
     put_text(
         ws,
         2,
@@ -83,6 +93,8 @@ def write_whatif(ws: Worksheet, ctx: ReportContext) -> WhatIfLayout:
         cell = put_text(ws, top - 1, start, name)
         cell.font = BOLD
         cell.fill = SUBHEADER_FILL
+        cell.alignment = CENTER
+        ws.merge_cells(start_row=top - 1, start_column=start, end_row=top - 1, end_column=start + 4)
         header += list(_BLOCK)
     header_row(ws, top, header)
 
@@ -99,8 +111,13 @@ def write_whatif(ws: Worksheet, ctx: ReportContext) -> WhatIfLayout:
         put_text(ws, row, 4, kpi.method.value)
         put_number(ws, row, 5, kpi.weight, "0.##").fill = INPUT_FILL
         fmt = ctx.value_format(kpi)
+        widths.note_texts(3, [kpi.name])
         for i, (t, _, _) in enumerate(tiers):
             start = _FIRST_BLOCK_COL + i * len(_BLOCK)
+            for j, values in enumerate(
+                (r.actuals.value, r.targets.baseline, r.targets.target, r.targets.stretch)
+            ):
+                widths.note(start + j, max_number_width(values[k, t, p : p + 1], fmt))
             put_number(ws, row, start, _f(r.actuals.value[k, t, p]), fmt)
             for j, values in enumerate(
                 (r.targets.baseline, r.targets.target, r.targets.stretch), 1
@@ -201,11 +218,24 @@ def write_whatif(ws: Worksheet, ctx: ReportContext) -> WhatIfLayout:
     ).font = BOLD
     headline = f"C{row}"
 
-    ws.column_dimensions["A"].width = 22
-    ws.column_dimensions["B"].width = 20
-    ws.column_dimensions["C"].width = 30
+    for i, (_, _, name) in enumerate(tiers):
+        start = _FIRST_BLOCK_COL + i * len(_BLOCK)
+        for j, label in enumerate(_BLOCK):
+            widths.note(start + j, max(len(label), 6))
+        widths.note(start, len(name) - 2)  # the tier's name sits over its first column
+    widths.note(1, 20)
+    widths.note(2, 16)
+    widths.note(3, 14)
+    widths.note(4, 10)
+    widths.note(5, 6)
+    widths.apply(ws, maximum=34)
     ws.freeze_panes = f"{col_letter(_FIRST_BLOCK_COL)}{top + 1}"
     return WhatIfLayout(top + 1, tier_score_row, headline, tuple(score_columns))
+
+
+def whatif_plan() -> PrintPlan:
+    """Tier names and column titles repeat down the pages, the KPI's names across them."""
+    return PrintPlan(scale=75, title_rows=(7, 8), title_columns=(1, 3))
 
 
 def _average(parts: list[tuple[str, str]], weights: list[str], zero: bool) -> str:

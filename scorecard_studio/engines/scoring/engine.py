@@ -100,7 +100,8 @@ def compute_actuals(
         value[k], sample[k] = actual.value, actual.sample
         findings.extend(actual.findings)
     _evaluate_formulas(card, formulas, value, sample)
-    tier_rows = _tier_rows(aggregator, prepared, grid)
+    period_rows = _tier_rows(aggregator, prepared, grid)
+    tier_rows = period_rows.sum(axis=1)
     for t, tier in enumerate(card.tiers):
         if prepared and tier_rows[t] == 0:
             findings.append(
@@ -121,6 +122,7 @@ def compute_actuals(
         tier_weights=_tier_weights(card, aggregator, grid, findings),
         tier_rows=tier_rows,
         findings=findings,
+        period_rows=period_rows,
     )
 
 
@@ -142,10 +144,11 @@ def _period_axis(
 def _tier_rows(
     aggregator: Aggregator, prepared: Mapping[str, PreparedSource], grid: Grid
 ) -> FloatArray:
-    rows = np.zeros(grid.n_tiers + 1)
+    """Rows of data per (tier, period), summed over the sources."""
+    rows = np.zeros(grid.shape)
     for source_id in prepared:
         counts, _ = aggregator.reduce(source_id, None, Aggregation.COUNT)
-        rows += counts.sum(axis=1)
+        rows += counts
     return rows
 
 

@@ -37,6 +37,8 @@ class Actuals:
     tier_weights: FloatArray  # (T, P)
     tier_rows: FloatArray  # (T+1,) rows per tier in the periods covered
     findings: list[Finding] = field(default_factory=list)
+    #: (T+1, P) rows per tier and period: a report states the rows behind its own period.
+    period_rows: FloatArray | None = None
 
 
 @dataclass(slots=True)

@@ -256,8 +256,8 @@ def test_score_and_export_from_a_stored_version_end_to_end(
         capsys, "export", "--store", "Retention@1", "--store-path", sp, "--out", str(report)
     )
     assert code == 0, err
-    sheet = openpyxl.load_workbook(report).worksheets[0]
-    facts = {row[0].value: row[1].value for row in sheet.iter_rows(min_row=4, max_row=12)}
+    sheet = openpyxl.load_workbook(report)["Provenance"]
+    facts = {row[0].value: row[1].value for row in sheet.iter_rows(min_row=5)}
     assert facts["Scorecard version"] == "1"
     assert facts["Version hash"] == v1.hash
     assert facts["Frozen as"] == "FY26 Q3 QBR"

@@ -1,0 +1,336 @@
+"""The Summary sheet: page 1 of the pack, what an executive reads and nothing else.
+
+Headline and its change since the previous period; the perspective × tier matrix; leading
+and lagging indicators side by side per tier, actual against target; the top movers; every
+red KPI with its owner and the commentary and action cells (marked empty until someone
+records them). Provenance is one compact line here and in the footer, in full on its own
+sheet. The charts follow on pages of their own, so none is cut by a page break.
+
+The grid is fixed: column A for names, eight 12-wide columns after it, 123 width units in
+all, which prints within US Letter's (the narrower paper's) landscape width at 85 % even
+where LibreOffice has no Calibri and sets the text in a wider font.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from openpyxl.worksheet.worksheet import Worksheet
+
+from scorecard_studio.domain.model import STATUS_BY_CODE, IndicatorType, Kpi, Status
+from scorecard_studio.domain.units import format_value, unit_of
+from scorecard_studio.engines.export.cells import put_number, put_text
+from scorecard_studio.engines.export.context import ReportContext
+from scorecard_studio.engines.export.layout import (
+    TITLE_HEIGHT,
+    PrintPlan,
+    fit_row_height,
+)
+from scorecard_studio.engines.export.overview_sheets import (
+    header_row,
+    letter,
+    rag_cell,
+    score_cell,
+)
+from scorecard_studio.engines.export.styles import (
+    BOLD,
+    PERCENT_FORMAT,
+    RAG_LABELS,
+    RIGHT,
+    SCORE_FORMAT,
+    SECTION_FONT,
+    SUBHEADER_FILL,
+    SUBTITLE_FONT,
+    TITLE_FONT,
+    TOP,
+    WRAP,
+    WRAP_INDENTED,
+)
+
+NAME_WIDTH = 27
+CELL_WIDTH = 12
+GRID_COLUMNS = 9  # A and eight more
+NONE_RECORDED = "— (none recorded)"
+TOP_MOVERS = 5
+DASHBOARD_KPIS = 4  # per tier and side; the Tier matrix sheet has them all
+CHANGE_FORMAT = "+0.00;−0.00;0.00"
+SUMMARY_SCALE = 85
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryLayout:
+    """Where the summary put its matrix (the bar chart reads it) and where it ended."""
+
+    matrix_header_row: int
+    last_perspective_row: int
+    last_row: int
+
+
+def _status(code: int) -> str:
+    return STATUS_BY_CODE[int(code)].value
+
+
+def _finite(value: float) -> float | None:
+    return None if math.isnan(value) else float(value)
+
+
+def section(ws: Worksheet, row: int, title: str) -> None:
+    """A band across the grid naming the block below it."""
+    for col in range(1, GRID_COLUMNS + 1):
+        ws.cell(row=row, column=col).fill = SUBHEADER_FILL
+    put_text(ws, row, 1, title).font = SECTION_FONT
+    ws.row_dimensions[row].height = 20
+
+
+def write_summary(ws: Worksheet, ctx: ReportContext) -> SummaryLayout:
+    """Page 1; returns where the matrix is, for the chart pages."""
+    put_text(ws, 1, 1, ctx.card.name).font = TITLE_FONT
+    ws.row_dimensions[1].height = TITLE_HEIGHT
+    subtitle = f"Quarterly business review — {ctx.period_label}"
+    if ctx.author:
+        subtitle += f" · prepared by {ctx.author}"
+    put_text(ws, 2, 1, subtitle).font = SUBTITLE_FONT
+    row = _headline(ws, ctx, 4)
+    top, last_perspective, row = _matrix(ws, ctx, row + 1)
+    row = _dashboard(ws, ctx, row + 1)
+    row = _movers(ws, ctx, row + 1)
+    row = _red_kpis(ws, ctx, row + 1)
+    row += 1
+    put_text(
+        ws, row, 1, f"Provenance: {ctx.compact_provenance()}. In full on the Provenance sheet."
+    )
+    ws.cell(row=row, column=1).font = SUBTITLE_FONT
+    ws.column_dimensions["A"].width = NAME_WIDTH
+    for col in range(2, GRID_COLUMNS + 1):
+        ws.column_dimensions[letter(col)].width = CELL_WIDTH
+    return SummaryLayout(top, last_perspective, row)
+
+
+def summary_plan(last_row: int, chart_breaks: tuple[int, ...]) -> PrintPlan:
+    """Summary prints at 85 %: page 1 the summary, then a page per group of charts."""
+    return PrintPlan(scale=SUMMARY_SCALE, row_breaks=(last_row, *chart_breaks))
+
+
+def _headline(ws: Worksheet, ctx: ReportContext, row: int) -> int:
+    r = ctx.result
+    p, prev = ctx.period_index, ctx.previous_index
+    status = _status(r.headline_status[p])
+    put_text(ws, row, 1, "Headline score").font = BOLD
+    score_cell(ws, row, 2, float(r.rollup.headline[p]), status)
+    rag_cell(ws, row, 3, status)
+    if prev is not None:
+        put_text(ws, row, 4, f"Change since {ctx.previous_label}").font = BOLD
+        ws.merge_cells(start_row=row, start_column=4, end_row=row, end_column=5)
+        change = float(r.rollup.headline[p]) - float(r.rollup.headline[prev])
+        put_number(ws, row, 6, _finite(change), CHANGE_FORMAT).font = BOLD
+        put_text(ws, row, 7, f"was {_status_label(r.headline_status[prev])}")
+    put_text(ws, row + 1, 1, "Reporting period").font = BOLD
+    put_text(ws, row + 1, 2, ctx.period_label)
+    put_text(ws, row + 2, 1, "Headline coverage").font = BOLD
+    put_number(ws, row + 2, 2, float(r.rollup.headline_coverage[p]), PERCENT_FORMAT)
+    return row + 3
+
+
+def _status_label(code: int) -> str:
+    return RAG_LABELS[STATUS_BY_CODE[int(code)].value]
+
+
+def _matrix(ws: Worksheet, ctx: ReportContext, row: int) -> tuple[int, int, int]:
+    r = ctx.result
+    p = ctx.period_index
+    tiers = ctx.tiers()
+    section(ws, row, "Scores by perspective and tier")
+    row += 1
+    top = row
+    header_row(ws, row, ["Perspective", "Weight", *[name for _, _, name in tiers]])
+    fit_row_height(ws, row, [(name, CELL_WIDTH) for _, _, name in tiers])
+    for i, persp in enumerate(ctx.card.perspectives):
+        row += 1
+        put_text(ws, row, 1, persp.name).font = BOLD
+        put_number(ws, row, 2, persp.weight, "0.##")
+        for col, (t, _, _) in enumerate(tiers, start=3):
+            score = float(r.rollup.perspective_score[i, t, p])
+            score_cell(ws, row, col, score, _status(r.perspective_status[i, t, p]))
+    last_perspective = row
+    row += 1
+    put_text(ws, row, 1, "Tier score").font = BOLD
+    for col, (t, _, _) in enumerate(tiers, start=3):
+        score_cell(ws, row, col, float(r.rollup.tier_score[t, p]), _status(r.tier_status[t, p]))
+    prev = ctx.previous_index
+    if prev is not None:
+        row += 1
+        put_text(ws, row, 1, f"Change since {ctx.previous_label}").font = BOLD
+        for col, (t, _, _) in enumerate(tiers, start=3):
+            change = float(r.rollup.tier_score[t, p]) - float(r.rollup.tier_score[t, prev])
+            put_number(ws, row, col, _finite(change), CHANGE_FORMAT)
+    row += 1
+    put_text(ws, row, 1, "Coverage").font = BOLD
+    for col, (t, _, _) in enumerate(tiers, start=3):
+        put_number(ws, row, col, float(r.rollup.tier_coverage[t, p]), PERCENT_FORMAT)
+    row += 1
+    put_text(ws, row, 1, "Tier weight in the headline").font = BOLD
+    weights = r.actuals.tier_weights[:, p]
+    total = float(weights.sum())
+    for col, (t, _, _) in enumerate(tiers[:-1], start=3):
+        put_number(ws, row, col, float(weights[t]) / total if total else None, PERCENT_FORMAT)
+    row += 1
+    put_text(ws, row, 1, f"Rows of data in {ctx.period_label}").font = BOLD
+    rows = r.actuals.period_rows
+    for col, (t, _, _) in enumerate(tiers, start=3):
+        count = float(rows[t, p]) if rows is not None else float(r.actuals.tier_rows[t])
+        put_number(ws, row, col, count, "#,##0")
+    return top, last_perspective, row + 1
+
+
+def _dashboard(ws: Worksheet, ctx: ReportContext, row: int) -> int:
+    """Leading indicators left, lagging right, per tier: the customer dashboard."""
+    r = ctx.result
+    p = ctx.period_index
+    section(ws, row, "Leading and lagging indicators by tier — actual against target")
+    row += 1
+    header_row(
+        ws, row, ["Leading indicator", "Actual", "Target", "Status", "Lagging indicator", ""]
+    )
+    header_row(ws, row, ["Actual", "Target", "Status"], start=7)
+    ws.merge_cells(start_row=row, start_column=5, end_row=row, end_column=6)
+    order = np.argsort(-r.effective_share, kind="stable")
+    leading = [int(k) for k in order if r.kpis[int(k)].indicator is IndicatorType.LEADING]
+    lagging = [int(k) for k in order if r.kpis[int(k)].indicator is IndicatorType.LAGGING]
+    shown_lead, shown_lag = leading[:DASHBOARD_KPIS], lagging[:DASHBOARD_KPIS]
+    for t, _, tier_name in ctx.tiers():
+        row += 1
+        put_text(ws, row, 1, tier_name).font = BOLD
+        for k_list, name_col, first_value_col, last_name_col in (
+            (shown_lead, 1, 2, 1),
+            (shown_lag, 5, 7, 6),
+        ):
+            for n, k in enumerate(k_list, start=1):
+                at = row + n
+                kpi = r.kpis[k]
+                put_text(ws, at, name_col, kpi.name).alignment = WRAP
+                if last_name_col != name_col:
+                    ws.merge_cells(
+                        start_row=at, start_column=name_col, end_row=at, end_column=last_name_col
+                    )
+                fmt = ctx.value_format(kpi)
+                put_number(ws, at, first_value_col, float(r.actuals.value[k, t, p]), fmt)
+                put_number(ws, at, first_value_col + 1, float(r.targets.target[k, t, p]), fmt)
+                rag_cell(ws, at, first_value_col + 2, _status(r.status[k, t, p]))
+        depth = max(len(shown_lead), len(shown_lag))
+        for n in range(1, depth + 1):
+            names = []
+            if n <= len(shown_lead):
+                names.append((r.kpis[shown_lead[n - 1]].name, NAME_WIDTH))
+            if n <= len(shown_lag):
+                names.append((r.kpis[shown_lag[n - 1]].name, 2 * CELL_WIDTH))
+            fit_row_height(ws, row + n, names)
+        row += depth
+    hidden = len(leading) - len(shown_lead) + len(lagging) - len(shown_lag)
+    if hidden:
+        row += 1
+        put_text(
+            ws,
+            row,
+            1,
+            f"The {DASHBOARD_KPIS} indicators of each kind with the largest share of the "
+            f"headline; {hidden} more on the Tier matrix sheet.",
+        ).font = SUBTITLE_FONT
+    if not leading and not lagging:
+        row += 1
+        put_text(ws, row, 1, "No KPI is marked as a leading or lagging indicator.")
+    return row + 1
+
+
+def _movers(ws: Worksheet, ctx: ReportContext, row: int) -> int:
+    """The KPIs whose score moved most since the previous period (all customers)."""
+    r = ctx.result
+    p, prev = ctx.period_index, ctx.previous_index
+    section(ws, row, f"Top movers since {ctx.previous_label or 'the previous period'}")
+    if prev is None:
+        put_text(ws, row + 1, 1, "The data has no earlier period to compare with.")
+        return row + 2
+    row += 1
+    labels = ["KPI", "Previous", "Actual", "Change", "Previous score", "Score", "Score change"]
+    header_row(ws, row, [*labels, "Status"])
+    fit_row_height(ws, row, [(text, CELL_WIDTH) for text in labels])
+    all_t = len(r.tier_ids) - 1
+    delta = r.score[:, all_t, p] - r.score[:, all_t, prev]
+    movers = [int(k) for k in np.argsort(-np.abs(np.nan_to_num(delta, nan=-1.0)), kind="stable")]
+    movers = [k for k in movers if not math.isnan(delta[k]) and delta[k] != 0][:TOP_MOVERS]
+    if not movers:
+        put_text(ws, row + 1, 1, "No KPI's score changed.")
+        return row + 2
+    for k in movers:
+        row += 1
+        kpi = r.kpis[k]
+        fmt = ctx.value_format(kpi)
+        before, now = float(r.actuals.value[k, all_t, prev]), float(r.actuals.value[k, all_t, p])
+        put_text(ws, row, 1, kpi.name)
+        put_number(ws, row, 2, before, fmt)
+        put_number(ws, row, 3, now, fmt)
+        put_text(ws, row, 4, signed_change(now - before, kpi)).alignment = RIGHT
+        put_number(ws, row, 5, float(r.score[k, all_t, prev]), SCORE_FORMAT)
+        put_number(ws, row, 6, float(r.score[k, all_t, p]), SCORE_FORMAT)
+        put_number(ws, row, 7, float(delta[k]), CHANGE_FORMAT).font = BOLD
+        rag_cell(ws, row, 8, _status(r.status[k, all_t, p]))
+    return row + 1
+
+
+def signed_change(change: float, kpi: Kpi) -> str:
+    """A change in the KPI's own unit with its sign: "+1.2 pp", "−$3,400", "" if unknown.
+
+    A change of a percentage is in percentage points: 15.0% to 7.4% is −7.6 pp, not −7.6%.
+    """
+    if math.isnan(change):
+        return ""
+    unit = unit_of(kpi)
+    sign = "+" if change > 0 else "−" if change < 0 else ""
+    if unit.is_percent:
+        decimals = 1 if unit.decimals is None else unit.decimals
+        return f"{sign}{abs(change) * 100:.{decimals}f} pp"
+    return sign + format_value(abs(change), unit)
+
+
+def _red_kpis(ws: Worksheet, ctx: ReportContext, row: int) -> int:
+    """Every KPI red in any tier, its owner, and what is said and done about it."""
+    r = ctx.result
+    p = ctx.period_index
+    tiers = ctx.tiers()
+    red_code = STATUS_BY_CODE.index(Status.RED)
+    red = [k for k in range(len(r.kpis)) if (r.status[k, :, p] == red_code).any()]
+    section(ws, row, f"Red KPIs ({len(red)})")
+    if not red:
+        put_text(ws, row + 1, 1, "No KPI is red in any tier.")
+        return row + 2
+    row += 1
+    labels = ["KPI", "Owner", "Actual (all)", "Target (all)", "Red in", "Commentary", "Action"]
+    header_row(ws, row, labels)
+    fit_row_height(ws, row, [(text, CELL_WIDTH) for text in labels[1:]])
+    all_t = len(r.tier_ids) - 1
+    for k in red:  # no merged cells: a merge checks every earlier one, slow for many rows
+        row += 1
+        kpi = r.kpis[k]
+        fmt = ctx.value_format(kpi)
+        red_in = ", ".join(name for t, _, name in tiers if r.status[k, t, p] == red_code)
+        put_text(ws, row, 1, kpi.name).alignment = WRAP
+        put_text(ws, row, 2, kpi.owner or NONE_RECORDED).alignment = WRAP
+        put_number(ws, row, 3, float(r.actuals.value[k, all_t, p]), fmt).alignment = TOP
+        put_number(ws, row, 4, float(r.targets.target[k, all_t, p]), fmt).alignment = TOP
+        put_text(ws, row, 5, red_in).alignment = WRAP_INDENTED
+        for col in (6, 7):
+            cell = put_text(ws, row, col, NONE_RECORDED)
+            cell.alignment = WRAP
+            cell.font = SUBTITLE_FONT
+        fit_row_height(
+            ws,
+            row,
+            [
+                (kpi.name, NAME_WIDTH),
+                (kpi.owner or NONE_RECORDED, CELL_WIDTH),
+                (red_in, CELL_WIDTH - 1),
+                (NONE_RECORDED, CELL_WIDTH),
+            ],
+        )
+    return row + 1

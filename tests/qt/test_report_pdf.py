@@ -1,0 +1,94 @@
+"""The PDF briefing drawn with Qt's PDF writer: pages, text, and the CLI's ``--format pdf``."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "engines" / "export"))
+
+from report_fixtures import build_card, build_data, write_inputs
+
+from scorecard_studio.engines.export.report import report_context
+from scorecard_studio.engines.scoring import score
+
+needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler missing")
+
+
+def _pdf_text(path: Path) -> list[str]:
+    done = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    )
+    return done.stdout.split("\f")[:-1]
+
+
+@needs_poppler
+def test_briefing_pages_and_text(qapp, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from scorecard_studio.qt.report_pdf import write_briefing_pdf
+
+    result = score(build_card(), {"data": build_data()})
+    ctx = report_context(result, author="Ana Author")
+    out = tmp_path / "brief.pdf"
+    pages = write_briefing_pdf(ctx, out)
+    # Summary, charts, then 7 KPIs x 5 tiers (4 and all customers) = 35 rows; an A4 page
+    # (595 pt high, 36 pt margins, 18 pt footer, 38 pt title and header) holds 33 rows of 14 pt.
+    assert pages == 4
+    text = _pdf_text(out)
+    assert len(text) == pages
+    assert "Headline score" in text[0]
+    assert "Report test" in text[0]
+    assert "prepared by Ana Author" in text[0]
+    assert "Perspective scores by tier" in text[1]
+    for name in ("Revenue", "Margin", "DSO", "Logins"):
+        assert name in text[2] + text[3], name
+    kpi_rows = sum(
+        1
+        for page in text[2:]
+        for line in page.splitlines()
+        if re.search(r"\s(leading|lagging)\s", line)
+    )
+    assert kpi_rows == 35
+    assert all(f"page {n} of {pages}" in page for n, page in enumerate(text, start=1))
+
+
+@needs_poppler
+def test_cli_export_format_pdf(tmp_path: Path) -> None:
+    design, data = write_inputs(tmp_path)
+    out = tmp_path / "brief.pdf"
+    env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}  # the CLI sets it
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "scorecard_studio",
+            "export",
+            str(design),
+            "--data",
+            str(data),
+            "--out",
+            str(out),
+            "--format",
+            "pdf",
+            "--period",
+            "2026-Q2",
+            "--paper",
+            "letter",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "2026-Q2, 4 pages" in done.stdout
+    text = _pdf_text(out)
+    assert "Quarterly business review — 2026-Q2" in text[0]
+    size = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True, check=True).stdout
+    assert "612 x 792 pts" in size or "792 x 612 pts" in size  # US Letter
