@@ -153,8 +153,10 @@ def write_kpi_detail(ws: Worksheet, ctx: ReportContext) -> PrintPlan:
     ws.freeze_panes = "C4"
     ws.auto_filter.ref = f"A3:{_letter(len(_DETAIL_HEADER))}{max(row, 4)}"
     _fit_header(ws, 3, len(_DETAIL_HEADER))
+    # The printed page holds what a reader needs (actual, target, status, score, change,
+    # trend, owner); weights, samples and method stay in the workbook for whoever filters.
     return PrintPlan(
-        scale=80, title_rows=(3, 3), title_columns=(1, 2), column_breaks=(DETAIL_BREAK_AFTER,)
+        scale=80, title_rows=(3, 3), title_columns=(1, 2), print_columns=DETAIL_BREAK_AFTER
     )
 
 

@@ -140,6 +140,10 @@ class PrintPlan:
     title_columns: tuple[int, int] | None = None
     column_breaks: tuple[int, ...] = ()  # a break after each of these columns
     row_breaks: tuple[int, ...] = ()  # a break after each of these rows
+    #: Print only the first columns (the rest stay on screen and in filters): for a wide
+    #: sheet whose later columns are reference, not reading, a second page width per
+    #: page is paper nobody reads.
+    print_columns: int | None = None
 
 
 def set_up_printing(ws: Worksheet, plan: PrintPlan, paper: str, footer_left: str = "") -> None:
@@ -164,7 +168,10 @@ def set_up_printing(ws: Worksheet, plan: PrintPlan, paper: str, footer_left: str
         first, last = plan.title_columns
         ws.print_title_cols = f"{get_column_letter(first)}:{get_column_letter(last)}"
     for column in plan.column_breaks:
-        ws.col_breaks.append(Break(id=column))
+        if plan.print_columns is None or column < plan.print_columns:
+            ws.col_breaks.append(Break(id=column))
+    if plan.print_columns is not None:
+        ws.print_area = f"A1:{get_column_letter(plan.print_columns)}{max(ws.max_row, 1)}"
     for row in plan.row_breaks:
         ws.row_breaks.append(Break(id=row))
     footer = ws.oddFooter

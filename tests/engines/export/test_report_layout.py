@@ -51,8 +51,10 @@ def test_wide_sheets_break_by_columns_with_repeated_titles(book) -> None:  # typ
     detail = book["KPI detail"]
     assert detail.print_title_rows == "$3:$3"
     assert detail.print_title_cols == "$A:$B"
-    assert [b.id for b in detail.col_breaks.brk] == [10]  # after Owner
+    # The KPI detail prints the reader's columns, up to Owner; the rest stay on screen.
     assert detail.cell(3, 10).value == "Owner"
+    assert detail.print_area == f"'KPI detail'!$A$1:$J${detail.max_row}"
+    assert detail.cell(3, 11).value  # the reference columns are still in the workbook
     assert book["Trends"].print_title_cols == "$A:$C"
     assert book["What-if"].print_title_cols == "$A:$C"
 
