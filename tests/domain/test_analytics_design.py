@@ -70,7 +70,7 @@ def _codes(card: Scorecard) -> set[str]:
 
 
 @pytest.mark.parametrize("name", TEMPLATES)
-def test_a_design_without_evidence_saves_to_the_same_bytes(repo_root: Path, name: str) -> None:
+def test_a_shipped_design_saves_to_the_same_bytes(repo_root: Path, name: str) -> None:
     text = (repo_root / "resources" / "templates" / name).read_text(encoding="utf-8")
     assert dumps_design(loads_design(text)) == text
 
