@@ -83,6 +83,10 @@ class CustomerPanel:
             out = self.objective_score[self.objective_ids.index(item)]
         return out
 
+    def has_health(self, period: int) -> bool:
+        """Whether any account has a health score in period index ``period``."""
+        return bool(np.isfinite(self.health[:, period]).any())
+
     def active(self) -> npt.NDArray[np.bool_]:
         """(C, P): the account has at least one KPI value in the period."""
         result: npt.NDArray[np.bool_] = np.asarray(np.isfinite(self.value).any(axis=0))
