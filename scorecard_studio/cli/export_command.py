@@ -6,6 +6,7 @@ import argparse
 
 from scorecard_studio.cli.design_source import add_design_arguments, load_design_and_data
 from scorecard_studio.cli.output import print_json
+from scorecard_studio.domain.analytics import Analytics
 from scorecard_studio.domain.periods import calendar_of
 
 
@@ -35,8 +36,18 @@ def run(args: argparse.Namespace) -> int:
 
     result = score(loaded.card, loaded.tables)
     provenance = ReportProvenance.from_mapping(dict(loaded.provenance))
+    evidence = None
+    if loaded.tables and loaded.card.analytics != Analytics():
+        from scorecard_studio.engines.analytics import analyze
+
+        evidence = analyze(loaded.card, loaded.tables)
     summary = export_report(
-        result, args.out, period=period, provenance=provenance, author=args.author
+        result,
+        args.out,
+        period=period,
+        provenance=provenance,
+        author=args.author,
+        evidence=evidence,
     )
     if args.json:
         print_json(

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
 from openpyxl.workbook.properties import CalcProperties
@@ -33,6 +34,9 @@ from scorecard_studio.engines.export.detail_sheets import (
 from scorecard_studio.engines.export.overview_sheets import write_summary, write_tier_matrix
 from scorecard_studio.engines.export.whatif_sheet import WhatIfLayout, write_whatif
 from scorecard_studio.engines.scoring import ScoreResult
+
+if TYPE_CHECKING:
+    from scorecard_studio.engines.analytics import Evidence
 
 SHEETS = ("Summary", "Tier matrix", "KPI detail", "Trends", "What-if", "Definitions", "Findings")
 
@@ -57,8 +61,13 @@ def export_report(
     provenance: ReportProvenance | None = None,
     author: str | None = None,
     extra_findings: Sequence[Finding] = (),
+    evidence: Evidence | None = None,
 ) -> ExportSummary:
-    """Write the QBR workbook for one period (default: the latest with data)."""
+    """Write the QBR workbook for one period (default: the latest with data).
+
+    With ``evidence`` (account health, at-risk accounts, link evidence) the workbook gets
+    an Evidence sheet after the others.
+    """
     errors = [f for f in result.findings if f.severity is Severity.ERROR and _is_design(f)]
     if errors:
         listed = "; ".join(f"{f.item or 'scorecard'}: {f.message}" for f in errors[:10])
@@ -97,6 +106,12 @@ def export_report(
     layout = write_whatif(sheets["What-if"], ctx)
     write_definitions(sheets["Definitions"], ctx)
     write_findings(sheets["Findings"], ctx)
+    if evidence is not None and evidence.panel.n_customers:
+        from scorecard_studio.engines.export.evidence_sheet import write_evidence
+
+        sheets["Evidence"] = wb.create_sheet(sheet_title("Evidence", titles))
+        titles.append(sheets["Evidence"].title)
+        write_evidence(sheets["Evidence"], evidence, ctx.period_label)
     for ws in sheets.values():
         _print_setup(ws)
     _properties(wb, ctx)
