@@ -68,7 +68,7 @@ TABLES = {"src": pd.DataFrame(ROWS, columns=["key", "date", "tier", "usage", "lo
 
 
 def _rows(ws) -> list[list[object]]:  # type: ignore[no-untyped-def]
-    return [[c for c in row] for row in ws.iter_rows(values_only=True)]
+    return [list(row) for row in ws.iter_rows(values_only=True)]
 
 
 def test_the_evidence_sheet_lists_health_at_risk_and_links(tmp_path: Path) -> None:
