@@ -11,6 +11,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from scorecard_studio.domain.analytics import (
+    AccountValue,
+    Analytics,
+    HealthBands,
+    LinkSign,
+    Outcomes,
+    RiskRule,
+    RuleKind,
+    StrategyLink,
+)
 from scorecard_studio.domain.model import (
     Aggregation,
     DataSource,
@@ -320,6 +330,38 @@ def customer_kpis() -> dict[str, Kpi]:
 
 SETTINGS = Settings(minimum_sample=30, currency="USD")
 
+#: The customer-centric template's evidence: the strategy map's links (leading → lagging),
+#: the behavioural at-risk triggers, renewals as outcomes and ARR as the value at risk.
+#: Health bands are set from the 2022-Q4 … 2024-Q3 quarters (the calibration's fit periods).
+CUSTOMER_EVIDENCE = Analytics(
+    links=(
+        StrategyLink("adoption", "churn", LinkSign.NEGATIVE),
+        StrategyLink("adoption", "nps", LinkSign.POSITIVE),
+        StrategyLink("escalations", "churn", LinkSign.POSITIVE),
+        StrategyLink("escalations", "csat", LinkSign.NEGATIVE),
+        StrategyLink("ces", "renewal_rate", LinkSign.POSITIVE),
+        StrategyLink("time_to_value", "retain", LinkSign.NEGATIVE),
+    ),
+    risk_rules=(
+        RiskRule("usage_falling", "Usage falling", RuleKind.FALL, 0.15, "adoption", 1, True),
+        RiskRule("escalations", "Escalations", RuleKind.ABOVE, 0.5, "escalations"),
+        RiskRule("detractor", "Detractor NPS", RuleKind.BELOW, 0, "nps"),
+        RiskRule("overdue", "Overdue invoices", RuleKind.ABOVE, 60, "dso"),
+        RiskRule(
+            "health_drop",
+            "Health fell fast",
+            RuleKind.FALL,
+            0.2,
+            None,
+            1,
+            minimum_value=100_000,
+        ),
+    ),
+    bands=HealthBands(green=0.85, amber=0.7),
+    outcomes=Outcomes("renewals", "renewed", horizon=4),
+    value=AccountValue("crm", "arr"),
+)
+
 
 def customer_centric() -> Scorecard:
     k = customer_kpis()
@@ -359,6 +401,7 @@ def customer_centric() -> Scorecard:
         ),
         sources=SOURCES,
         settings=SETTINGS,
+        analytics=CUSTOMER_EVIDENCE,
         description="NPS, CSAT, CES, churn, renewals, CLV, TTM revenue and margin, DSO, time "
         "to value, escalations and adoption; leading and lagging marked, targets per tier.",
     )

@@ -10,6 +10,7 @@ from typing import Any
 
 from scorecard_studio.cli.design_source import add_design_arguments, load_design_and_data
 from scorecard_studio.cli.output import print_json
+from scorecard_studio.domain.analytics import Analytics
 from scorecard_studio.domain.errors import ScorecardError
 from scorecard_studio.domain.periods import calendar_of
 
@@ -88,6 +89,11 @@ def run(args: argparse.Namespace) -> int:
         else:
             print(f"wrote {args.out} ({ctx.period_label}, {pages} pages)")
         return 0
+    evidence = None
+    if loaded.tables and loaded.card.analytics != Analytics():
+        from scorecard_studio.engines.analytics import analyze
+
+        evidence = analyze(loaded.card, loaded.tables)
     summary = export_report(
         result,
         args.out,
@@ -96,6 +102,7 @@ def run(args: argparse.Namespace) -> int:
         author=author or None,
         trends=not args.no_trends,
         paper=args.paper,
+        evidence=evidence,
     )
     if args.json:
         print_json(

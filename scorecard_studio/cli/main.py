@@ -25,6 +25,7 @@ _COMMAND_MODULES: tuple[tuple[str, str], ...] = (
     ("inspect", "scorecard_studio.cli.inspect_command"),
     ("store", "scorecard_studio.cli.store_command"),
     ("export", "scorecard_studio.cli.export_command"),
+    ("analyze", "scorecard_studio.cli.analyze_command"),
 )
 
 EXIT_OK = 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
+from scorecard_studio.domain.analytics_checks import check_analytics
 from scorecard_studio.domain.errors import DesignError
 from scorecard_studio.domain.findings import Finding, Severity
 from scorecard_studio.domain.formula import formula_order, parse_formula, references
@@ -47,6 +48,7 @@ def check_design(card: Scorecard) -> list[Finding]:
     for kpi in card.all_kpis():
         out.extend(_check_kpi(kpi, sources, tiers, calendar))
     out.extend(_check_settings(card, sources))
+    out.extend(check_analytics(card))
     return out
 
 

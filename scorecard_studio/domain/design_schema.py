@@ -14,6 +14,7 @@ import typing
 from enum import Enum
 from typing import Any
 
+from scorecard_studio.domain.analytics import Analytics, Outcomes, RiskRule
 from scorecard_studio.domain.design_upgrade import CURRENT_SCHEMA_VERSION
 from scorecard_studio.domain.model import (
     Kpi,
@@ -38,6 +39,11 @@ _CONSTRAINTS: dict[tuple[type, str], dict[str, Any]] = {
     (RagThresholds, "green"): {"minimum": 0},
     (RagThresholds, "amber"): {"minimum": 0},
     (Kpi, "id"): {"pattern": "^[A-Za-z_][A-Za-z0-9_]*$"},
+    (RiskRule, "periods"): {"minimum": 1},
+    (Outcomes, "horizon"): {"minimum": 1},
+    (Outcomes, "fit_share"): {"exclusiveMinimum": 0.0, "exclusiveMaximum": 1.0},
+    (Analytics, "minimum_pairs"): {"minimum": 4},
+    (Analytics, "redundancy_threshold"): {"exclusiveMinimum": 0.0, "maximum": 1.0},
 }
 
 _MAPPING_FIELDS = {(Tiering, "values")}

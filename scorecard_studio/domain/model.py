@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from scorecard_studio.domain.analytics import Analytics
+
 
 class Direction(StrEnum):
     """Whether a higher actual is better. For ``linear`` scoring the targets decide."""
@@ -482,6 +484,9 @@ class Scorecard:
     settings: Settings = field(default_factory=Settings)
     sources: tuple[DataSource, ...] = ()
     description: str = ""
+    #: Strategy-map links, at-risk rules, health bands and outcomes (specification
+    #: section 6); the default leaves a design's document unchanged.
+    analytics: Analytics = field(default_factory=Analytics)
 
     def all_kpis(self) -> list[Kpi]:
         """Every KPI in tree order: per perspective, direct KPIs then objectives' KPIs."""

@@ -216,6 +216,24 @@ class MainWindow(QMainWindow):
         self.whatif_action.setEnabled(False)  # until the charts are ready
         self.whatif_action.toggled.connect(self.toggle_whatif)
 
+    def show_evidence(self) -> None:
+        """The Evidence view in a window of its own, created on first use and kept."""
+        dialog = getattr(self, "_evidence_dialog", None)
+        if dialog is None:
+            from PySide6.QtWidgets import QDialog, QVBoxLayout
+
+            from scorecard_studio.qt.widgets.evidence_view import EvidenceView
+
+            dialog = QDialog(self)
+            dialog.setWindowTitle("Evidence — account health, at-risk accounts, links")
+            dialog.resize(1000, 700)
+            layout = QVBoxLayout(dialog)
+            dialog.evidence_view = EvidenceView(self.document, dialog)  # type: ignore[attr-defined]
+            layout.addWidget(dialog.evidence_view)  # type: ignore[attr-defined]
+            self._evidence_dialog = dialog
+        dialog.show()
+        dialog.raise_()
+
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
@@ -249,6 +267,8 @@ class MainWindow(QMainWindow):
         card_menu.addAction(self.freeze_action)
         card_menu.addAction(self.history.diff_action)
         card_menu.addAction(self.history.restore_action)
+        card_menu.addSeparator()
+        card_menu.addAction("&Evidence: health, at-risk, links…", self.show_evidence)
 
         view_menu = bar.addMenu("&View")
         for dock in self.docks.values():

@@ -40,6 +40,7 @@ def _modules_after(*argv: str) -> set[str]:
         ["--help"],
         ["score", "--help"],
         ["store", "--help"],
+        ["analyze", "--help"],
         ["check", "{template}"],
     ],
 )

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
 from openpyxl.workbook.properties import CalcProperties
@@ -42,6 +43,9 @@ from scorecard_studio.engines.export.provenance_sheet import write_provenance
 from scorecard_studio.engines.export.summary_sheet import summary_plan, write_summary
 from scorecard_studio.engines.export.whatif_sheet import WhatIfLayout, whatif_plan, write_whatif
 from scorecard_studio.engines.scoring import ScoreResult
+
+if TYPE_CHECKING:
+    from scorecard_studio.engines.analytics import Evidence
 
 SHEETS = (
     "Summary",
@@ -80,13 +84,15 @@ def export_report(
     extra_findings: Sequence[Finding] = (),
     trends: bool = True,
     paper: str = "a4",
+    evidence: Evidence | None = None,
 ) -> ExportSummary:
     """Write the QBR workbook for one period.
 
     The period defaults to the one a frozen version names in its label, else the latest
     with data (see ``period_choice``). "Prepared by" is ``author``, else the version's
     author; never the login name, which says who ran the program, not who answers for
-    the report.
+    the report. With ``evidence`` (account health, at-risk accounts, link evidence) the
+    workbook gets an Evidence sheet after the others.
     """
     ctx = report_context(
         result,
@@ -123,6 +129,13 @@ def export_report(
     plans["What-if"] = whatif_plan()
     plans["Definitions"] = write_definitions(sheets["Definitions"], ctx)
     plans["Provenance"] = write_provenance(sheets["Provenance"], ctx)
+    if evidence is not None and evidence.panel.n_customers:
+        from scorecard_studio.engines.export.evidence_sheet import write_evidence
+
+        sheets["Evidence"] = wb.create_sheet(sheet_title("Evidence", titles))
+        titles.append(sheets["Evidence"].title)
+        write_evidence(sheets["Evidence"], evidence, ctx.period_label)
+        plans["Evidence"] = PrintPlan(scale=85)
     ctx.findings.extend(_cut_findings(sheets))
     plans["Findings"] = write_findings(sheets["Findings"], ctx)
     footer = ctx.compact_provenance()

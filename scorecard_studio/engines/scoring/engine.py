@@ -99,7 +99,7 @@ def compute_actuals(
         actual = aggregator.actual(kpi)
         value[k], sample[k] = actual.value, actual.sample
         findings.extend(actual.findings)
-    _evaluate_formulas(card, formulas, value, sample)
+    evaluate_formulas(card, formulas, value, sample)
     period_rows = _tier_rows(aggregator, prepared, grid)
     tier_rows = period_rows.sum(axis=1)
     for t, tier in enumerate(card.tiers):
@@ -197,7 +197,7 @@ class _ArrayArithmetic:
 _ = FloatArithmetic  # the scalar twin of _ArrayArithmetic, used by tests as an oracle
 
 
-def _evaluate_formulas(
+def evaluate_formulas(
     card: Scorecard, formulas: dict[str, int], value: FloatArray, sample: FloatArray
 ) -> None:
     """Formula KPIs in dependency order; broken formulas stay without data (checks say why)."""
