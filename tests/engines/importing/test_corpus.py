@@ -26,6 +26,28 @@ from scorecard_studio.engines.importing.errors import (
 
 #: (path under the corpus, data rows, columns, expected error)
 EXPECTED: list[tuple[str, int | None, int | None, type[DataImportError] | None]] = [
+    # Vendor exports, counted by hand (SOURCES.md beside them): data rows are responses or
+    # records, never header, totals or footer rows; columns as the exporter wrote them.
+    # Google Analytics: Dataset1, the first data sheet after the Summary sheet, holds
+    # 1,000 search terms × 7 columns; its unlabelled totals row is not a term.
+    (
+        "exports/google-analytics/Analytics All Web Site Data Search Terms 20180513-20190513.xlsx",
+        1000,
+        7,
+        None,
+    ),
+    ("exports/google-forms/responses.csv", 125, 25, None),
+    ("exports/jira/Jira.csv", 104, 49, None),
+    ("exports/qualtrics/Sample_Survey (Insights).csv", 5, 190, None),
+    ("exports/qualtrics/sample.csv", 1, 20, None),
+    # 16 fields a line, the last one empty everywhere (every line ends in a comma)
+    ("exports/qualtrics/sample_legacy.csv", 1, 15, None),
+    ("exports/salesforce/Account.csv", 83, 66, None),
+    ("exports/salesforce/Contact.csv", 133, 61, None),
+    ("exports/stripe/checkout_service__unified_payments.csv", 6, 21, None),
+    ("exports/stripe/unified_payments.csv", 1, 79, None),
+    ("exports/surveymonkey/StarWars.csv", 1186, 38, None),
+    ("exports/surveymonkey/steak-risk-survey.csv", 550, 15, None),
     ("datasets/telco-customer-churn/Telco-Customer-Churn.csv", 7043, 21, None),
     ("spreadsheets/calamine/OOM_alloc.xls", 17, 7, None),
     ("spreadsheets/calamine/covered.ods", 2, 1, None),
@@ -208,6 +230,25 @@ EXPECTED: list[tuple[str, int | None, int | None, type[DataImportError] | None]]
 ]
 
 
+#: Vendor exports whose layout (header rows under the header, a totals row, a cover
+#: sheet) the importer does not read as the exporter meant yet.
+LAYOUT_NOT_READ_YET = {
+    "exports/google-analytics/Analytics All Web Site Data Search Terms 20180513-20190513.xlsx",
+    "exports/google-forms/responses.csv",
+    "exports/qualtrics/Sample_Survey (Insights).csv",
+    "exports/qualtrics/sample.csv",
+    "exports/qualtrics/sample_legacy.csv",
+    "exports/surveymonkey/StarWars.csv",
+    "exports/surveymonkey/steak-risk-survey.csv",
+}
+CASES = [
+    pytest.param(*row, marks=pytest.mark.xfail(strict=True, reason="layout not read yet"))
+    if row[0] in LAYOUT_NOT_READ_YET
+    else row
+    for row in EXPECTED
+]
+
+
 def test_the_table_covers_the_whole_corpus(corpus_dir: Path) -> None:
     files = {
         p.relative_to(corpus_dir).as_posix()
@@ -217,7 +258,7 @@ def test_the_table_covers_the_whole_corpus(corpus_dir: Path) -> None:
     assert files == {row[0] for row in EXPECTED}
 
 
-@pytest.mark.parametrize(("relative", "rows", "columns", "error"), EXPECTED, ids=str)
+@pytest.mark.parametrize(("relative", "rows", "columns", "error"), CASES, ids=str)
 def test_corpus_file(
     corpus_dir: Path,
     relative: str,
