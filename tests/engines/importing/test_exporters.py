@@ -148,6 +148,12 @@ def test_corpus_exports_read_as_their_exporter_meant(
 def test_google_analytics_picks_a_data_sheet_and_drops_its_totals(corpus_dir: Path) -> None:
     inspection = inspect_workbook(corpus_dir / GA)
     assert inspection.sheet == "Dataset1"
+    # no sheet declares its <dimension>; each is listed with the extent of its cells
+    assert [(s.name, s.rows, s.columns) for s in inspection.sheets] == [
+        ("Summary", 7, 1),
+        ("Dataset1", 1002, 7),
+        ("Dataset2", 368, 2),
+    ]
     # sheet row 1002: no label, 1,852,271 searches (all terms, not the 1,000 exported)
     assert [(d.row, d.reason.split(" (")[0]) for d in inspection.dropped_rows] == [
         (1002, "totals row")
