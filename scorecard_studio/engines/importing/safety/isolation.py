@@ -45,8 +45,8 @@ _state: dict[str, Any] = {}
 
 
 #: Below this address space a reader cannot open even a small workbook (the interpreter,
-#: the reader libraries and their thread stacks take about a third of it).
-MIN_READER_BYTES = 512 * 1024**2
+#: the reader libraries and their thread stacks take most of it).
+MIN_READER_BYTES = 256 * 1024**2
 
 
 def own_limit() -> int:

@@ -35,7 +35,7 @@ def test_too_small_an_inherited_limit_is_said_so(monkeypatch: pytest.MonkeyPatch
     message = str(caught.value)
     assert message == (
         "memory limit: data.xlsx: this program runs under an address-space limit of 200 MiB "
-        "(ulimit -v); a reader needs at least 512 MiB: raise the limit and try again"
+        "(ulimit -v); a reader needs at least 256 MiB: raise the limit and try again"
     )
 
 
