@@ -430,3 +430,32 @@ def test_localized_dates_need_every_value_to_be_one() -> None:
 )
 def test_footer_reason(cells: list[object], reason: str | None) -> None:
     assert footer_reason(cells) == reason
+
+
+def test_salesforce_report_as_a_workbook(tmp_path: Path) -> None:
+    path = _xlsx(
+        tmp_path,
+        [
+            ["Opportunities by Stage"],
+            ["As of 2025-06-30"],
+            [],
+            ["Account Name", "Stage", "Amount"],
+            ["Acme", "Won", 1000],
+            ["Globex", "Open", 250],
+            ["Grand Totals (2 records)", None, 1250],
+            [],
+            [],
+            ["Confidential Information - Do Not Distribute"],
+            ["Copyright (c) 2000-2025 salesforce.com, inc. All rights reserved."],
+        ],
+    )
+    result = _import(path)
+    assert result.inspection.header_row == 3
+    assert result.frame["Amount"].tolist() == [1000.0, 250.0]
+    assert [(d.row, d.reason.split(" (")[0]) for d in result.report.dropped] == [
+        (7, "totals row"),
+        (8, "empty row"),
+        (9, "empty row"),
+        (10, "footer line"),
+        (11, "footer line"),
+    ]

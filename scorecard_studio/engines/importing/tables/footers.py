@@ -32,6 +32,8 @@ from scorecard_studio.engines.importing.tables.exporters import unlabelled_total
 
 #: Rows at the end of a table examined for totals and footers.
 TAIL_ROWS = 12
+#: Rows of the first column looked at to tell whether it labels the rows.
+LABEL_SAMPLE = 1000
 
 _TOTAL_LABEL = re.compile(r"(?i)^(?:grand\s+)?totals?\b(?!\s*[-&/+])")
 _FOOTER_LINE = re.compile(
@@ -113,7 +115,8 @@ def _has_labels(frame: pd.DataFrame, at: int) -> bool:
     first = frame.iloc[:at, 0]
     if pd.api.types.is_numeric_dtype(first.dtype) or pd.api.types.is_bool_dtype(first.dtype):
         return False
-    filled = [v for v in first.tolist() if _filled(v)]
+    # judged on the first rows: a large table's labels are the same kind all the way down
+    filled = [v for v in first.iloc[:LABEL_SAMPLE].tolist() if _filled(v)]
     labels = [
         v
         for v in filled
