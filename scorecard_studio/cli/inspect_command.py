@@ -3,7 +3,7 @@
 Prints the sheets (with visibility), the detected header row, every column's type with
 sample values and counts of missing and invalid cells, and the findings. Exits 0 when the
 file was read and 2 with a one-line reason otherwise ("encrypted: password required",
-"not a spreadsheet: …", "file too large: …", "unsafe file: …").
+"not a spreadsheet: …", "file too large: …", "unsafe file: …", "memory limit: …").
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """``scorecard-studio store``: the versioned store from the command line.
 
-Sub-commands: save, list, log, diff, freeze, restore, delete, verify, export, import,
-checkout, drafts and audit. Every one accepts ``--json`` and ``--store-path PATH`` (default:
+Sub-commands: save, refresh, list, log, diff, freeze, restore, delete, verify, export,
+import, checkout, drafts and audit. Every one accepts ``--json`` and ``--store-path PATH`` (default:
 ``$SCORECARD_STUDIO_STORE``, else the per-user data folder). ``--store`` is not used here
 because ``score`` and ``export`` already take ``--store NAME[@V]`` to mean a stored version.
 
@@ -67,6 +67,32 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="the version these edits started from: refused as a conflict if it is no "
         "longer the latest (default: save on top of the latest)",
     )
+
+    p = add(
+        "refresh",
+        "import next month's files with each source's saved mapping and save a new version; "
+        "changed columns, types or tier values are reported and need --accept (exit 1)",
+        _refresh,
+    )
+    p.add_argument("name", help="scorecard name")
+    p.add_argument(
+        "--data",
+        action="append",
+        required=True,
+        metavar="FILE",
+        help="new data file (repeatable; SOURCE_ID=FILE to assign) or a folder holding "
+        "the files the sources name",
+    )
+    p.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="[SOURCE:]OLD=NEW",
+        help="a column the design calls OLD is called NEW in the new file (repeatable)",
+    )
+    p.add_argument("--accept", action="store_true", help="save even though columns changed")
+    p.add_argument("-m", "--message", help='message (default: "Refresh SOURCE from FILE")')
+    p.add_argument("--author", help="who saves it")
 
     add("list", "list the scorecards in the store", _list)
 
@@ -164,6 +190,47 @@ def _save(store: Store, args: argparse.Namespace) -> int:
     else:
         print(f"saved {info.scorecard} v{info.number} (hash {info.hash[:12]})")
     return 0
+
+
+def _refresh(store: Store, args: argparse.Namespace) -> int:
+    from scorecard_studio.engines.refresh import apply_refresh, plan_refresh
+
+    mapping: dict[str, dict[str, str]] = {}
+    ids = [s.id for s in store.checkout(args.name).design.sources]
+    for item in args.map:
+        scope, colon, pair = item.partition(":")
+        if not colon or scope not in ids:  # a column name may hold a colon too
+            scope, pair = "", item
+        old, eq, new = pair.partition("=")
+        if not eq or not old or not new:
+            raise ScorecardError(f"--map {item!r}: expected [SOURCE:]OLD=NEW")
+        targets = [scope] if scope else ids
+        for source_id in targets:
+            mapping.setdefault(source_id, {})[old] = new
+    plan = plan_refresh(store, args.name, args.data, mapping)
+    saved = None
+    if not plan.needs_review or args.accept:
+        saved = apply_refresh(store, plan, args.message, args.author)
+    if args.json:
+        print_json(
+            {
+                "scorecard": plan.scorecard,
+                "compared_with": plan.version,
+                "sources": [c.to_json_dict() for c in plan.changes],
+                "saved": None if saved is None else saved.to_json_dict(),
+            }
+        )
+    else:
+        for change in plan.changes:
+            print("\n".join(change.lines()))
+        if saved is not None:
+            print(f"saved {saved.scorecard} v{saved.number} (hash {saved.hash[:12]})")
+        else:
+            print(
+                "nothing saved: the columns changed; check them, map renamed columns with "
+                "--map OLD=NEW, then run again with --accept"
+            )
+    return 0 if saved is not None else 1
 
 
 def _list(store: Store, args: argparse.Namespace) -> int:

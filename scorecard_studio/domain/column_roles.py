@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 _KEY = re.compile(r"(^|_)(customer|account|client|company|org)?_?(id|key|number|no)$")
 _CUSTOMER_KEY = re.compile(r"(customer|account|client|company|org)_?(id|key|number|no)$")
@@ -18,6 +18,28 @@ _PERIOD = re.compile(r"^(period|quarter|month|fiscal_?(period|quarter|month)|yea
 _TIER = re.compile(r"(^|_)(tier|segment_?tier|customer_?tier)$")
 _METRIC = re.compile(r"^(metric|measure|kpi|indicator|variable)(_?name)?$")
 _VALUE = re.compile(r"^(value|amount|score|result)$")
+
+
+#: Known exporters' columns for each role, first match wins (the importer names the
+#: exporter, see the import docs); they beat the guesses from names alone.
+EXPORTER_ROLES: dict[str, dict[str, tuple[str, ...]]] = {
+    "Salesforce": {
+        "key_column": ("Id",),
+        "date_column": ("CloseDate", "CreatedDate"),
+        "tier_column": ("Type",),
+    },
+    "Stripe": {
+        "key_column": ("Customer ID", "Customer Email"),
+        "date_column": ("Created date (UTC)", "Created (UTC)"),
+    },
+    "Google Forms": {"date_column": ("Timestamp",)},
+    "Qualtrics": {"key_column": ("ExternalReference",), "date_column": ("RecordedDate",)},
+    "SurveyMonkey": {"key_column": ("RespondentID",), "date_column": ("EndDate", "StartDate")},
+    "Jira": {
+        "key_column": ("Issue key", "Clé de ticket", "Vorgangsschlüssel", "Schlüssel"),
+        "date_column": ("Created", "Création", "Erstellt", "Creada"),
+    },
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,8 +64,25 @@ def normalise(name: str) -> str:
     return re.sub(r"[^0-9a-z]+", "_", name.strip().lower()).strip("_")
 
 
-def guess_roles(columns: Sequence[str], types: Mapping[str, str]) -> RoleGuess:
-    """Pick, for each role, the first column whose name (or type, for dates) fits it."""
+def guess_roles(
+    columns: Sequence[str], types: Mapping[str, str], exporter: str | None = None
+) -> RoleGuess:
+    """Pick, for each role, the first column whose name (or type, for dates) fits it.
+
+    For a known ``exporter`` its own columns come first (a Salesforce account export's
+    ``Id`` and ``Type``, Stripe's ``Created date (UTC)``), then the guesses by name.
+    """
+    guess = _guess_by_name(columns, types)
+    known = EXPORTER_ROLES.get(exporter or "", {})
+    chosen = {role: next((c for c in names if c in columns), None) for role, names in known.items()}
+    found: dict[str, str | None] = {r: c for r, c in chosen.items() if c is not None}
+    if "date_column" in found:
+        found["period_column"] = None
+    return replace(guess, **found) if found else guess
+
+
+def _guess_by_name(columns: Sequence[str], types: Mapping[str, str]) -> RoleGuess:
+    """The guess from the columns' names and types alone."""
 
     def first(test: object) -> str | None:
         for column in columns:

@@ -40,3 +40,21 @@ def test_customer_key_beats_other_ids() -> None:
     guess = guess_roles(columns, {"responded_on": "date"})
     assert guess.key_column == "account_id"
     assert guess.date_column == "responded_on"
+
+
+def test_known_exporters_suggest_their_own_columns() -> None:
+    salesforce = ["Id", "IsDeleted", "Name", "Type", "BillingCity", "CreatedDate", "OwnerId"]
+    types = {"CreatedDate": "date", "IsDeleted": "boolean"}
+    # by name alone no tier is found: the account type is called "Type"
+    assert guess_roles(salesforce, types) == RoleGuess(key_column="Id", date_column="CreatedDate")
+    assert guess_roles(salesforce, types, "Salesforce") == RoleGuess(
+        key_column="Id", date_column="CreatedDate", tier_column="Type"
+    )
+    stripe = ["id", "Created date (UTC)", "Amount", "Customer ID", "Customer Email"]
+    guess = guess_roles(stripe, {"Created date (UTC)": "date"}, "Stripe")
+    assert (guess.key_column, guess.date_column) == ("Customer ID", "Created date (UTC)")
+    jira = ["Résumé", "Clé de ticket", "Création", "Mise à jour"]
+    guess = guess_roles(jira, {"Création": "date", "Mise à jour": "date"}, "Jira")
+    assert (guess.key_column, guess.date_column) == ("Clé de ticket", "Création")
+    # an exporter without its columns (a customised export) falls back to the names
+    assert guess_roles(["account_id", "month"], {}, "Salesforce").key_column == "account_id"

@@ -205,3 +205,19 @@ def test_messy_export_clean_cells_match_the_survey_table(
     first = survey.iloc[0]
     assert ws["G6"].value == f"${arr[first.account_id]:,.2f}"
     assert np.isclose(float(ws["G6"].value.strip("$").replace(",", "")), arr[first.account_id])
+
+
+def test_messy_export_imports_its_180_responses_and_lists_the_footer() -> None:
+    from scorecard_studio.domain.model import DataSource
+    from scorecard_studio.engines.importing import import_table
+
+    result = import_table(SAMPLES / "messy_export.xlsx", DataSource("s", "s"))
+    frame = result.frame
+    assert len(frame) == 180
+    assert frame.index.min() == 6
+    assert frame.index.max() == 185
+    assert "Total responses" not in set(frame["Account ID"])
+    assert [(d.row, d.reason) for d in result.report.dropped] == [
+        (186, "empty row"),
+        (187, "totals row (Total responses)"),
+    ]

@@ -40,6 +40,7 @@ from scorecard_studio.engines.importing.loading import (
 )
 from scorecard_studio.engines.importing.readers.sheets import SheetMeta
 from scorecard_studio.engines.importing.safety.memory import release_free_memory
+from scorecard_studio.engines.importing.tables import exporter_values
 from scorecard_studio.engines.importing.tables.detect import TableFound
 from scorecard_studio.engines.importing.tables.layouts import check_layout
 from scorecard_studio.engines.importing.validation.mapping import column_changes, missing_roles
@@ -94,6 +95,7 @@ class WorkbookInspection:
     findings: list[Finding]
     tables_found: list[TableFound]
     dropped_rows: list[DroppedRow] = field(default_factory=list)
+    exporter: str | None = None  # the system whose export layout was recognised
 
     def to_json_dict(self) -> dict[str, Any]:
         return {
@@ -103,6 +105,7 @@ class WorkbookInspection:
             "sheets": [s.to_json_dict() for s in self.sheets],
             "sheet": self.sheet,
             "header_row": self.header_row,
+            "exporter": self.exporter,
             "rows": self.rows,
             "columns": [c.to_json_dict() for c in self.columns],
             "tables_found": [t.to_json_dict() for t in self.tables_found],
@@ -191,8 +194,11 @@ def _pipeline(
     frame = drop_empty_rows(loaded)
     if progress:
         progress(0.85)
+    exporter = loaded.spec.exporter
+    frame, value_notes = exporter_values.before_typing(exporter, frame)
     order = source.date_order if source else DateOrder.AUTO
     typed_frame, typed = _type_all(loaded, frame, order, cancel)
+    value_notes += exporter_values.after_typing(exporter, typed_frame, typed)
     # The untyped table is no longer needed: let it go before validation's own work.
     del frame
     loaded.frame = typed_frame.iloc[:0]
@@ -201,6 +207,11 @@ def _pipeline(
     report = validate(typed_frame, typed, source, item)
     report.dropped = list(loaded.dropped)
     findings: list[Finding] = [Finding(Severity(s), c, item, t) for s, c, t in loaded.findings]
+    if exporter is not None:
+        findings.append(
+            Finding(Severity.INFO, "exporter", item, f"recognised as an export of {exporter}")
+        )
+    findings += [Finding(Severity(s), c, item, t) for s, c, t in value_notes]
     findings += [Finding(Severity.INFO, "table_layout", item, n) for n in loaded.spec.notes]
     for other in loaded.spec.others:
         findings.append(
@@ -229,8 +240,8 @@ def _pipeline(
                 Severity.INFO,
                 "dropped_rows",
                 item,
-                f"{len(loaded.dropped):,} rows left out (empty, repeated header or malformed); "
-                "each is listed with its reason",
+                f"{len(loaded.dropped):,} rows left out (empty, repeated header, totals, "
+                "footer or malformed); each is listed with its reason",
             )
         )
     if source is not None:
@@ -284,6 +295,7 @@ def _pipeline(
         findings=report.findings,
         tables_found=list(spec.others),
         dropped_rows=list(loaded.dropped),
+        exporter=exporter,
     )
     if progress:
         progress(1.0)

@@ -1,8 +1,8 @@
 """Why a file could not be imported, as one line the user can act on.
 
 Every message starts with a stable prefix ("encrypted:", "not a spreadsheet:", "file too
-large:", "unsafe file:") so the window and scripts can tell the cases apart without parsing
-the rest, and the CLI prints it unchanged before exiting with code 2.
+large:", "unsafe file:", "memory limit:") so the window and scripts can tell the cases apart
+without parsing the rest, and the CLI prints it unchanged before exiting with code 2.
 """
 
 from __future__ import annotations
@@ -52,6 +52,13 @@ class FileTooLargeError(DataImportError):
         super().__init__(f"file too large: {detail}")
 
 
+class MemoryLimitError(DataImportError):
+    """The address-space limit the program runs under leaves a reader too little memory."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"memory limit: {detail}")
+
+
 class UnsafeFileError(DataImportError):
     """Built to attack readers: entity expansion, external entities, bombs, endless reads."""
 
@@ -68,6 +75,7 @@ ERROR_CLASSES: dict[str, type[DataImportError]] = {
         UnsupportedEncryptionError,
         NotASpreadsheetError,
         FileTooLargeError,
+        MemoryLimitError,
         UnsafeFileError,
     )
 }

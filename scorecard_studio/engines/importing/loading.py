@@ -33,6 +33,8 @@ from scorecard_studio.engines.importing.safety.isolation import (
 )
 from scorecard_studio.engines.importing.safety.memory import release_free_memory
 from scorecard_studio.engines.importing.tables.detect import TableSpec
+from scorecard_studio.engines.importing.tables.exporters import workbook_exporter
+from scorecard_studio.engines.importing.tables.footers import trailing_footers
 from scorecard_studio.engines.importing.validation.report import DroppedRow
 
 Progress = Callable[[float], None]
@@ -97,6 +99,7 @@ def load(
         release_free_memory()
     else:
         raw, frame = _read_isolated(path, report, sheet, password, header_row, progress, cancel)
+    raw.spec.exporter = raw.spec.exporter or workbook_exporter([s.name for s in raw.sheets])
     frame.index = pd.RangeIndex(
         raw.spec.data_start + 1, raw.spec.data_start + 1 + len(frame), name="row"
     )
@@ -202,7 +205,11 @@ def _read_isolated(
 
 
 def drop_empty_rows(loaded: Loaded) -> pd.DataFrame:
-    """Rows with no data and repeated header rows are left out, each listed with a reason."""
+    """Rows that are not records are left out, each listed with a reason.
+
+    Rows with no data, rows repeating the header, and the totals and footer rows ending
+    the table (:mod:`.tables.footers`).
+    """
     frame = loaded.frame
     if frame.empty:
         return frame
@@ -255,5 +262,12 @@ def drop_empty_rows(loaded: Loaded) -> pd.DataFrame:
     for r in rows[repeat & ~empty].tolist():
         loaded.dropped.append(DroppedRow(int(r), "repeats the header row"))
     keep = ~(empty | repeat)
+    kept = frame if keep.all() else frame[keep]
+    footers = trailing_footers(kept, loaded.spec.exporter)
+    if footers:  # totals and footer lines end the table: listed, never records
+        kept_rows = kept.index.to_numpy()
+        for position, reason in footers:
+            loaded.dropped.append(DroppedRow(int(kept_rows[position]), reason))
+        kept = kept.iloc[: footers[0][0]]
     loaded.dropped.sort(key=lambda d: d.row)
-    return frame if keep.all() else frame[keep]
+    return kept

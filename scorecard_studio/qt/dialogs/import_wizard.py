@@ -262,7 +262,8 @@ class RolesPage(QWizardPage):
         columns = [str(c["name"]) for c in info["columns"]]
         types = {str(c["name"]): str(c.get("type", "")) for c in info["columns"]}
         sheet = info.get("sheet")
-        guess: RoleGuess = guess_roles(columns, types)
+        exporter = info.get("exporter")
+        guess: RoleGuess = guess_roles(columns, types, str(exporter) if exporter else None)
         for role, box in self.roles.items():
             box.clear()
             box.addItem(NONE, None)

@@ -1,8 +1,9 @@
 """Reading delimited text: encoding, delimiter, decimal mark, quoting and the header row.
 
 * Encoding: a byte-order mark wins; otherwise the whole file is checked as UTF-8; if that
-  fails, charset-normalizer names the legacy code page and a warning says which one was
-  used — a Greek or Cyrillic file is never quietly read as Latin-1.
+  fails, the legacy code page is guessed (Mac Roman, windows-1252, Greek or Cyrillic) and
+  a warning says which one was used — a Greek or Cyrillic file is never quietly read as
+  Latin-1.
 * Delimiter: the one of ``, ; TAB |`` that splits the first records into the most
   consistent number of fields.
 * Decimal mark: a comma when the delimiter is not a comma and numbers are written
@@ -29,6 +30,7 @@ import pandas as pd
 
 from scorecard_studio.engines.importing.errors import NotASpreadsheetError
 from scorecard_studio.engines.importing.tables.detect import TableSpec, detect_table
+from scorecard_studio.engines.importing.tables.footers import footer_reason
 
 _SAMPLE_BYTES = 1 << 20
 _DELIMITERS = (",", ";", "\t", "|")
@@ -100,6 +102,8 @@ def guess_legacy_encoding(sample: bytes) -> tuple[str, str]:
     Cyrillic text has whole words outside ASCII. For those, the code page whose decoding
     uses the language's most frequent letters most often wins.
     """
+    if _looks_mac_roman(sample):
+        return "mac_roman", "Western European, Mac"
     western = sample.decode("cp1252", errors="replace")
     words = [w for w in _WORD.findall(western) if any(ord(c) > 127 for c in w)]
     foreign = sum(len(w) for w in words if sum(ord(c) > 127 for c in w) >= 0.8 * len(w))
@@ -114,6 +118,29 @@ def guess_legacy_encoding(sample: bytes) -> tuple[str, str]:
         if score > best[2]:
             best = (code, script, score)
     return best[0], best[1]
+
+
+#: Bytes 0x80–0x9F that windows-1252 text uses every day: € … ‘ ’ “ ” • – — ™.
+_CP1252_EVERYDAY = frozenset(b"\x80\x85\x91\x92\x93\x94\x95\x96\x97\x99")
+
+
+def _looks_mac_roman(sample: bytes) -> bool:
+    """Whether non-UTF-8 text reads as Mac Roman rather than a Windows code page.
+
+    Mac Roman puts its accented letters (é, è, à, ç, å…) at 0x80–0x9F, where the Windows
+    code pages have punctuation and symbols; windows-1252 text only uses a few of those
+    (quotes, dashes, €) and writes its letters at 0xA0 and above. Files saved by older Mac
+    programs (SurveyMonkey exports among them) have the first kind and few of the second.
+    """
+    mac = windows = 0
+    for byte in sample:
+        if byte < 0x80:
+            continue
+        if byte < 0xA0 and byte not in _CP1252_EVERYDAY:
+            mac += 1
+        else:
+            windows += 1
+    return mac > 0 and mac >= windows
 
 
 def sniff_delimiter(text: str) -> str:
@@ -198,12 +225,11 @@ def _read_text(path: Path, header_row: int | None, quick: bool) -> TextTable:
     expected = len(records[header_index + 1]) if len(records) > header_index + 1 else width
 
     def invalid(row: pacsv.InvalidRow) -> str:
-        dropped.append(
-            (
-                int(row.number or 0),
-                f"has {row.actual_columns} fields where the header has {row.expected_columns}",
-            )
+        cells: list[object] = list(next(csv.reader([row.text or ""], delimiter=delim), []))
+        reason = footer_reason(cells) or (
+            f"has {row.actual_columns} fields where the header has {row.expected_columns}"
         )
+        dropped.append((int(row.number or 0), reason))
         return "skip"
 
     n_cols = spec.last_column - spec.first_column + 1 if spec.header_row is not None else expected

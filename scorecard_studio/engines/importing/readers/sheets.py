@@ -20,6 +20,7 @@ from scorecard_studio.engines.importing.errors import (
     PasswordRequiredError,
 )
 from scorecard_studio.engines.importing.tables.detect import TableSpec
+from scorecard_studio.engines.importing.tables.exporters import preferred_sheet
 
 #: Rows read to find the header of a large sheet.
 PREVIEW_ROWS = 200
@@ -64,8 +65,9 @@ class RawRead:
 def choose_sheet(sheets: list[SheetMeta], wanted: str | None, file: Path) -> SheetMeta:
     """The sheet asked for (exact name first, then ignoring case), else the first useful one.
 
-    Without a name: the first visible worksheet holding data, so a hidden scratch sheet or
-    an empty cover sheet in front is not what gets imported.
+    Without a name: the exporter's data sheet when it puts a cover sheet first (Google
+    Analytics' Summary), else the first visible worksheet holding data, so a hidden scratch
+    sheet or an empty cover sheet in front is not what gets imported.
     """
     work = [s for s in sheets if s.kind == "worksheet"]
     if wanted is not None:
@@ -79,6 +81,9 @@ def choose_sheet(sheets: list[SheetMeta], wanted: str | None, file: Path) -> She
     if not work:
         raise NotASpreadsheetError(f"{file.name}: the workbook has no worksheet")
     visible = [s for s in work if s.visibility == "visible"]
+    data_sheet = preferred_sheet([s.name for s in sheets])
+    if data_sheet is not None and any(s.name == data_sheet for s in visible):
+        return next(s for s in visible if s.name == data_sheet)
     with_data = [s for s in visible if s.rows and s.columns]
     return (with_data or visible or work)[0]
 

@@ -3,7 +3,8 @@
 The Rust readers abort the process (which Python cannot catch) when a file makes them
 allocate more than the machine has, and a damaged file can make any reader spin. So every
 workbook parse runs in a child started from a fork server: the child caps its own address
-space (``RLIMIT_AS``) before touching the file, the parent kills it when the time limit
+space (``RLIMIT_AS``, never above the limit the program inherited) before touching the
+file, the parent kills it when the time limit
 passes or the user cancels, and a crash becomes a one-line error instead of a dead app.
 The fork server keeps the per-read cost to a fork (tens of milliseconds) after the first.
 Large results travel as an Arrow IPC file in a private temporary folder, not through the
@@ -28,6 +29,7 @@ from scorecard_studio.domain.errors import DataImportError
 from scorecard_studio.engines.importing.errors import (
     FileTooLargeError,
     ImportCancelled,
+    MemoryLimitError,
     NotASpreadsheetError,
     UnsafeFileError,
     rebuild,
@@ -42,13 +44,69 @@ _lock = threading.Lock()
 _state: dict[str, Any] = {}
 
 
-def memory_limit() -> int:
-    """Address-space cap of a reader: half the machine's memory, between 3 and 16 GiB."""
+#: Below this address space a reader cannot open even a small workbook (the interpreter,
+#: the reader libraries and their thread stacks take most of it).
+MIN_READER_BYTES = 256 * 1024**2
+
+
+def own_limit() -> int:
+    """The reader's own address-space cap: half the machine's memory, between 3 and 16 GiB."""
     try:
         total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (ValueError, OSError, AttributeError):
         total = 8 * 1024**3
     return int(min(max(total // 2, 3 * 1024**3), 16 * 1024**3))
+
+
+def inherited_limit() -> int | None:
+    """The address-space limit this program was started under (``ulimit -v``), if any.
+
+    Shared servers often set one below the reader's own cap; a process cannot raise its
+    limit above it, so a reader asking for more would fail before reading anything.
+    """
+    try:
+        import resource
+    except ImportError:  # no such limits on this system
+        return None
+    soft, _hard = resource.getrlimit(resource.RLIMIT_AS)
+    return None if soft == resource.RLIM_INFINITY or soft < 0 else int(soft)
+
+
+def memory_limit() -> int:
+    """Address-space cap of a reader: the lower of its own cap and the inherited limit."""
+    own = own_limit()
+    inherited = inherited_limit()
+    return own if inherited is None else min(own, inherited)
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024**3:.1f} GiB" if n >= 1024**3 else f"{n / 1024**2:.0f} MiB"
+
+
+def _too_large(file_name: str, limit: int) -> FileTooLargeError:
+    """Out of memory, naming the cap and, when it is the inherited one, where it comes from."""
+    inherited = inherited_limit()
+    origin = (
+        " (the address-space limit this program was started under, ulimit -v)"
+        if inherited is not None and inherited <= limit
+        else ""
+    )
+    return FileTooLargeError(
+        f"{file_name}: reading it needs more than the {_size(limit)} of memory a reader may "
+        f"use{origin}"
+    )
+
+
+def check_memory_limit(file_name: str) -> int:
+    """The reader's cap, or a clear error when the inherited limit leaves too little."""
+    limit = memory_limit()
+    if limit < MIN_READER_BYTES:
+        raise MemoryLimitError(
+            f"{file_name}: this program runs under an address-space limit of {_size(limit)} "
+            f"(ulimit -v); a reader needs at least {_size(MIN_READER_BYTES)}: raise the limit "
+            "and try again"
+        )
+    return limit
 
 
 def time_limit(size_bytes: int) -> float:
@@ -127,8 +185,8 @@ def run_isolated(
     ``target`` is a module-level function: it reaches the child by name (pickled as a
     reference), so this module never imports the readers it runs, and the caller says which.
     """
+    limit = check_memory_limit(file_name)
     ctx = _ctx(target.__module__)
-    limit = memory_limit()
     budget = time_limit(size_bytes) if seconds is None else seconds
     err_path = str(work_dir / "reader.log")
     receiver, sender = ctx.Pipe(duplex=False)
@@ -166,10 +224,7 @@ def run_isolated(
     if message[0] == "error":
         raise rebuild(message[1], message[2])
     if message[0] == "memory":
-        raise FileTooLargeError(
-            f"{file_name}: reading it needs more than the {limit / 1024**3:.0f} GiB of memory "
-            "a reader may use"
-        )
+        raise _too_large(file_name, limit)
     raise NotASpreadsheetError(f"{file_name}: the reader failed on this file ({message[1]})")
 
 
@@ -179,9 +234,6 @@ def _crash_error(file_name: str, exitcode: int | None, err_path: str, limit: int
     except OSError:
         log = ""
     if "memory allocation" in log or "MemoryError" in log or exitcode == -signal.SIGKILL:
-        return FileTooLargeError(
-            f"{file_name}: reading it needs more than the {limit / 1024**3:.0f} GiB of memory "
-            "a reader may use"
-        )
+        return _too_large(file_name, limit)
     how = f"signal {-exitcode}" if exitcode is not None and exitcode < 0 else f"exit {exitcode}"
     return NotASpreadsheetError(f"{file_name}: the reader crashed on this file ({how})")

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from scorecard_studio.engines.importing.columns.cells import ExcelError, column_letter, is_blank
+from scorecard_studio.engines.importing.tables.exporters import Layout, detect_layout
 
 #: Rows looked at when searching for the header.
 HEADER_SEARCH_ROWS = 40
@@ -53,6 +54,7 @@ class TableSpec:
     data_end: int | None = None  # exclusive; None: to the end of the sheet
     notes: list[str] = field(default_factory=list)
     others: list[TableFound] = field(default_factory=list)
+    exporter: str | None = None  # the system whose export layout was recognised
 
 
 def _text(value: object) -> str | None:
@@ -96,6 +98,9 @@ def detect_table(
     blocks = _column_blocks(grid, width)
     best = max(blocks, key=lambda b: sum(len(_nonblank(r, b[0], b[1])) for r in grid))
     lo, hi = best
+    layout = detect_layout(grid, lo, hi)
+    if layout is not None and header_row in (None, origin_row + layout.header_row + layout.skip):
+        return _exporter_spec(grid, origin_row, merges, lo, hi, layout, blocks, best)
     if header_row is not None:
         local = header_row - origin_row
         header = local if 0 <= local < len(grid) else None
@@ -103,13 +108,7 @@ def detect_table(
         header = _find_header(grid, lo, hi)
     notes: list[str] = []
     others: list[TableFound] = []
-    for b in blocks:
-        if b != best:
-            h = _find_header(grid, b[0], b[1])
-            names = _names(grid, h, 1, b[0], b[1], merges, origin_row)[0] if h is not None else []
-            others.append(
-                TableFound(origin_row + (h or 0), b[0], b[1], tuple(n for n in names if n))
-            )
+    others += _other_blocks(grid, origin_row, merges, blocks, best)
     if header is None:
         names = [f"Column {column_letter(c)}" for c in range(lo, hi + 1)]
         first_data = next(i for i, r in enumerate(grid) if _nonblank(r, lo, hi))
@@ -144,6 +143,59 @@ def detect_table(
         data_end=None if data_end is None else origin_row + data_end,
         notes=notes,
         others=others,
+    )
+
+
+def _other_blocks(
+    grid: Grid,
+    origin_row: int,
+    merges: list[Merge],
+    blocks: list[tuple[int, int]],
+    best: tuple[int, int],
+) -> list[TableFound]:
+    """The tables beside the chosen one, so the user knows they are there."""
+    others: list[TableFound] = []
+    for b in blocks:
+        if b != best:
+            h = _find_header(grid, b[0], b[1])
+            names = _names(grid, h, 1, b[0], b[1], merges, origin_row)[0] if h is not None else []
+            others.append(
+                TableFound(origin_row + (h or 0), b[0], b[1], tuple(n for n in names if n))
+            )
+    return others
+
+
+def _exporter_spec(
+    grid: Grid,
+    origin_row: int,
+    merges: list[Merge],
+    lo: int,
+    hi: int,
+    layout: Layout,
+    blocks: list[tuple[int, int]],
+    best: tuple[int, int],
+) -> TableSpec:
+    """The table as the exporter laid it out (see :mod:`.exporters`)."""
+    if layout.names is not None:
+        names, notes = _unique(
+            [n or f"Column {column_letter(lo + i)}" for i, n in enumerate(layout.names)]
+        )
+    else:
+        names, notes = _names(grid, layout.header_row, 1, lo, hi, merges, origin_row)
+    last_header = layout.header_row + layout.skip
+    data_end = _stacked_table_start(grid, last_header + 1, lo, hi)
+    others = _other_blocks(grid, origin_row, merges, blocks, best)
+    return TableSpec(
+        header_row=origin_row + last_header,
+        header_rows=1 + layout.skip,
+        first_column=lo,
+        last_column=hi,
+        names=names,
+        data_start=origin_row + last_header + 1,
+        data_end=None if data_end is None else origin_row + data_end,
+        notes=[layout.note, *notes] if layout.note else notes,
+        others=others,
+        exporter=layout.exporter,
     )
 
 
@@ -259,7 +311,6 @@ def _names(
                 labels[i] = last
         levels.append(labels)
     names: list[str] = []
-    seen: dict[str, int] = {}
     for i in range(hi - lo + 1):
         parts = [lv[i] for lv in levels if lv[i]]
         if len(parts) == 2 and parts[0] == parts[1]:
@@ -267,18 +318,35 @@ def _names(
         name = " ".join(parts) or f"Column {column_letter(lo + i)}"
         if not parts:
             notes.append(f"column {column_letter(lo + i)} has no header; named {name!r}")
+        names.append(name)
+    names, dup_notes = _unique(names)
+    notes += dup_notes
+    if rows == 2:
+        notes.append("the header spans two rows (merged group labels); their labels were joined")
+    return names, notes
+
+
+def _unique(names: list[str]) -> tuple[list[str], list[str]]:
+    """Names made distinct: a repeated header's copies are numbered "(2)", "(3)"…"""
+    out: list[str] = []
+    notes: list[str] = []
+    seen: dict[str, int] = {}
+    taken = {n.casefold() for n in names}
+    for name in names:
         key = name.casefold()
         if key in seen:
             seen[key] += 1
             new = f"{name} ({seen[key]})"
+            while new.casefold() in taken:
+                seen[key] += 1
+                new = f"{name} ({seen[key]})"
+            taken.add(new.casefold())
             notes.append(f"header {name!r} appears more than once; the copy is named {new!r}")
-            name = new
+            out.append(new)
         else:
             seen[key] = 1
-        names.append(name)
-    if rows == 2:
-        notes.append("the header spans two rows (merged group labels); their labels were joined")
-    return names, notes
+            out.append(name)
+    return out, notes
 
 
 def _stacked_table_start(grid: Grid, start: int, lo: int, hi: int) -> int | None:

@@ -109,8 +109,17 @@ def is_large(zf: zipfile.ZipFile, parts: list[SheetPart], sheet: str | None) -> 
     return zf.getinfo(part).file_size > GRID_MAX_PART_BYTES
 
 
+_ROW_NUMBER = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr="(\d+)"')
+_CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="([A-Z]{1,3})(\d+)"')
+
+
 def declared_size(zf: zipfile.ZipFile, part: str) -> tuple[int, int] | None:
-    """(rows, columns) of the sheet's ``<dimension>``, from the part's first kilobytes."""
+    """(rows, columns) of the sheet's ``<dimension>``, from the part's first kilobytes.
+
+    Some writers (Google Analytics among them) leave ``<dimension>`` out; a sheet part
+    small enough to read as a grid is then measured from its row and cell references, so
+    every sheet of the workbook is listed with its size, not only the one read.
+    """
     try:
         with zf.open(part) as fh:
             head = fh.read(8192)
@@ -120,11 +129,25 @@ def declared_size(zf: zipfile.ZipFile, part: str) -> tuple[int, int] | None:
         rb'<(?:\w+:)?dimension\s+ref="([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?"', head
     )
     if not match:
-        return None
+        return _measured_size(zf, part)
     c1, r1, c2, r2 = (g.decode() if g else None for g in match.groups())
     if c1 is None or r1 is None or c2 is None or r2 is None:
         return (1, 1) if b"<v>" in head or b"<is>" in head else (0, 0)
     return int(r2) - int(r1) + 1, column_number(c2) - column_number(c1) + 1
+
+
+def _measured_size(zf: zipfile.ZipFile, part: str) -> tuple[int, int] | None:
+    """(last row, last column) from the references of a grid-sized part, else None."""
+    if zf.getinfo(part).file_size > GRID_MAX_PART_BYTES:
+        return None  # measuring would inflate the whole of a large sheet just to list it
+    with zf.open(part) as fh:
+        data = fh.read()
+    cells = _CELL_REF.findall(data)
+    rows = [int(r) for r in _ROW_NUMBER.findall(data)] + [int(r) for _c, r in cells]
+    if not rows:  # no references at all: rows in order, their width unknown
+        return data.count(b"<row"), 0
+    columns = {c.decode() for c, _r in cells}
+    return max(rows), max((column_number(c) for c in columns), default=0)
 
 
 def _stream(zf: zipfile.ZipFile, part: str) -> Iterator[etree._Element]:

@@ -1,0 +1,265 @@
+"""Next month's files for a stored scorecard: imported with the saved mapping, compared first.
+
+Each data source of a design keeps how its file is read (file name, sheet, header row,
+date order, roles, the columns seen): that is its import profile. A refresh imports the new
+file of every source with that profile, without the wizard, and compares the table with
+the snapshot the latest version uses: new, missing and renamed columns, type changes, the
+row count, new tier values, the date range. When nothing but rows and dates changed the
+new version is saved at once; otherwise the changes are reported and nothing is saved
+until the user accepts them, mapping renamed columns back to the names the design uses.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from scorecard_studio.domain.errors import DataImportError
+from scorecard_studio.domain.model import DataSource, Scorecard
+from scorecard_studio.engines.data_loading import assign_files
+from scorecard_studio.engines.importing import import_table
+from scorecard_studio.engines.store import Store, VersionInfo
+
+
+@dataclass(slots=True)
+class SourceChanges:
+    """How one source's new table differs from the snapshot the scorecard uses."""
+
+    source: str
+    file: str
+    rows_before: int
+    rows_after: int
+    new_columns: list[str] = field(default_factory=list)
+    missing_columns: list[str] = field(default_factory=list)
+    renamed: dict[str, str] = field(default_factory=dict)  # design's name → file's name
+    type_changes: list[tuple[str, str, str]] = field(default_factory=list)  # name, was, is
+    new_tier_values: list[str] = field(default_factory=list)
+    dates_before: tuple[str, str] | None = None
+    dates_after: tuple[str, str] | None = None
+    roles_missing: list[str] = field(default_factory=list)
+
+    @property
+    def needs_review(self) -> bool:
+        """Whether the user must accept or map before the snapshot is replaced."""
+        return bool(
+            self.new_columns
+            or self.missing_columns
+            or self.renamed
+            or self.type_changes
+            or self.new_tier_values
+            or self.roles_missing
+        )
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "file": self.file,
+            "rows_before": self.rows_before,
+            "rows_after": self.rows_after,
+            "new_columns": self.new_columns,
+            "missing_columns": self.missing_columns,
+            "renamed": self.renamed,
+            "type_changes": [{"column": n, "was": a, "is": b} for n, a, b in self.type_changes],
+            "new_tier_values": self.new_tier_values,
+            "dates_before": list(self.dates_before) if self.dates_before else None,
+            "dates_after": list(self.dates_after) if self.dates_after else None,
+            "roles_missing": self.roles_missing,
+            "needs_review": self.needs_review,
+        }
+
+    def lines(self) -> list[str]:
+        """The report as lines for the terminal."""
+        out = [f"{self.source} ({self.file}): {self.rows_before:,} → {self.rows_after:,} rows"]
+        if self.dates_before != self.dates_after and self.dates_after:
+            was = " to ".join(self.dates_before) if self.dates_before else "none"
+            out.append(f"  dates: {was} → {' to '.join(self.dates_after)}")
+        out += [f"  renamed: {a!r} → {b!r}" for a, b in self.renamed.items()]
+        out += [f"  missing column: {n!r}" for n in self.missing_columns]
+        out += [f"  new column: {n!r}" for n in self.new_columns]
+        out += [f"  type changed: {n!r} {a} → {b}" for n, a, b in self.type_changes]
+        if self.new_tier_values:
+            out.append(f"  new tier values: {', '.join(map(repr, self.new_tier_values))}")
+        out += [f"  role column missing: {n!r}" for n in self.roles_missing]
+        return out
+
+
+@dataclass(slots=True)
+class RefreshPlan:
+    """The imported tables of a refresh and what changed, before anything is saved."""
+
+    scorecard: str
+    version: int
+    design: Scorecard
+    tables: dict[str, pd.DataFrame]
+    changes: list[SourceChanges]
+
+    @property
+    def needs_review(self) -> bool:
+        return any(c.needs_review for c in self.changes)
+
+
+def kind(values: pd.Series) -> str:
+    """A column's kind as typing names it: number, date, boolean, text or empty."""
+    if values.isna().all():
+        return "empty"
+    if pd.api.types.is_bool_dtype(values.dtype):
+        return "boolean"
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        return "date"
+    if pd.api.types.is_numeric_dtype(values.dtype):
+        return "number"
+    return "text"
+
+
+def _folded(name: str) -> str:
+    return re.sub(r"[\W_]+", "", name.casefold())
+
+
+def _date_range(frame: pd.DataFrame, column: str | None) -> tuple[str, str] | None:
+    if column is None or column not in frame.columns:
+        return None
+    values = pd.to_datetime(frame[column], errors="coerce", utc=True).dropna()
+    if values.empty:
+        return None
+    return values.min().date().isoformat(), values.max().date().isoformat()
+
+
+def compare(
+    source: DataSource,
+    before: pd.DataFrame,
+    after: pd.DataFrame,
+    file: str,
+    mapping: Mapping[str, str] | None = None,
+) -> SourceChanges:
+    """What changed from ``before`` (the snapshot) to ``after`` (the new file's table).
+
+    ``mapping`` (design's name → file's name) states renames; a missing and a new column
+    whose names differ only in case, spaces or punctuation are taken as renamed too.
+    """
+    mapping = dict(mapping or {})
+    old, new = [str(c) for c in before.columns], [str(c) for c in after.columns]
+    missing = [c for c in old if c not in new]
+    added = [c for c in new if c not in old]
+    renamed: dict[str, str] = {}
+    for name in missing:
+        target = mapping.get(name)
+        if target is None:
+            target = next((n for n in added if _folded(n) == _folded(name)), None)
+        if target is not None and target in added:
+            renamed[name] = target
+            added.remove(target)
+    missing = [c for c in missing if c not in renamed]
+    types = []
+    for name in old:
+        there = renamed.get(name, name)
+        if there in after.columns:
+            was, now = kind(before[name]), kind(after[there])
+            if "empty" not in (was, now) and was != now:
+                types.append((name, was, now))
+    tiers: list[str] = []
+    tier = source.tier_column
+    if tier and tier in before.columns and renamed.get(tier, tier) in after.columns:
+        seen = {str(v).strip() for v in before[tier].dropna()}
+        tiers = sorted({str(v).strip() for v in after[renamed.get(tier, tier)].dropna()} - seen)
+    roles = [
+        r
+        for r in (
+            source.key_column,
+            source.date_column,
+            source.period_column,
+            tier,
+            source.metric_column,
+            source.value_column,
+        )
+        if r and r in missing
+    ]
+    date = source.date_column
+    return SourceChanges(
+        source=source.id,
+        file=file,
+        rows_before=len(before),
+        rows_after=len(after),
+        new_columns=added,
+        missing_columns=missing,
+        renamed=renamed,
+        type_changes=types,
+        new_tier_values=tiers,
+        dates_before=_date_range(before, date),
+        dates_after=_date_range(after, renamed.get(date, date) if date else None),
+        roles_missing=roles,
+    )
+
+
+def _expand(data: Sequence[str], card: Scorecard) -> list[str]:
+    """``--data`` arguments with every folder replaced by the files of it sources name."""
+    out: list[str] = []
+    names = {Path(s.file).name for s in card.sources if s.file}
+    for arg in data:
+        path = Path(arg)
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.is_file() and p.name in names)
+            if not found:
+                raise DataImportError(
+                    f"{path}: no file of the design's sources is in this folder "
+                    f"(expected: {', '.join(sorted(names)) or 'none'})"
+                )
+            out += [os.fspath(p) for p in found]
+        else:
+            out.append(arg)
+    return out
+
+
+def plan_refresh(
+    store: Store,
+    name: str,
+    data: Sequence[str],
+    mapping: Mapping[str, Mapping[str, str]] | None = None,
+) -> RefreshPlan:
+    """Import the new files of ``name``'s sources and compare them with its latest version.
+
+    ``mapping`` is per source id: design's column name → the new file's name.
+    """
+    stored = store.checkout(name)
+    card = stored.design
+    files = assign_files(card, _expand(data, card))
+    snapshots = stored.load_snapshots()
+    tables: dict[str, pd.DataFrame] = {}
+    changes: list[SourceChanges] = []
+    for source_id, path in files.items():
+        source = card.source(source_id)
+        frame = import_table(path, source).frame.reset_index(drop=True)
+        before = snapshots.get(source_id, frame.iloc[:0])
+        found = compare(source, before, frame, path.name, (mapping or {}).get(source_id))
+        if found.renamed:  # the design keeps its names: the file's columns take them
+            frame = frame.rename(columns={b: a for a, b in found.renamed.items()})
+        tables[source_id] = frame
+        changes.append(found)
+    return RefreshPlan(stored.info.scorecard, stored.number, card, tables, changes)
+
+
+def apply_refresh(
+    store: Store, plan: RefreshPlan, message: str | None = None, author: str | None = None
+) -> VersionInfo:
+    """Save the refreshed tables as a new version on top of the version compared with.
+
+    Each refreshed source records the columns of its new table, so the next refresh
+    compares with them.
+    """
+    sources = tuple(
+        dataclasses.replace(s, columns=tuple(str(c) for c in plan.tables[s.id].columns))
+        if s.id in plan.tables
+        else s
+        for s in plan.design.sources
+    )
+    card = dataclasses.replace(plan.design, sources=sources)
+    text = message or "Refresh " + ", ".join(f"{c.source} from {c.file}" for c in plan.changes)
+    return store.save(
+        card, plan.tables, text, author=author, parent=plan.version, name=plan.scorecard
+    )
