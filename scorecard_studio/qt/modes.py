@@ -64,7 +64,7 @@ class SharedSlot(QWidget):
 
     def take(self, widget: QWidget) -> None:
         """Show ``widget`` here (it leaves whatever slot held it)."""
-        if self.content is widget:
+        if widget.parent() is self:
             return
         self._layout.addWidget(widget)
         widget.show()

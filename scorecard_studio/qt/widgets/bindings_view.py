@@ -22,7 +22,9 @@ from scorecard_studio.domain.model import Kpi, Measure, Scorecard
 from scorecard_studio.qt.document import ScorecardDocument
 
 _ID = Qt.ItemDataRole.UserRole
-HEADERS = ["KPI", "Source", "Columns", "Aggregation", "Data"]
+HEADERS = ["KPI", "Source", "Columns", "Data"]
+#: No column but the last (the word on the data) takes more than this many pixels.
+COLUMN_CAP = 170
 
 
 def measure_columns(measure: Measure) -> str:
@@ -78,20 +80,23 @@ class BindingsView(QWidget):
             for kpi in card.all_kpis():
                 item = QTreeWidgetItem(self._row(card, kpi))
                 item.setData(0, _ID, kpi.id)
-                item.setToolTip(4, item.text(4))
+                how = kpi.measure.aggregation.value.replace("_", " ")
+                item.setToolTip(0, f"{kpi.name}: {how} of {item.text(2)}")
+                item.setToolTip(2, item.text(2))
+                item.setToolTip(3, item.text(3))
                 self.tree.addTopLevelItem(item)
                 if kpi.id == chosen:
                     self.tree.setCurrentItem(item)
             for col in range(len(HEADERS) - 1):
                 self.tree.resizeColumnToContents(col)
+                self.tree.setColumnWidth(col, min(self.tree.columnWidth(col), COLUMN_CAP))
         finally:
             self._selecting = False
 
     def _row(self, card: Scorecard, kpi: Kpi) -> list[str]:
         m = kpi.measure
         source = next((s.name for s in card.sources if s.id == m.source), "—")
-        return [kpi.name, source, measure_columns(m), m.aggregation.value.replace("_", " "),
-                self._data_word(card, kpi)]
+        return [kpi.name, source, measure_columns(m), self._data_word(card, kpi)]
 
     def _data_word(self, card: Scorecard, kpi: Kpi) -> str:
         if self.document.loading:

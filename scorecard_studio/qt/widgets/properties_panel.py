@@ -282,6 +282,9 @@ class PropertiesPanel(QWidget):
 
         measure = QGroupBox("Measure")
         mform = QFormLayout(measure)
+        # A long label ("Denominator aggregation") puts its field on the next line rather
+        # than making the whole panel wider than a laptop's Design workspace can give it.
+        mform.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.aggregation = _combo([(a.value, _AGGREGATION_LABELS[a]) for a in Aggregation])
         self.aggregation.currentIndexChanged.connect(
             lambda _i: self._measure(aggregation=Aggregation(self.aggregation.currentData()))
