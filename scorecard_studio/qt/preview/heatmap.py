@@ -36,7 +36,10 @@ class HeatmapChart(RowChart):
     row_px = ROW_PX
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        left, bottom = LabelAxis("left", spacing_px=13), LabelAxis("bottom", spacing_px=70, every=True)
+        left, bottom = (
+            LabelAxis("left", spacing_px=13),
+            LabelAxis("bottom", spacing_px=70, every=True),
+        )
         super().__init__(parent, {"left": left, "bottom": bottom})
         self.axis, self.tier_axis = left, bottom
         self.data: cd.Heatmap | None = None

@@ -147,10 +147,10 @@ class TrendsChart(ChartWidget):
         if values.size:
             lo, hi = float(values.min()), float(values.max())
             pad = (hi - lo) * 0.08 or max(abs(hi) * 0.1, 1.0)
-            first, last = data_span(tr.actual, tr.target, data.period)
+            start, end = data_span(tr.actual, tr.target, data.period)
             # The axis spans the periods with data (and the chosen one), not every period
             # of the scorecard: a KPI whose data starts in 2024 does not begin in 2019.
-            self.set_view(x=(first - 0.4, last + 0.9), y=self._y_range(tr, lo - pad, hi + pad))
+            self.set_view(x=(start - 0.4, end + 0.9), y=self._y_range(tr, lo - pad, hi + pad))
         self.getPlotItem().hideAxis("right")  # one value axis, always on the left
 
     def _y_range(self, tr: cd.Trend, lo: float, hi: float) -> tuple[float, float]:

@@ -59,7 +59,11 @@ class FindingsPanel(QWidget):
         self.list.clear()
         for f in findings:
             where = _where(card, f.item, item_label)
-            entry = QListWidgetItem(icons[f.severity], f"{where}: {f.message}")
+            # A message that names its item already ("perspective 'Customer' has no KPIs")
+            # is not prefixed with the name a second time.
+            name = where.split("'", 1)[-1].rstrip("'")
+            text = f.message if name and name in f.message else f"{where}: {f.message}"
+            entry = QListWidgetItem(icons[f.severity], text)
             entry.setData(_ITEM, f.item)
             entry.setToolTip(f"{f.severity.value.capitalize()}: {f.message}")
             self.list.addItem(entry)

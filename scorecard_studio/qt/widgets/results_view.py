@@ -59,9 +59,7 @@ class ResultsView(QWidget):
             # of the dashboard it sits in rather than a selector of its own.
             words = "Leading" if indicator is IndicatorType.LEADING else "Lagging"
             self.title = QLabel(f"<b>{words} indicators</b> — actual / target by tier")
-            self.title.setToolTip(
-                "Leading indicators predict outcomes; lagging ones record them"
-            )
+            self.title.setToolTip("Leading indicators predict outcomes; lagging ones record them")
             top.addWidget(self.title)
             self.period.hide()
             self.headline.hide()
