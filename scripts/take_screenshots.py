@@ -1,14 +1,19 @@
-"""Open each main screen on the bundled sample and save screenshots to docs/screenshots/.
+"""Open every workspace on the bundled sample and save screenshots to docs/screenshots/.
 
     make screenshots        (or: uv run python scripts/take_screenshots.py)
 
-Runs offscreen on a temporary store and temporary settings, so it never touches the user's
-data; every picture shows the real sample scorecard, scored by the real engine.
+Each workspace is pictured at 1024 × 700, at 1600 × 1000 and at 2× scale (1024 × 700 logical
+pixels, drawn at twice the density), plus the start page, what-if, a diff and the import
+wizard. Runs offscreen on a temporary store and temporary settings, so it never touches
+the user's data; every picture shows the real sample scorecard, scored by the real engine.
+The 2× pictures come from a second run of this script with ``QT_SCALE_FACTOR=2``.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -17,11 +22,28 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "screenshots"
+SIZES = ((1024, 700), (1600, 1000))
+WORKSPACES = ("design", "data", "targets", "dashboard", "history")
+
+
+def _screen_config(folder: Path, width: int, height: int) -> str:
+    """An offscreen screen of ``width`` × ``height`` device pixels (the default is 800²)."""
+    path = folder / "screen.json"
+    screen = {"name": "shots", "x": 0, "y": 0, "width": width, "height": height}
+    path.write_text(json.dumps({"screens": [{**screen, "logicalDpi": 96}]}), encoding="utf-8")
+    return f"offscreen:configfile={path}"
 
 
 def main() -> int:
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    scale = 2 if "--scale2" in sys.argv else 1
     tmp = Path(tempfile.mkdtemp(prefix="scorecard-shots-"))
+    if os.environ.get("QT_QPA_PLATFORM", "offscreen").startswith("offscreen"):
+        # A screen just large enough for the biggest picture, so a window never opens
+        # larger than its screen (the window fits itself inside the screen's free area).
+        width, height = (2048, 1400) if scale == 2 else (1600, 1000)
+        os.environ["QT_QPA_PLATFORM"] = _screen_config(tmp, width, height)
+    if scale == 2:
+        os.environ["QT_SCALE_FACTOR"] = "2"
     from PySide6.QtCore import QCoreApplication, QSettings
     from PySide6.QtWidgets import QApplication
 
@@ -36,7 +58,6 @@ def main() -> int:
     from scorecard_studio.qt.main_window import MainWindow
 
     window = MainWindow(store_path=str(tmp / "store.sqlite3"))
-    window.resize(1440, 900)
     window.show()
 
     def wait(condition: Callable[[], bool], seconds: float = 60.0) -> None:
@@ -46,6 +67,9 @@ def main() -> int:
             if time.monotonic() > end:
                 raise SystemExit("screen did not become ready in time")
             time.sleep(0.02)
+        settle()
+
+    def settle() -> None:
         for _ in range(10):
             app.processEvents()
             time.sleep(0.02)
@@ -61,22 +85,39 @@ def main() -> int:
     window.workspace.start([])
     wait(lambda: window.document.store_name is not None and window.document.result is not None)
     wait(lambda: type(window.preview).__name__ != "ResultsView", 30)
+    window.history.refresh()
     window.editor.select_item("nps")
-    shot("designer")
 
-    # What-if: the preview with a KPI's target moved (a scenario; the design is unchanged).
+    sizes = [(1024, 700)] if scale == 2 else list(SIZES)
+    for width, height in sizes:
+        window.resize(width, height)
+        settle()
+        for key in WORKSPACES:
+            window.show_workspace(key)
+            settle()
+            label = "2x" if scale == 2 else f"{width}x{height}"
+            shot(f"{key}-{label}")
+    if scale == 2:
+        window.workspace.shutdown()
+        return 0
+
+    window.resize(1600, 1000)
+    window.show_workspace("dashboard")
+    settle()
+    # What-if: the dashboard with a KPI's target moved (a scenario; the design is unchanged).
     preview = window.preview
     preview.show_whatif(True)  # type: ignore[attr-defined]
     control = preview.whatif.target_controls["target"]  # type: ignore[attr-defined]
     control.slider.setValue(control.slider.value() + 120)
     wait(lambda: preview.state.recomputer.shown_request == preview.state.recomputer.latest_request)  # type: ignore[attr-defined]
     shot("whatif")
+    window.resize(1024, 700)
+    settle()
+    shot("whatif-1024x700")
     preview.state.reset_scenario()  # type: ignore[attr-defined]
     preview.show_whatif(False)  # type: ignore[attr-defined]
+    window.resize(1600, 1000)
 
-    window.docks["History"].raise_()
-    window.history.refresh()
-    shot("history")
     title, diff = window.history.compare(1, 3)
     from scorecard_studio.qt.widgets.history_panel import DiffDialog
 
@@ -87,6 +128,7 @@ def main() -> int:
     dialog.close()
 
     window.show_start_page(True)
+    settle()
     shot("start-page")
     window.show_start_page(False)
 
@@ -94,12 +136,25 @@ def main() -> int:
 
     if importlib.util.find_spec("scorecard_studio.engines.importing") is None:
         print("import wizard screenshots skipped: the import engine is not installed")
-        window.workspace.shutdown()
-        return 0
+    else:
+        _wizard_shots(window, wait, shot)
+    window.workspace.shutdown()
+    if "--no-scale2" not in sys.argv:
+        env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM",)}
+        if not os.environ.get("QT_QPA_PLATFORM", "offscreen").startswith("offscreen"):
+            env["QT_QPA_PLATFORM"] = os.environ["QT_QPA_PLATFORM"]
+        args = [sys.executable, __file__, "--scale2", *(["--dark"] if dark else [])]
+        return subprocess.run(args, env=env, check=False).returncode
+    return 0
+
+
+def _wizard_shots(window: object, wait: Callable[..., None], shot: Callable[..., None]) -> None:
     from scorecard_studio.qt.dialogs.import_wizard import ImportWizard
 
     wizard = ImportWizard(
-        window.document.card, window, path=str(ROOT / "sample_workbooks" / "messy_export.xlsx")
+        window.document.card,  # type: ignore[attr-defined]
+        window,  # type: ignore[arg-type]
+        path=str(ROOT / "sample_workbooks" / "messy_export.xlsx"),
     )
     wizard.show()
     wait(wizard.sheet_page.isComplete)
@@ -110,8 +165,6 @@ def main() -> int:
     wait(wizard.validation_page.isComplete)
     shot("import-validation", wizard)
     wizard.reject()
-    window.workspace.shutdown()
-    return 0
 
 
 if __name__ == "__main__":

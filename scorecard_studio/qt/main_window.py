@@ -1,9 +1,12 @@
-"""The designer window: docks around the preview, menus, toolbar and status bar.
+"""The designer window: workspaces picked from a mode bar, menus, toolbar and status bar.
 
-The window owns one :class:`ScorecardDocument`. Docks (Data, Scorecard, Properties, Tier
-targets, Results, History) are views of it; their arrangement is remembered between runs.
-Opening, saving and exporting live in :mod:`scorecard_studio.qt.workspace`, so this module
-only wires widgets and actions together.
+The window owns one :class:`ScorecardDocument`; every view is a view of it. Instead of
+every panel at once, each job has a workspace with the room it needs (Design, Data,
+Targets, Dashboard, History; see :mod:`scorecard_studio.qt.modes`), switched from the mode
+bar or with Ctrl+1…; :meth:`MainWindow.register_workspace` adds another in one call. The
+undo stack and the selected KPI are the window's, so they follow the user from one
+workspace to the next. Opening, saving and exporting live in
+:mod:`scorecard_studio.qt.workspace`, so this module only wires widgets and actions together.
 """
 
 from __future__ import annotations
@@ -20,19 +23,25 @@ from PySide6.QtGui import (
     QShowEvent,
 )
 from PySide6.QtWidgets import (
-    QDockWidget,
+    QFrame,
     QLabel,
     QMainWindow,
     QMessageBox,
+    QScrollArea,
+    QSplitter,
     QStackedWidget,
     QWidget,
 )
 
+from scorecard_studio.domain.model import IndicatorType
 from scorecard_studio.qt.document import ScorecardDocument
 from scorecard_studio.qt.icons import Shortcut, app_icon, icon
+from scorecard_studio.qt.modes import SharedSlot, WorkspaceHost, splitter
 from scorecard_studio.qt.settings import settings
 from scorecard_studio.qt.tasks import BackgroundTask
+from scorecard_studio.qt.widgets.bindings_view import BindingsView
 from scorecard_studio.qt.widgets.data_panel import DataPanel
+from scorecard_studio.qt.widgets.findings_panel import FindingsPanel
 from scorecard_studio.qt.widgets.history_panel import HistoryPanel
 from scorecard_studio.qt.widgets.properties_panel import PropertiesPanel
 from scorecard_studio.qt.widgets.results_view import ResultsView
@@ -41,10 +50,24 @@ from scorecard_studio.qt.widgets.start_page import StartPage
 from scorecard_studio.qt.widgets.targets_view import TargetsView
 from scorecard_studio.qt.workspace import Workspace
 
-#: Bumped when the dock layout changes incompatibly, so an old saved layout is ignored.
-LAYOUT_VERSION = 2
+#: Bumped when the window's toolbars change incompatibly, so an old saved state is ignored.
+LAYOUT_VERSION = 3
 OPENABLE_SUFFIXES = (".json", ".scorecard")
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv", ".txt")
+#: The size of a first start, before it is fitted to the screen.
+DEFAULT_SIZE = (1440, 900)
+#: The dashboard's charts and indicator tables need this height to be read; a shorter
+#: window scrolls them.
+DASHBOARD_MIN_HEIGHT = 820
+#: Default pane sizes of each workspace's splitters, as proportions of their length.
+DEFAULT_SPLITS: dict[str, tuple[float, ...]] = {
+    "design": (0.45, 0.55),
+    "design_side": (0.72, 0.28),
+    "data": (0.30, 0.32, 0.38),
+    "targets": (0.62, 0.38),
+    "dashboard": (0.74, 0.26),
+    "dashboard_indicators": (0.5, 0.5),
+}
 
 
 class MainWindow(QMainWindow):
@@ -54,17 +77,20 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setWindowTitle("Scorecard Studio")
         self.setWindowIcon(app_icon())
-        self.resize(1440, 900)
+        self.resize(*DEFAULT_SIZE)
         self.setAcceptDrops(True)
-        self.setDockNestingEnabled(True)
         self.document = ScorecardDocument(self)
         self.workspace = Workspace(self, self.document, store_path)
 
         self.editor = ScorecardEditor(self.document)
         self.properties = PropertiesPanel(self.document)
+        self.findings = FindingsPanel(self.document)
         self.data_panel = DataPanel(self.document)
+        self.bindings = BindingsView(self.document)
         self.targets = TargetsView(self.document)
         self.results = ResultsView(self.document)
+        self.leading = ResultsView(self.document, indicator=IndicatorType.LEADING)
+        self.lagging = ResultsView(self.document, indicator=IndicatorType.LAGGING)
         self.history = HistoryPanel(self.workspace)
         self.workspace.historyChanged.connect(self.history.refresh)
         self.workspace.documentOpened.connect(self.history.refresh)
@@ -73,30 +99,14 @@ class MainWindow(QMainWindow):
         self.preview: QWidget = ResultsView(self.document)
         self.start_page = StartPage()
 
+        self.rooms = WorkspaceHost(self)
+        self.rooms.shown.connect(self._workspace_shown)
+        self._build_workspaces()
         self.central = QStackedWidget()
         self.central.addWidget(self.start_page)
-        self.central.addWidget(self.preview)
+        self.central.addWidget(self.rooms)
         self.setCentralWidget(self.central)
-
-        self.docks: dict[str, QDockWidget] = {}
-        left, right, bottom = (
-            Qt.DockWidgetArea.LeftDockWidgetArea,
-            Qt.DockWidgetArea.RightDockWidgetArea,
-            Qt.DockWidgetArea.BottomDockWidgetArea,
-        )
-        self._dock("Scorecard", self.editor, left)
-        self._dock("Data", self.data_panel, left)
-        self._dock("Properties", self.properties, right)
-        self._dock("History", self.history, right, tab_with="Properties")
-        self._dock("Tier targets", self.targets, bottom)
-        # Side by side rather than tabbed: targets and the results they drive are read
-        # together (and a second tab group trips a Qt layout bug that doubles its tab bar).
-        self._dock("Results", self.results, bottom)
-        self.splitDockWidget(
-            self.docks["Tier targets"], self.docks["Results"], Qt.Orientation.Horizontal
-        )
-        self.docks["Properties"].raise_()
-        self._default_state = self.saveState(LAYOUT_VERSION)
+        self.addToolBar(Qt.ToolBarArea.LeftToolBarArea, self.rooms.bar)
 
         self._connect()
         self._build_actions()
@@ -109,21 +119,70 @@ class MainWindow(QMainWindow):
 
     # --- construction -------------------------------------------------------------------
 
-    def _dock(
-        self, title: str, widget: QWidget, area: Qt.DockWidgetArea, tab_with: str = ""
-    ) -> None:
-        dock = QDockWidget(title, self)
-        dock.setObjectName(f"dock_{title.lower().replace(' ', '_')}")
-        dock.setWidget(widget)
-        if tab_with:
-            self.tabifyDockWidget(self.docks[tab_with], dock)
-        else:
-            self.addDockWidget(area, dock)
-        self.docks[title] = dock
+    def _build_workspaces(self) -> None:
+        """Design, Data, Targets, Dashboard and History, in the order of the job."""
+        horizontal, vertical = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
+        self.design_tree_slot = SharedSlot()
+        self.data_tree_slot = SharedSlot()
+        self.design_tree_slot.take(self.editor)
+        # Tree over findings, properties beside them; a strategy map can be added to the
+        # "design" splitter as a third pane.
+        self.design_side = splitter("design_side", vertical, self.design_tree_slot, self.findings)
+        design = splitter("design", horizontal, self.design_side, self.properties)
+        data = splitter("data", horizontal, self.data_panel, self.data_tree_slot, self.bindings)
+        targets = splitter("targets", vertical, self.targets, self.results)
+        self.preview_slot = SharedSlot()
+        self.preview_slot.take(self.preview)
+        indicators = splitter("dashboard_indicators", horizontal, self.leading, self.lagging)
+        charts = splitter("dashboard", vertical, self.preview_slot, indicators)
+        # Below this height the charts scroll rather than shrink to stubs.
+        charts.setMinimumHeight(DASHBOARD_MIN_HEIGHT)
+        dashboard = QScrollArea()
+        dashboard.setWidgetResizable(True)
+        dashboard.setFrameShape(QFrame.Shape.NoFrame)
+        dashboard.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        dashboard.setWidget(charts)
+        self.register_workspace("Design", design, icon_name="add-perspective")
+        self.register_workspace("Data", data, icon_name="import")
+        self.register_workspace("Targets", targets, icon_name="fill-down")
+        self.register_workspace("Dashboard", dashboard, icon_name="chart")
+        self.register_workspace("History", self.history, icon_name="history")
+        self.rooms.on_show("design", lambda: self.design_tree_slot.take(self.editor))
+        self.rooms.on_show("data", lambda: self.data_tree_slot.take(self.editor))
+
+    def register_workspace(
+        self,
+        name: str,
+        widget: QWidget,
+        shortcut: str | QKeySequence | None = None,
+        icon_name: str = "",
+    ) -> QAction:
+        """Add a workspace to the mode bar and the View menu; the n-th gets Ctrl+n.
+
+        Its splitters with an object name are remembered between runs. Returns the
+        action that shows it (checked while it is on screen).
+        """
+        action = self.rooms.register(name, widget, shortcut, icon_name)
+        menu = getattr(self, "workspace_menu", None)
+        if menu is not None:
+            menu.addAction(action)
+        return action
+
+    def show_workspace(self, key: str) -> None:
+        """Show a workspace by key ("design", "data", "targets", "dashboard", "history")."""
+        self.rooms.show_workspace(key)
+
+    def _workspace_shown(self, _key: str) -> None:
+        if self.central.currentWidget() is not self.rooms:
+            self.central.setCurrentWidget(self.rooms)
 
     def _connect(self) -> None:
         doc = self.document
+        # One selection for every workspace: the tree's, handed to each view that shows it.
         self.editor.selectionChanged.connect(self.properties.show_item)
+        self.editor.selectionChanged.connect(self._follow_selection)
+        self.bindings.kpiChosen.connect(self.editor.select_item)
+        self.findings.itemChosen.connect(self._finding_chosen)
         self.data_panel.createKpiRequested.connect(self.editor.add_kpi_from_column)
         self.data_panel.importRequested.connect(self.workspace.import_spreadsheet)
         doc.errorRaised.connect(self.show_error)
@@ -271,8 +330,9 @@ class MainWindow(QMainWindow):
         card_menu.addAction("&Evidence: health, at-risk, links…", self.show_evidence)
 
         view_menu = bar.addMenu("&View")
-        for dock in self.docks.values():
-            view_menu.addAction(dock.toggleViewAction())
+        self.workspace_menu = view_menu.addMenu("&Workspaces")
+        for entry in self.rooms.entries.values():
+            self.workspace_menu.addAction(entry.action)
         view_menu.addSeparator()
         view_menu.addAction(self.whatif_action)
         view_menu.addAction("Reset layout", self.reset_layout)
@@ -304,25 +364,43 @@ class MainWindow(QMainWindow):
         state = s.value("window/state")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
-        return isinstance(state, QByteArray) and self.restoreState(state, LAYOUT_VERSION)
+        self.clamp_to_screen()
+        self.rooms.restore_current()
+        restored = isinstance(state, QByteArray) and self.restoreState(state, LAYOUT_VERSION)
+        return restored and s.value("workspaces/current") is not None
+
+    def clamp_to_screen(self) -> None:
+        """Fit the window inside the screen's free area (at 2× a 1440 × 900 window would not)."""
+        screen = self.screen()
+        if screen is None:
+            return
+        free = screen.availableGeometry()
+        frame = self.frameGeometry().size() - self.geometry().size()
+        width = min(self.width(), free.width() - frame.width())
+        height = min(self.height(), free.height() - frame.height())
+        if (width, height) != (self.width(), self.height()):
+            self.resize(width, height)
+        x = min(max(self.x(), free.left()), free.right() - width - frame.width() + 1)
+        y = min(max(self.y(), free.top()), free.bottom() - height - frame.height() + 1)
+        if (x, y) != (self.x(), self.y()):
+            self.move(max(x, free.left()), max(y, free.top()))
 
     def _default_sizes(self) -> None:
-        """Dock sizes of a first start (they only apply once the window has a size)."""
-        horizontal = Qt.Orientation.Horizontal
-        self.resizeDocks([self.docks["Scorecard"]], [340], horizontal)
-        self.resizeDocks([self.docks["Properties"]], [330], horizontal)
-        self.resizeDocks([self.docks["Tier targets"]], [250], Qt.Orientation.Vertical)
-        self.resizeDocks(
-            [self.docks["Tier targets"], self.docks["Results"]],
-            [self.width() // 2, self.width() // 2],
-            horizontal,
-        )
-        self._default_state = self.saveState(LAYOUT_VERSION)
+        """Pane sizes of a first start (they only apply once the window has a size)."""
+        for entry in self.rooms.entries.values():
+            for split in [entry.widget, *entry.widget.findChildren(QSplitter)]:
+                shares = DEFAULT_SPLITS.get(split.objectName())
+                if not isinstance(split, QSplitter) or shares is None:
+                    continue
+                # Qt scales sizes that do not add up to the splitter's length, so shares of
+                # any total do, whether the workspace has been laid out yet or not.
+                split.setSizes([round(10000 * share) for share in shares])
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if not self._shown_once:
             self._shown_once = True
+            self.clamp_to_screen()
             QTimer.singleShot(0, self._prepare_preview)
             if not self._layout_restored:
                 QTimer.singleShot(0, self._default_sizes)
@@ -331,11 +409,12 @@ class MainWindow(QMainWindow):
         s = settings()
         s.setValue("window/geometry", self.saveGeometry())
         s.setValue("window/state", self.saveState(LAYOUT_VERSION))
+        self.rooms.save_layout()
 
     def reset_layout(self) -> None:
-        self.restoreState(self._default_state, LAYOUT_VERSION)
-        for dock in self.docks.values():
-            dock.show()
+        """Every workspace's panes back to their first-start sizes."""
+        self.rooms.bar.show()
+        self._default_sizes()
 
     def _hide_start_page(self) -> None:
         self.show_start_page(False)
@@ -343,7 +422,7 @@ class MainWindow(QMainWindow):
     def show_start_page(self, show: bool) -> None:
         if show:
             self.start_page.refresh()
-        self.central.setCurrentWidget(self.start_page if show else self.preview)
+        self.central.setCurrentWidget(self.start_page if show else self.rooms)
 
     # --- feedback -----------------------------------------------------------------------
 
@@ -410,10 +489,25 @@ class MainWindow(QMainWindow):
 
     # --- the preview -------------------------------------------------------------------
 
+    def _follow_selection(self, kind: str, item_id: str) -> None:
+        """The tree's selection, shown in the views of the other workspaces."""
+        if kind == "kpi":
+            self.bindings.select_kpi(item_id)
+
+    def _finding_chosen(self, item_id: str) -> None:
+        self.editor.select_item(item_id)
+
     def _highlight_in_charts(self, kind: str, item_id: str) -> None:
         select = getattr(self.preview, "select_kpi", None)
         if kind == "kpi" and select is not None:
             select(item_id)
+
+    def _period_shown(self) -> None:
+        """The dashboard's leading and lagging tables follow its period picker."""
+        box = getattr(self.preview, "period_box", None)
+        if box is not None:
+            for view in (self.leading, self.lagging):
+                view.set_period_label(box.currentText())
 
     def _whatif_shown(self, visible: bool) -> None:
         """Keep View › What-if checked as the panel's own button shows or hides it."""
@@ -451,21 +545,21 @@ class MainWindow(QMainWindow):
         panel_class = getattr(preview_package, "PreviewPanel", None) if available else None
         if panel_class is None:
             return
-        showing = self.central.currentWidget() is self.preview
         old = self.preview
         self.preview = panel_class(self.document)
-        # Charts shrink with the window rather than pushing the docks off a laptop screen.
-        self.preview.setMinimumSize(420, 320)
+        self.preview_slot.take(self.preview)
         self.preview.kpiActivated.connect(self.editor.select_item)  # type: ignore[attr-defined]
         self.editor.selectionChanged.connect(self._highlight_in_charts)
         self.whatif_action.setEnabled(True)
         toggled = getattr(self.preview, "whatifToggled", None)
         if toggled is not None:
             toggled.connect(self._whatif_shown)
-        self.central.addWidget(self.preview)
-        if showing:
-            self.central.setCurrentWidget(self.preview)
-        self.central.removeWidget(old)
+        self.preview.state.filterChanged.connect(self._period_shown)  # type: ignore[attr-defined]
+        self.preview.state.frameChanged.connect(self._period_shown)  # type: ignore[attr-defined]
+        kind, item_id = self.editor.selected
+        self._highlight_in_charts(kind, item_id)
+        self.rooms.restore_layout("dashboard")
+        old.setParent(None)
         old.deleteLater()
 
     # --- events -------------------------------------------------------------------------

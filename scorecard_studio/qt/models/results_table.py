@@ -14,7 +14,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from scorecard_studio.domain import units
-from scorecard_studio.domain.model import STATUS_BY_CODE
+from scorecard_studio.domain.model import STATUS_BY_CODE, IndicatorType
 from scorecard_studio.domain.model import STATUS_MARKS as MARKS_BY_STATUS
 from scorecard_studio.domain.units import Unit
 
@@ -61,6 +61,8 @@ class ResultsTableModel(QAbstractTableModel):
         # A view asks for every role of every visible cell on each repaint; the values of a
         # cell are computed once per result and kept here (a new result clears them).
         self._cache: dict[tuple[int, int, int], Any] = {}
+        #: Only KPIs of this kind (leading or lagging), without the roll-up rows; None: all.
+        self.indicator: IndicatorType | None = None
 
     def set_result(self, result: ScoreResult | None, period: int | None = None) -> None:
         self.beginResetModel()
@@ -68,9 +70,15 @@ class ResultsTableModel(QAbstractTableModel):
         self.result = result
         if result is not None and result.period_labels:
             self.period = result.period_index(None) if period is None else period
-            rows = [("kpi", k) for k in range(len(result.kpis))]
-            rows += [("perspective", i) for i in range(len(result.card.perspectives))]
-            rows += [("tier", 0), ("coverage", 0)]
+            kinds = self.indicator
+            rows = [
+                ("kpi", k)
+                for k, kpi in enumerate(result.kpis)
+                if kinds is None or kpi.indicator is kinds
+            ]
+            if kinds is None:
+                rows += [("perspective", i) for i in range(len(result.card.perspectives))]
+                rows += [("tier", 0), ("coverage", 0)]
             self._rows = rows
         else:
             self._rows = []

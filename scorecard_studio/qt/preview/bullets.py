@@ -55,7 +55,7 @@ class BulletsChart(RowChart):
         vb.invertY(True)
         vb.setMouseEnabled(x=False, y=True)
         bottom = item.getAxis("bottom")
-        bottom.setTicks([[(0.04, "worse"), (0.5, "each KPI on its own scale"), (0.98, "better")]])
+        bottom.setTicks([[(0.06, "worse"), (0.5, "each KPI on its own scale"), (0.94, "better")]])
         self.highlight = pg.BarGraphItem(x0=[], x1=[], y=[], height=1.0)
         self.bands = pg.BarGraphItem(x0=[], x1=[], y=[], height=0.62)
         self.actual = pg.BarGraphItem(x0=[], x1=[], y=[], height=0.26)

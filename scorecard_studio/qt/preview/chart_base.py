@@ -72,10 +72,16 @@ class LabelAxis(pg.AxisItem):  # type: ignore[misc]
     periods. Only the labels in the visible range are drawn.
     """
 
-    def __init__(self, orientation: str, spacing_px: float = 16.0, **kwargs: Any) -> None:
+    def __init__(
+        self, orientation: str, spacing_px: float = 16.0, every: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(orientation, **kwargs)
         self._labels: list[str] = []
         self._spacing_px = spacing_px
+        #: Label every slot, each elided to its slot's width, rather than thinning them:
+        #: for a few categories (perspectives, tiers), where a missing one reads as absent.
+        self.every = every
+        self._slot_px = 0.0
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -99,15 +105,21 @@ class LabelAxis(pg.AxisItem):  # type: ignore[misc]
         if hi < lo:
             return []
         per_slot = size / max(hi_v - lo_v, 1e-9)
-        step = max(1, math.ceil(self._spacing_px / per_slot))
+        self._slot_px = per_slot
+        step = 1 if self.every else max(1, math.ceil(self._spacing_px / per_slot))
         first = lo + (-lo % step)
         return [(float(step), [float(v) for v in range(first, hi + 1, step)])]
 
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         out = []
+        metrics = QFontMetrics(self.style.get("tickFont") or QFont())
+        room = max(int(self._slot_px) - 6, 12)
         for v in values:
             i = round(v)
-            out.append(self._labels[i] if 0 <= i < len(self._labels) else "")
+            text = self._labels[i] if 0 <= i < len(self._labels) else ""
+            if self.every and self.orientation in ("bottom", "top"):
+                text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, room)
+            out.append(text)
         return out
 
 
@@ -283,10 +295,39 @@ class ChartWidget(pg.PlotWidget):  # type: ignore[misc]
         return self._title_text or self.title
 
     def set_title(self, text: str) -> None:
-        """Set the title only when it changes: a new title re-lays out the whole plot."""
+        """Set the title only when it changes: a new title re-lays out the whole plot.
+
+        A title longer than the chart is wide is elided ("Effective share of…"); the whole
+        title is then the chart's tooltip away from its data.
+        """
         if text != self._title_text:
             self._title_text = text
-            self.getPlotItem().setTitle(text, color=self.pal.foreground, size="10pt", bold=True)
+            self._draw_title()
+
+    def _draw_title(self) -> None:
+        text = self._title_text
+        font = QFont(self.font())
+        font.setPointSizeF(10)
+        font.setBold(True)
+        # The title is centred over the plot, not the widget: a row chart's long KPI names
+        # on the left axis take their width from it.
+        left = self.getPlotItem().getAxis("left")
+        room = max(self.width() - (left.width() if left.isVisible() else 0) - 24, 60)
+        shown = QFontMetrics(font).elidedText(text, Qt.TextElideMode.ElideRight, room)
+        if shown != getattr(self, "_title_drawn", None):
+            self._title_drawn = shown
+            self.getPlotItem().setTitle(shown, color=self.pal.foreground, size="10pt", bold=True)
+            self.getPlotItem().titleLabel.setToolTip(text if shown != text else "")
+
+    @property
+    def drawn_title(self) -> str:
+        """The title as it fits the chart's width now (elided when it does not)."""
+        return str(getattr(self, "_title_drawn", self.shown_title))
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        if self.__dict__.get("_title_text"):  # pyqtgraph resizes before __init__ ends
+            self._draw_title()
 
     def set_view(
         self,
@@ -315,6 +356,7 @@ class ChartWidget(pg.PlotWidget):  # type: ignore[misc]
             axis.setPen(pen(pal.muted))
             axis.setTextPen(pen(pal.foreground))
         title, self._title_text = self._title_text or self.title, ""
+        self.__dict__.pop("_title_drawn", None)
         self._drawn_from = ()
         self.__dict__.pop("_item_values", None)
         self.set_title(title)
@@ -462,7 +504,7 @@ class RowChart(ChartWidget):
             self._after_wheel()
         event.accept()
 
-    def resizeEvent(self, event: object) -> None:
+    def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
         if "axis" in self.__dict__ and self._row_count():
             self._set_window(self._first)

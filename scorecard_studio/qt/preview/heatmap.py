@@ -29,7 +29,6 @@ from scorecard_studio.qt.preview.chart_base import (
 from scorecard_studio.qt.preview.palette import STATUS_MARKS, STATUS_NAMES, heat_rgba
 
 ROW_PX = 16
-LEGEND_SPACE = 1.9  # columns of empty space on the right that hold the legend
 
 
 class HeatmapChart(RowChart):
@@ -37,7 +36,10 @@ class HeatmapChart(RowChart):
     row_px = ROW_PX
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        left, bottom = LabelAxis("left", spacing_px=13), LabelAxis("bottom", spacing_px=70)
+        left, bottom = (
+            LabelAxis("left", spacing_px=13),
+            LabelAxis("bottom", spacing_px=70, every=True),
+        )
         super().__init__(parent, {"left": left, "bottom": bottom})
         self.axis, self.tier_axis = left, bottom
         self.data: cd.Heatmap | None = None
@@ -55,9 +57,9 @@ class HeatmapChart(RowChart):
         self.highlight = pg.BarGraphItem(x0=[], x1=[], y=[], height=1.0)
         for it in (self.image, self.no_data, self.low, self.highlight):
             item.addItem(it)
-        self.legend = pg.LegendItem(labelTextSize="8pt")
-        self.legend.setParentItem(vb)
-        self.legend.anchor((1, 0), (1, 0), offset=(-2, 2))
+        # Under the axis in the plot's own layout: over the cells it hid the last tier.
+        self.legend = pg.LegendItem(labelTextSize="8pt", colCount=3)
+        item.layout.addItem(self.legend, 4, 1)
         self._legend_key: tuple[object, ...] = ()
         vb.sigYRangeChanged.connect(self._scrolled)
         self.restyle()
@@ -86,8 +88,8 @@ class HeatmapChart(RowChart):
             rows, cols = np.nonzero(h.low_sample)
             self.low.setData(x=cols.astype(float), y=rows.astype(float))
         vb = self.getPlotItem().vb
-        vb.setLimits(xMin=-0.5, xMax=n_t - 0.5 + LEGEND_SPACE)
-        self.set_view(x=(-0.5, n_t - 0.5 + LEGEND_SPACE))
+        vb.setLimits(xMin=-0.5, xMax=n_t - 0.5)
+        self.set_view(x=(-0.5, n_t - 0.5))
         self._draw_highlight()
         self._update_legend()
 

@@ -40,6 +40,8 @@ if TYPE_CHECKING:
 
 MARKS = STATUS_MARKS
 STATUS_LEGEND = "Status: ● green   ▲ amber   ■ red   × no data   ○ low sample"
+#: Narrower than this, two charts side by side are no longer readable.
+CHARTS_MIN_WIDTH = 520
 
 
 class PreviewPanel(QWidget):
@@ -76,7 +78,9 @@ class PreviewPanel(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.15)
         font.setBold(True)
         self.headline.setFont(font)
-        self.legend = QLabel(STATUS_LEGEND)
+        # Elided (whole in its tooltip) when the bar is short of room, never pushing the
+        # what-if and export buttons off the panel.
+        self.legend = LiveLabel(STATUS_LEGEND)
         self.legend.setToolTip("Shapes repeat every status, so it never rests on colour alone")
         self.whatif_button = QToolButton()
         self.whatif_button.setText("What-if")
@@ -97,8 +101,8 @@ class PreviewPanel(QWidget):
         bar.addWidget(QLabel("Tiers"))
         bar.addWidget(self.tier_box)
         bar.addSpacing(12)
-        bar.addWidget(self.headline, 1)
-        bar.addWidget(self.legend)
+        bar.addWidget(self.headline, 3)
+        bar.addWidget(self.legend, 2)
         bar.addSpacing(8)
         bar.addWidget(self.whatif_button)
         bar.addWidget(self.export_button)
@@ -109,7 +113,10 @@ class PreviewPanel(QWidget):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.empty)
         self.body = QSplitter(Qt.Orientation.Horizontal)
+        self.body.setObjectName("dashboard_whatif")  # its sizes are remembered
         self.body.setChildrenCollapsible(False)
+        # The charts keep a readable width when the what-if panel opens beside them.
+        self.stack.setMinimumWidth(CHARTS_MIN_WIDTH)
         self.body.addWidget(self.stack)
 
         layout = QVBoxLayout(self)
@@ -155,8 +162,9 @@ class PreviewPanel(QWidget):
         panel = self.whatif
         panel.setVisible(visible)
         if visible:
-            total = max(self.body.width(), 900)
-            self.body.setSizes([total - 340, 340])
+            total = max(self.body.width(), CHARTS_MIN_WIDTH + 300)
+            side = max(300, min(380, total - CHARTS_MIN_WIDTH))
+            self.body.setSizes([total - side, side])
         if self.whatif_button.isChecked() != visible:
             self.whatif_button.setChecked(visible)  # emits whatifToggled; re-enters once
 

@@ -32,7 +32,7 @@ class PerspectiveBarsChart(ChartWidget):
     title = "Perspective scores by tier"
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        axis = LabelAxis("bottom", spacing_px=80)
+        axis = LabelAxis("bottom", spacing_px=80, every=True)
         super().__init__(parent, {"bottom": axis, "left": ScoreAxis("left")})
         self.axis = axis
         self.data: cd.PerspectiveBars | None = None
@@ -54,9 +54,9 @@ class PerspectiveBarsChart(ChartWidget):
         self.legend = pg.LegendItem(labelTextSize="8pt", colCount=5)
         item.layout.addItem(self.legend, 4, 1)
         self._legend_key: tuple[object, ...] = ()
+        # Under the plot too: over it, the read-out sat on the headline line's own label.
         self.headline_text = pg.LabelItem(justify="left", size="9pt")
-        self.headline_text.setParentItem(item.vb)
-        self.headline_text.anchor(itemPos=(0, 0), parentPos=(0, 0), offset=(6, 2))
+        item.layout.addItem(self.headline_text, 5, 1)
         self.restyle()
 
     def show_input(self, data: ChartInput) -> None:
@@ -88,11 +88,11 @@ class PerspectiveBarsChart(ChartWidget):
         mark = STATUS_MARKS[bars.headline_status]
         if not math.isnan(head):
             self.headline.setValue(head)
-            self.headline_label.setFormat("headline")
-        # In the plot rather than the title: a changing title re-lays out the whole chart
-        # on every slider step.
+            self.headline_label.setFormat("")  # named by the read-out under the plot
+        # A label of its own rather than the title: a changing title re-lays out the whole
+        # chart on every slider step.
         self.headline_text.setText(
-            f"Headline {fmt_score(head)} {mark} {STATUS_NAMES[bars.headline_status]}",
+            f"- - Headline {fmt_score(head)} {mark} {STATUS_NAMES[bars.headline_status]}",
             color=pal.foreground,
             bold=True,
         )

@@ -147,7 +147,11 @@ class TrendsChart(ChartWidget):
         if values.size:
             lo, hi = float(values.min()), float(values.max())
             pad = (hi - lo) * 0.08 or max(abs(hi) * 0.1, 1.0)
-            self.set_view(x=(-0.4, n_p - 0.6 + 0.9), y=self._y_range(tr, lo - pad, hi + pad))
+            start, end = data_span(tr.actual, tr.target, data.period)
+            # The axis spans the periods with data (and the chosen one), not every period
+            # of the scorecard: a KPI whose data starts in 2024 does not begin in 2019.
+            self.set_view(x=(start - 0.4, end + 0.9), y=self._y_range(tr, lo - pad, hi + pad))
+        self.getPlotItem().hideAxis("right")  # one value axis, always on the left
 
     def _y_range(self, tr: cd.Trend, lo: float, hi: float) -> tuple[float, float]:
         """The y range to show: the data's, unless the same series still fits the current one.
@@ -217,3 +221,15 @@ def _levels(target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     xs = np.empty(2 * target.size)
     xs[0::2], xs[1::2] = x - LEVEL_HALF_WIDTH, x + LEVEL_HALF_WIDTH
     return xs, np.repeat(target.astype(np.float64), 2)
+
+
+def data_span(actual: np.ndarray, target: np.ndarray, period: int) -> tuple[int, int]:
+    """First and last period with an actual in any tier (with a target when no period has
+    an actual), widened to include ``period``. Targets alone do not widen it: a default
+    target applies to every period of the scorecard, data or not."""
+    found = np.flatnonzero(np.isfinite(actual).any(axis=0))
+    if not found.size:
+        found = np.flatnonzero(np.isfinite(target).any(axis=0))
+    if not found.size:
+        return 0, max(actual.shape[-1] - 1, 0)
+    return min(int(found[0]), period), max(int(found[-1]), period)

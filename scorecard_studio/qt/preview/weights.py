@@ -55,9 +55,9 @@ class WeightsChart(RowChart):
         self.marginal = pg.ScatterPlotItem(symbol="d", size=9)
         for it in (self.highlight, self.design, self.bars, self.marginal):
             item.addItem(it)
-        self.legend = pg.LegendItem(labelTextSize="8pt")
-        self.legend.setParentItem(vb)
-        self.legend.anchor((1, 1), (1, 1), offset=(-4, -4))
+        # Under the axis, in the plot's own layout: over the plot it hid the longest bars.
+        self.legend = pg.LegendItem(labelTextSize="8pt", colCount=3)
+        self.getPlotItem().layout.addItem(self.legend, 4, 1)
         self._legend_key: tuple[object, ...] = ()
         vb.sigYRangeChanged.connect(self._scrolled)
         self.restyle()
@@ -110,9 +110,9 @@ class WeightsChart(RowChart):
         if w.marginal is not None and np.isfinite(w.marginal).any():
             top = max(top, float(np.nanmax(w.marginal)))
         vb = self.getPlotItem().vb
-        # Room on the right for the legend; rounded up to 5 % so that a small weight step
-        # keeps the axis (and its cached drawing) as it was.
-        x_max = max(math.ceil(top * 1.4 / 0.05) * 0.05, 0.05)
+        # Rounded up to 5 % so that a small weight step keeps the axis (and its cached
+        # drawing) as it was.
+        x_max = max(math.ceil(top * 1.1 / 0.05) * 0.05, 0.05)
         vb.setLimits(xMin=0, xMax=x_max)
         self.set_view(x=(0.0, x_max))
         self._draw_highlight()

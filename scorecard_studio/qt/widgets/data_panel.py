@@ -120,13 +120,15 @@ class DataPanel(QWidget):
                     kind, missing = "", ""
                 child = QTreeWidgetItem([name, kind, missing])
                 child.setData(0, _ROLE, (source.id, name))
-                child.setToolTip(0, "Drag onto a perspective or objective to make a KPI")
+                child.setToolTip(0, f"{name}: drag onto a perspective or objective to make a KPI")
                 top.addChild(child)
                 if chosen == (source.id, name):
                     self.tree.setCurrentItem(child)
             top.setExpanded(not expanded or source.name in expanded)
         for col in range(3):
             self.tree.resizeColumnToContents(col)
+        # Long column names are elided (whole in the tooltip) so Type and Missing show.
+        self.tree.setColumnWidth(0, min(self.tree.columnWidth(0), 180))
 
     def selected_column(self) -> tuple[str, str] | None:
         item = self.tree.currentItem()

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
+    QHeaderView,
     QInputDialog,
     QLabel,
     QMessageBox,
@@ -93,6 +94,13 @@ class HistoryPanel(QWidget):
         self.tree.setObjectName("historyTree")
         self.tree.setHeaderLabels(["Version", "Message", "Author", "Saved", "Frozen"])
         self.tree.setRootIsDecorated(False)
+        # The message takes the room left by the others, so "Frozen", the last column,
+        # stays on screen however long the messages are (whole in their tooltips).
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for col in (0, 2, 3, 4):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.tree.itemSelectionChanged.connect(self._update_actions)
         self.tree.itemActivated.connect(lambda _i, _c: self.compare_selected())
@@ -153,6 +161,7 @@ class HistoryPanel(QWidget):
             )
             item.setData(0, _NUMBER, v.number)
             item.setToolTip(0, f"hash {v.hash}")
+            item.setToolTip(1, v.message)
             if v.number == base:
                 font = item.font(0)
                 font.setBold(True)
@@ -161,10 +170,8 @@ class HistoryPanel(QWidget):
             if v.frozen_label:
                 item.setIcon(4, icon("freeze"))
             self.tree.addTopLevelItem(item)
-        for col in (0, 2, 3, 4):
-            self.tree.resizeColumnToContents(col)
         self.info.setText(
-            f"{len(self.versions)} version(s) of “{self.name}”; bold: the one being edited"
+            f"{_versions(len(self.versions))} of “{self.name}”; bold: the one being edited"
         )
         self._update_actions()
 
@@ -266,3 +273,7 @@ class HistoryPanel(QWidget):
 def _when(value: Any) -> str:
     text = str(value)
     return text[:16].replace("T", " ")
+
+
+def _versions(count: int) -> str:
+    return f"{count} version" if count == 1 else f"{count} versions"

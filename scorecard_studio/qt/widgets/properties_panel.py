@@ -171,12 +171,19 @@ class PropertiesPanel(QWidget):
         self.findings = QListWidget()
         self.findings.setObjectName("itemFindings")
         self.findings.setMaximumHeight(120)
+        self.findings.setWordWrap(True)
+        self.findings.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         findings_box = QGroupBox("Findings for this item")
         box_layout = QVBoxLayout(findings_box)
         box_layout.addWidget(self.findings)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.stack)
+        # The form scrolls down, never sideways: the panel is as wide as its widest form,
+        # so no field or label is cut (a splitter cannot squeeze it below that).
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        bar = scroll.verticalScrollBar().sizeHint().width()
+        scroll.setMinimumWidth(self.stack.minimumSizeHint().width() + bar + 4)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(scroll, 1)
@@ -191,7 +198,14 @@ class PropertiesPanel(QWidget):
 
     def _build_group_page(self) -> QWidget:
         page = QWidget()
-        form = QFormLayout(page)
+        # The form at the top with the room below it empty: in a stack as tall as the KPI
+        # form, a bare form layout spread its rows, the Name field half-way down.
+        outer = QVBoxLayout(page)
+        box = QGroupBox("Perspective or objective")
+        self.group_box = box
+        form = QFormLayout(box)
+        outer.addWidget(box)
+        outer.addStretch(1)
         self.group_name = _TextField(_required("name"), lambda t: self._group(name=t.strip()))
         self.group_weight = self._weight_box()
         self.group_description = QPlainTextEdit()
@@ -268,6 +282,9 @@ class PropertiesPanel(QWidget):
 
         measure = QGroupBox("Measure")
         mform = QFormLayout(measure)
+        # A long label ("Denominator aggregation") puts its field on the next line rather
+        # than making the whole panel wider than a laptop's Design workspace can give it.
+        mform.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.aggregation = _combo([(a.value, _AGGREGATION_LABELS[a]) for a in Aggregation])
         self.aggregation.currentIndexChanged.connect(
             lambda _i: self._measure(aggregation=Aggregation(self.aggregation.currentData()))
@@ -344,6 +361,7 @@ class PropertiesPanel(QWidget):
         else:
             pi, oi = edits.locate_objective(card, self.item_id)
             group = card.perspectives[pi].objectives[oi]
+        self.group_box.setTitle("Perspective" if self.kind == "perspective" else "Objective")
         self.group_name.set_text(group.name)
         self.group_weight.setValue(group.weight)
         if self.group_description.toPlainText() != group.description:

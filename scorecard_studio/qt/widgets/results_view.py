@@ -1,4 +1,6 @@
-"""The Results dock: actual vs target per tier for a chosen period, recomputed on every edit."""
+"""The results matrix: actual vs target per KPI and tier for a chosen period, recomputed on
+every edit. The Dashboard shows two, leading and lagging indicators side by side, following
+the dashboard's period; the Targets workspace shows the whole matrix under the targets."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from scorecard_studio.domain.model import STATUS_BY_CODE
+from scorecard_studio.domain.model import STATUS_BY_CODE, IndicatorType
 from scorecard_studio.qt.document import ScorecardDocument
 from scorecard_studio.qt.models.results_table import STATUS_MARKS, ResultsTableModel
 
@@ -27,10 +29,18 @@ if TYPE_CHECKING:
 class ResultsView(QWidget):
     """The results matrix with a period selector and the headline line above it."""
 
-    def __init__(self, document: ScorecardDocument, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        document: ScorecardDocument,
+        parent: QWidget | None = None,
+        *,
+        indicator: IndicatorType | None = None,
+    ) -> None:
         super().__init__(parent)
         self.document = document
         self.model = ResultsTableModel()
+        self.model.indicator = indicator
+        self.indicator = indicator
         self.period = QComboBox()
         self.period.setObjectName("resultsPeriod")
         self.period.currentIndexChanged.connect(self._period_changed)
@@ -44,7 +54,17 @@ class ResultsView(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         top = QHBoxLayout()
-        top.addWidget(QLabel("Period"))
+        if indicator is not None:
+            # A leading or lagging half: its title instead of the headline, and the period
+            # of the dashboard it sits in rather than a selector of its own.
+            words = "Leading" if indicator is IndicatorType.LEADING else "Lagging"
+            self.title = QLabel(f"<b>{words} indicators</b> — actual / target by tier")
+            self.title.setToolTip("Leading indicators predict outcomes; lagging ones record them")
+            top.addWidget(self.title)
+            self.period.hide()
+            self.headline.hide()
+        else:
+            top.addWidget(QLabel("Period"))
         top.addWidget(self.period)
         top.addSpacing(12)
         top.addWidget(self.headline, 1)
@@ -76,6 +96,12 @@ class ResultsView(QWidget):
             self.period.setCurrentIndex(keep)
             self.period.blockSignals(False)
         self._render(result)
+
+    def set_period_label(self, label: str) -> None:
+        """Show the period named ``label`` (the dashboard's period picker drives this)."""
+        index = self.period.findText(label)
+        if index >= 0 and index != self.period.currentIndex():
+            self.period.setCurrentIndex(index)
 
     def _loading_changed(self, _loading: bool) -> None:
         # A bound method, not a lambda: Qt drops the connection when this view is deleted.

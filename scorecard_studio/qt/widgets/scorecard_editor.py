@@ -75,6 +75,8 @@ class ScorecardEditor(QWidget):
         for col in (1, 2, 3):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
 
+        header.sectionResized.connect(lambda *_args: self._fit_minimum_width())
+
         self._selected: tuple[str, str] = ("", "")
         self.model.modelReset.connect(self._after_reset)
         self.view.selectionModel().currentChanged.connect(self._current_changed)
@@ -100,6 +102,23 @@ class ScorecardEditor(QWidget):
         layout.addWidget(self.view)
         self.view.expandAll()
         self._update_actions()
+
+    def name_column_minimum(self) -> int:
+        """The least width of the Name column: "Name" and eight letters beyond the indent of
+        a KPI under an objective, so names stay readable (not "Nan") in a narrow window."""
+        metrics = self.view.fontMetrics()
+        text = metrics.horizontalAdvance("Name") + 8 * metrics.averageCharWidth()
+        return text + 2 * self.view.indentation()
+
+    def _fit_minimum_width(self) -> None:
+        """The tree asks for room for its Name column at its least and the other columns
+        at their contents' width; a splitter then cannot squeeze it below that."""
+        header = self.view.header()
+        others = sum(header.sectionSize(c) for c in range(1, header.count()))
+        frame = 2 * self.view.frameWidth() + self.view.verticalScrollBar().sizeHint().width()
+        width = self.name_column_minimum() + others + frame
+        if width != self.view.minimumWidth():
+            self.view.setMinimumWidth(width)
 
     def _show_problem(self, problem: str) -> None:
         self.message.setText(problem)

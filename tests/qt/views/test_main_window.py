@@ -1,4 +1,4 @@
-"""The main window with a temporary store: docks, save, history, diff, freeze, restore."""
+"""The main window with a temporary store: workspaces, save, history, diff, freeze, restore."""
 
 from __future__ import annotations
 
@@ -21,14 +21,15 @@ def window(qtbot: QtBot, tmp_path: Path) -> MainWindow:
     return w
 
 
-def test_docks_menus_and_start_page(window: MainWindow) -> None:
-    titles = {d.windowTitle() for d in window.findChildren(QDockWidget)}
-    assert titles == {"Scorecard", "Data", "Properties", "Tier targets", "Results", "History"}
+def test_workspaces_menus_and_start_page(window: MainWindow) -> None:
+    assert window.findChildren(QDockWidget) == []
+    titles = [e.title for e in window.rooms.entries.values()]
+    assert titles == ["Design", "Data", "Targets", "Dashboard", "History"]
     menus = [a.text() for a in window.menuBar().actions()]
     assert menus == ["&File", "&Edit", "&Scorecard", "&View", "&Help"]
     assert window.central.currentWidget() is window.start_page
     window.workspace.open_card(design(), tables())
-    assert window.central.currentWidget() is window.preview
+    assert window.central.currentWidget() is window.rooms
     assert window.windowTitle().startswith("Designer test")
 
 
