@@ -328,6 +328,27 @@ class ChartWidget(pg.PlotWidget):  # type: ignore[misc]
         super().resizeEvent(event)
         if self.__dict__.get("_title_text"):  # pyqtgraph resizes before __init__ ends
             self._draw_title()
+        self.fit_legend_columns()
+
+    def fit_legend_columns(self) -> int:
+        """As many legend columns as the chart's width holds; the number of rows it takes.
+
+        A legend row wider than the chart would widen the plot's layout past the widget and
+        cut the plot's right edge off (the last tier of a heat map, say).
+        """
+        legend = self.__dict__.get("legend")  # resized once before a subclass made it
+        if not isinstance(legend, pg.LegendItem) or not legend.items:
+            return 0
+        font = QFont(self.font())
+        font.setPointSizeF(8)
+        metrics = QFontMetrics(font)
+        widest = max(metrics.horizontalAdvance(str(label.text)) for _s, label in legend.items)
+        n = len(legend.items)
+        columns = max(1, min(n, (self.width() - 60) // (widest + 34)))
+        if columns != legend.columnCount:
+            legend.setColumnCount(columns)
+        rows: int = -(-n // columns)
+        return rows
 
     def set_view(
         self,

@@ -122,6 +122,7 @@ class HeatmapChart(RowChart):
             pg.ScatterPlotItem(symbol="o", size=8, brush=None, pen=pen(pal.foreground, 1.5)),
             "low sample",
         )
+        self.fit_legend_columns()
 
     # --- selection -----------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QWidget
 
 from scorecard_studio.qt.preview import chart_data as cd
@@ -116,17 +116,10 @@ class PerspectiveBarsChart(ChartWidget):
     def _fit_legend(self) -> None:
         """As many legend columns as the width holds; no legend where it would need more
         than two rows (a narrow chart keeps its bars; tooltips name the tiers)."""
-        key = self.__dict__.get("_legend_key")  # resized once before __init__ ends
-        names: tuple[str, ...] = key[0] if key else ()
-        if not names:
+        rows = self.fit_legend_columns()
+        if not rows:
             return
-        font = QFont(self.font())
-        font.setPointSizeF(8)
-        widest = max(QFontMetrics(font).horizontalAdvance(str(n)) for n in names) + 34
-        columns = max(1, min(len(names), (self.width() - 60) // widest))
-        if columns != self.legend.columnCount:
-            self.legend.setColumnCount(columns)
-        shown = -(-len(names) // columns) <= 2
+        shown = rows <= 2
         layout = self.getPlotItem().layout
         if shown and not self.legend.isVisible():
             layout.addItem(self.legend, 4, 1)
@@ -137,7 +130,7 @@ class PerspectiveBarsChart(ChartWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self._fit_legend()
+        self._fit_legend()  # after the base class fitted the columns
 
     def restyle(self) -> None:
         pal = self.pal

@@ -146,6 +146,7 @@ class WeightsChart(RowChart):
                 ),
                 "headline pts per pt",
             )
+        self.fit_legend_columns()
 
     def select(self, kpi_id: str | None) -> None:
         w = self.data
