@@ -6,9 +6,13 @@ building; warnings are listed in the report's Findings sheet.
 
 from __future__ import annotations
 
+import errno
 import getpass
+import glob
 import os
+import re
 import tempfile
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -150,13 +154,72 @@ def _properties(wb: Workbook, ctx: ReportContext) -> None:
     wb.calculation = CalcProperties(fullCalcOnLoad=True)
 
 
+#: A temporary report file older than this is left over from a killed export.
+STALE_TEMP_SECONDS = 3600
+
+
 def _save_atomically(wb: Workbook, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".xlsx", dir=target.parent)
-    os.close(fd)
+    """Write beside the target, then rename; a full disk or a read-only folder is one line.
+
+    The temporary name carries the writer's process id, so the next export can tell the
+    leftovers of a killed export (their process is gone) from another export in progress.
+    """
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_temp_files(target)
+        fd, tmp = tempfile.mkstemp(
+            prefix=f".{target.stem}.{os.getpid()}-", suffix=".xlsx", dir=target.parent
+        )
+        os.close(fd)
+    except OSError as exc:
+        raise ScorecardError(_write_failure(target, exc)) from None
     try:
         wb.save(tmp)
         os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise ScorecardError(_write_failure(target, exc)) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _write_failure(target: Path, exc: OSError) -> str:
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"{target}: the disk is full; the report was not written (free some space)"
+    return f"{target}: cannot write the report ({exc.strerror or exc})"
+
+
+def remove_stale_temp_files(target: Path) -> list[Path]:
+    """Delete the hidden ``.NAME.*.xlsx`` files killed exports left beside ``target``."""
+    removed = []
+    now = time.time()
+    shape = re.compile(rf"^\.{re.escape(target.stem)}\.(?:(\d+)-)?[a-z0-9_]{{8}}\.xlsx$")
+    for candidate in target.parent.glob(f".{glob.escape(target.stem)}.*.xlsx"):
+        match = shape.match(candidate.name)
+        if match is None:
+            continue  # not a name this module gives its temporary files
+        pid_text = match.group(1) or ""
+        try:
+            age = now - candidate.stat().st_mtime
+            owner_gone = pid_text.isdigit() and not _process_alive(int(pid_text))
+            if owner_gone or age > STALE_TEMP_SECONDS:
+                candidate.unlink()
+                removed.append(candidate)
+        except OSError:
+            continue  # gone meanwhile, or not ours to delete: the export goes on
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    if os.name != "posix":
+        return True  # no cheap, safe probe: leave it to the age rule
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by someone else
+    return True
