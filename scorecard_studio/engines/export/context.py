@@ -22,6 +22,11 @@ class ReportProvenance:
     frozen_label: str | None = None
     saved_by: str | None = None
     saved_at: str | None = None
+    #: The store's name of the scorecard, and its latest version when the report was made:
+    #: a witness ``store verify --against REPORT.xlsx`` checks the store against.
+    scorecard: str | None = None
+    head: int | None = None
+    head_hash: str | None = None
 
     @classmethod
     def from_mapping(cls, data: dict[str, Any]) -> ReportProvenance:
@@ -34,6 +39,9 @@ class ReportProvenance:
             frozen_label=data.get("frozen_label") or data.get("label"),
             saved_by=data.get("author"),
             saved_at=data.get("created_at") or data.get("saved_at"),
+            scorecard=data.get("scorecard"),
+            head=data.get("head"),
+            head_hash=data.get("head_hash"),
         )
 
 

@@ -151,7 +151,36 @@ def _properties(wb: Workbook, ctx: ReportContext) -> None:
     )
     now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     props.created = props.modified = now
+    _witness_properties(wb, ctx.provenance)
     wb.calculation = CalcProperties(fullCalcOnLoad=True)
+
+
+#: Custom document properties naming the stored version a report was made from.
+WITNESS_PROPERTIES = {
+    "scorecard": "ScorecardStudio.Scorecard",
+    "version": "ScorecardStudio.Version",
+    "version_hash": "ScorecardStudio.VersionHash",
+    "head": "ScorecardStudio.LatestVersion",
+    "head_hash": "ScorecardStudio.LatestHash",
+}
+
+
+def _witness_properties(wb: Workbook, prov: ReportProvenance) -> None:
+    """The version (and the store's latest one) as properties ``store verify --against`` reads."""
+    from openpyxl.packaging.custom import StringProperty
+
+    values: dict[str, str | None] = {
+        "scorecard": prov.scorecard,
+        "version": None if prov.version is None else str(prov.version),
+        "version_hash": prov.version_hash,
+        "head": None if prov.head is None else str(prov.head),
+        "head_hash": prov.head_hash,
+    }
+    properties = wb.custom_doc_props  # type: ignore[attr-defined]  # openpyxl >= 3.1
+    for key, name in WITNESS_PROPERTIES.items():
+        value = values[key]
+        if value:
+            properties.append(StringProperty(name=name, value=clean_text(value)))
 
 
 #: A temporary report file older than this is left over from a killed export.

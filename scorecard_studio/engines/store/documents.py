@@ -47,6 +47,8 @@ def design_text(codec: str, stored: bytes) -> bytes:
     """The canonical text from its stored form."""
     if codec != DESIGN_CODEC:
         raise StoreError(f"design stored with an unknown codec {codec!r}")
+    if not isinstance(stored, bytes):
+        raise StoreError(f"design document damaged (stored as {type(stored).__name__}, not bytes)")
     try:
         decompressor = zlib.decompressobj()
         text = decompressor.decompress(stored, MAX_DESIGN_BYTES + 1)

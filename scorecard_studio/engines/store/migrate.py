@@ -36,18 +36,22 @@ def current_revision(connection: Connection) -> str | None:
     return None if row is None else str(row[0])
 
 
-def upgrade(engine: Engine, target: str = "head") -> None:
-    """Apply the missing revisions up to ``target`` inside one write transaction."""
+def upgrade(engine: Engine, target: str = "head") -> bool:
+    """Apply the missing revisions up to ``target`` inside one write transaction.
+
+    Returns True when the database was empty, i.e. a new store was just created.
+    """
     try:
         with engine.connect() as connection:
             revision = current_revision(connection)
             connection.rollback()
             if target == "head" and revision == HEAD_REVISION:
-                return
+                return False
             _check_known(connection, revision)
             connection.execution_options(**{WRITE_OPTION: True})
             with connection.begin():
                 _run_alembic(connection, target)
+            return revision is None
     except DatabaseError as exc:
         raise explain(Path(str(engine.url.database)), str(exc.orig)) from None
 

@@ -89,6 +89,13 @@ def export_scorecard(store: Transactions, name: str, out: Path, author: str | No
         "scorecard": key,
         "exported_at": now,
         "exported_by": who,
+        # The latest version when the file was written: `store verify --against FILE`
+        # checks that the store still has it, with this hash.
+        "witness": {
+            "scorecard": key,
+            "number": versions[-1].number,
+            "hash": versions[-1].hash,
+        },
         "versions": [
             {
                 "number": v.number,

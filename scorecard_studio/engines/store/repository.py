@@ -381,7 +381,16 @@ class SqlRepository:
             query = query.where(AuditEntry.scorecard == scorecard)
         return [
             AuditRecord(
-                e.id, e.at, e.author, e.operation, e.scorecard, e.version, json.loads(e.detail)
+                e.id, e.at, e.author, e.operation, e.scorecard, e.version, _detail(e.detail)
             )
             for e in self.session.scalars(query)
         ]
+
+
+def _detail(text: object) -> dict[str, Any]:
+    """An audit entry's detail; a damaged one (raw SQL) is shown, not raised on."""
+    try:
+        value = json.loads(text)  # type: ignore[arg-type]
+    except (TypeError, ValueError, RecursionError):
+        return {"damaged": repr(text)[:80]}
+    return value if isinstance(value, dict) else {"damaged": repr(value)[:80]}

@@ -55,6 +55,12 @@ def _manifest_text(path: Path) -> str:
         return archive.read("manifest.json").decode()
 
 
+def _renumber_last(text: str, number: str) -> str:
+    """The manifest with its last version (v2) given ``number``, written as is."""
+    at = text.rindex('"number": 2')
+    return text[:at] + f'"number": {number}' + text[at + len('"number": 2') :]
+
+
 def _import(capsys: pytest.CaptureFixture[str], store_path: Path, file: Path) -> str:
     before = _state(store_path)
     code = run_cli(["store", "import", str(file), "--store-path", str(store_path)])
@@ -87,7 +93,7 @@ def test_version_numbers_beyond_the_limit_are_refused(
 ) -> None:
     # The file is named after the scorecard the store already has: its history would
     # otherwise become that scorecard's head.
-    text = _manifest_text(exported).replace('"number": 2', f'"number": {number}', 1)
+    text = _renumber_last(_manifest_text(exported), number)
     hostile = _replace(exported, tmp_path / "Retention.scorecard", {"manifest.json": text.encode()})
     assert message in _import(capsys, store_path, hostile)
     saved = store.save(card(target=230), None, "still saves")
@@ -97,7 +103,7 @@ def test_version_numbers_beyond_the_limit_are_refused(
 def test_an_imported_number_near_the_limit_leaves_room_for_saves(
     store: Store, exported: Path, tmp_path: Path, other_path: Path
 ) -> None:
-    text = _manifest_text(exported).replace('"number": 2', '"number": 1000000000', 1)
+    text = _renumber_last(_manifest_text(exported), "1000000000")
     file = _replace(exported, tmp_path / "far.scorecard", {"manifest.json": text.encode()})
     with open_store(other_path) as other:
         other.import_scorecard(file)
