@@ -135,7 +135,8 @@ def _run_bounded(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[i
     assert peak < MEMORY_BOUND
     assert code in (0, 1, 2), err
     if code == 2:
-        assert err.startswith("scorecard-studio: ") and err.count("\n") == 1, err
+        assert err.startswith("scorecard-studio: "), err
+        assert err.count("\n") == 1, err
     assert "Traceback" not in err
     return code, err
 
