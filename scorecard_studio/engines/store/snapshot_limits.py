@@ -29,6 +29,12 @@ MAX_DECODED_BYTES = 2 * 1024**3
 RATIO_FREE_BYTES = 256 * 1024**2
 MAX_RATIO = 1000
 
+#: Bytes every cell takes once in pandas at the least, whatever its Arrow buffers hold (a
+#: column of nulls has no buffers at all, yet 64 million rows of it fill 512 MB); text and
+#: null cells become Python objects, several times larger.
+CELL_BYTES = 8
+OBJECT_CELL_BYTES = 64
+
 _MAGIC = b"ARROW1"
 _RECORD_BATCH = 3
 _DICTIONARY_BATCH = 2
@@ -41,6 +47,13 @@ class DecodedSize:
     rows: int
     columns: int
     bytes: int
+    #: Least bytes per row once in pandas (see :data:`CELL_BYTES`).
+    row_bytes: int = 0
+
+    @property
+    def in_memory(self) -> int:
+        """A floor on the bytes the decoded table takes in pandas."""
+        return self.bytes + self.rows * self.row_bytes
 
 
 class _Flat:
@@ -95,7 +108,7 @@ def decoded_size(data: bytes) -> DecodedSize:
         raise StoreError("data snapshot damaged (not an Arrow file)")
     try:
         reader = ipc.MessageReader.open_stream(pa.BufferReader(data[8:]))
-        rows = columns = total = 0
+        rows = columns = total = row_bytes = 0
         while True:
             try:
                 message = reader.read_next_message()
@@ -106,6 +119,7 @@ def decoded_size(data: bytes) -> DecodedSize:
             if message.type == "schema":
                 schema = ipc.read_schema(message)
                 columns = len(schema)
+                row_bytes = sum(_cell_bytes(field.type) for field in schema)
                 continue
             flat = _Flat(message.metadata.to_pybytes())
             root = flat.root()
@@ -122,7 +136,19 @@ def decoded_size(data: bytes) -> DecodedSize:
             total += _batch_bytes(flat, batch, message.body.to_pybytes())
     except (pa.ArrowException, ValueError, struct.error) as exc:
         raise StoreError(f"data snapshot damaged ({exc})") from None
-    return DecodedSize(rows, columns, total)
+    return DecodedSize(rows, columns, total, row_bytes)
+
+
+def _cell_bytes(kind: object) -> int:
+    import pyarrow as pa
+
+    text_like = (
+        pa.types.is_null(kind)
+        or pa.types.is_string(kind)
+        or pa.types.is_large_string(kind)
+        or pa.types.is_binary(kind)
+    )
+    return OBJECT_CELL_BYTES if text_like else CELL_BYTES
 
 
 def _batch_bytes(flat: _Flat, batch: int, body: bytes) -> int:
@@ -156,8 +182,10 @@ def check_decoded_size(data: bytes) -> DecodedSize:
         raise StoreError(
             f"refused: it would decode to {size.bytes:,} bytes (at most {MAX_DECODED_BYTES:,})"
         )
-    if size.bytes > RATIO_FREE_BYTES and size.bytes > MAX_RATIO * len(data):
+    in_memory = size.in_memory
+    if in_memory > RATIO_FREE_BYTES and in_memory > MAX_RATIO * len(data):
         raise StoreError(
-            f"refused: {len(data):,} bytes would decode to {size.bytes:,} (a decompression bomb)"
+            f"refused: {len(data):,} bytes would take {in_memory:,} bytes once decoded "
+            "(a decompression bomb)"
         )
     return size

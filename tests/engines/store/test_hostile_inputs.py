@@ -170,10 +170,38 @@ def test_a_snapshot_that_decodes_far_beyond_its_size_is_refused_before_decoding(
     assert len(data) < 100_000
     monkeypatch.setattr(snapshot_limits, "RATIO_FREE_BYTES", 1024 * 1024)
     err = _import(capsys, store_path, bomb)
-    assert "would decode to 16,000,000 (a decompression bomb)" in err
+    assert "would take 32,000,000 bytes once decoded (a decompression bomb)" in err
     monkeypatch.setattr(snapshot_limits, "MAX_CELLS", 1_000_000)
     err = _import(capsys, store_path, bomb)
     assert "2,000,000 rows x 1 columns is more than 1,000,000 cells" in err
+
+
+def test_64_million_rows_of_nothing_are_refused_at_once(exported: Path, tmp_path: Path) -> None:
+    """A column of nulls has no buffers: only the row count shows what it would become."""
+    import time
+
+    import pyarrow as pa
+    from pyarrow import ipc
+
+    from scorecard_studio.engines.store.snapshots import decode_table
+
+    meta = {
+        "format": "arrow-ipc-zstd/1",
+        "rows": 64_000_000,
+        "columns": [{"label": "x", "dtype": "object", "encoding": "tagged"}],
+    }
+    schema = pa.schema(
+        [pa.field("x", pa.null())], metadata={b"scorecard_studio": json.dumps(meta).encode()}
+    )
+    sink = pa.BufferOutputStream()
+    with ipc.new_file(sink, schema) as writer:
+        writer.write_table(pa.table({"x": pa.nulls(64_000_000)}, schema=schema))
+    data = sink.getvalue().to_pybytes()
+    assert len(data) < 4096
+    started = time.perf_counter()
+    with pytest.raises(StoreError, match="would take 4,096,000,000 bytes once decoded"):
+        decode_table(data, untrusted=True)
+    assert time.perf_counter() - started < 1
 
 
 def test_a_snapshot_within_the_limits_still_imports(
