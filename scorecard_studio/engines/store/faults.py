@@ -86,5 +86,5 @@ def explain(path: Path, detail: str, *, writing: bool = False) -> StoreError:
 def from_os_error(path: Path, exc: OSError, action: str) -> StoreError:
     """A one-line error for the operating system refusing ``action`` on ``path``."""
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return disk_full_error(path, writing=True)
+        return StoreError(f"{path}: the disk is full; nothing was written (free some space)")
     return StoreError(f"{path}: cannot {action} ({exc.strerror or exc})")

@@ -34,6 +34,7 @@ from scorecard_studio.engines.store.documents import (
     compress_design_text,
     design_text,
 )
+from scorecard_studio.engines.store.faults import from_os_error
 from scorecard_studio.engines.store.location import default_author, now_utc
 from scorecard_studio.engines.store.lookups import check_name, find_scorecard
 from scorecard_studio.engines.store.portable_check import (
@@ -148,7 +149,7 @@ def _write_zip(out: Path, entries: list[tuple[str, bytes, int]]) -> None:
         out.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
     except OSError as exc:
-        raise StoreError(f"{out}: cannot write ({exc.strerror})") from None
+        raise from_os_error(out, exc, "write") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             with zipfile.ZipFile(handle, "w") as archive:
@@ -162,7 +163,7 @@ def _write_zip(out: Path, entries: list[tuple[str, bytes, int]]) -> None:
         os.replace(tmp, out)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise StoreError(f"{out}: cannot write ({exc.strerror})") from None
+        raise from_os_error(out, exc, "write") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
