@@ -35,6 +35,7 @@ from scorecard_studio.engines.store.documents import (
     design_text,
 )
 from scorecard_studio.engines.store.faults import from_os_error
+from scorecard_studio.engines.store.hashing import version_hash
 from scorecard_studio.engines.store.location import default_author, now_utc
 from scorecard_studio.engines.store.lookups import check_name, find_scorecard
 from scorecard_studio.engines.store.portable_check import (
@@ -63,6 +64,20 @@ def export_scorecard(store: Transactions, name: str, out: Path, author: str | No
         versions = uow.repo.log(key, card.id)
         if not versions:
             raise StoreError(f"{name!r} has no versions to export")
+        for v in versions:
+            content = version_hash(
+                parent_hash=v.parent_hash,
+                design_hash=v.design_hash,
+                snapshots=v.snapshot_hashes,
+                message=v.message,
+                author=v.author,
+                created_at=v.created_at,
+            )
+            if content != v.hash:
+                raise StoreError(
+                    f"{key} v{v.number} does not match its hash (the store was altered): "
+                    "nothing was exported; run 'store verify'"
+                )
         designs: dict[str, bytes] = {}
         snapshots: dict[str, tuple[dict[str, Any], bytes]] = {}
         for v in versions:

@@ -169,7 +169,8 @@ def _check_one(
         f"snapshot of {s!r}" for s, d in refs.items() if not isinstance(d, str)
     ]
     if wrong:
-        report(f"its record was altered: {', '.join(wrong)} no longer hold text")
+        verb = "holds" if len(wrong) == 1 else "hold"
+        report(f"its record was altered: {', '.join(wrong)} no longer {verb} text")
         return
     expected = version_hash(
         parent_hash=row["parent_hash"],

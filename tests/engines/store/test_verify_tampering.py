@@ -99,8 +99,30 @@ def test_values_of_the_wrong_kind_in_a_version_are_reported(store: Store, store_
         ("UPDATE versions SET number = 'three' WHERE number = 3", ()),
     )
     messages = _messages(store)
-    assert "Retention v2: its record was altered: message no longer hold text" in messages
+    assert "Retention v2: its record was altered: message no longer holds text" in messages
     assert any(m.startswith("Retention: its number is stored as str") for m in messages)
+
+
+def test_listing_and_exporting_a_tampered_history_never_crash(
+    store: Store, store_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _three_versions(store)
+    _tamper(store_path, ("UPDATE versions SET message = x'00ff' WHERE number = 2", ()))
+    assert [v.message for v in store.log("Retention")] == [
+        "one",
+        "(damaged: b'\\x00\\xff')",
+        "three",
+    ]
+    sp = ["--store-path", str(store_path)]
+    assert run_cli(["store", "log", "Retention", "--json", *sp]) == 0
+    assert json.loads(capsys.readouterr().out)["versions"][1]["message"].startswith("(damaged")
+    out = tmp_path / "r.scorecard"
+    assert run_cli(["store", "export", "Retention", "--out", str(out), *sp]) == 2
+    assert capsys.readouterr().err == (
+        "scorecard-studio: Retention v2 does not match its hash (the store was altered): "
+        "nothing was exported; run 'store verify'\n"
+    )
+    assert not out.exists()
 
 
 def test_a_raw_delete_of_the_unfrozen_head_is_reported(store: Store, store_path: Path) -> None:
