@@ -236,8 +236,7 @@ class SqlRepository:
         make = VersionInfo._make
         with _collector_paused():
             return [
-                make((scorecard_name, *_readable(row)[1:], refs.get(row[0]) or {}))
-                for row in rows
+                make((scorecard_name, *_readable(row)[1:], refs.get(row[0]) or {})) for row in rows
             ]
 
     def all_versions(self) -> list[tuple[str, VersionRow, dict[str, str]]]:
