@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from scorecard_studio.engines.store.location import APP_NAME, now_utc
 from scorecard_studio.engines.store.records import Problem
@@ -102,16 +102,21 @@ def audit_digest(
 
 
 def heads(uow: SqlUnitOfWork) -> dict[str, dict[str, Any]]:
-    """Each scorecard's latest version: number and hash."""
-    out: dict[str, dict[str, Any]] = {}
+    """Each scorecard's latest version: number and hash (one grouped query, any history)."""
+    latest = (
+        select(VersionRow.scorecard_id, func.max(VersionRow.number).label("head"))
+        .group_by(VersionRow.scorecard_id)
+        .subquery()
+    )
     rows = uow.session.connection().execute(
         select(ScorecardRow.name, VersionRow.number, VersionRow.hash)
-        .join(VersionRow, VersionRow.scorecard_id == ScorecardRow.id)
-        .order_by(ScorecardRow.name, VersionRow.number)
+        .join(latest, latest.c.scorecard_id == ScorecardRow.id)
+        .join(
+            VersionRow,
+            (VersionRow.scorecard_id == ScorecardRow.id) & (VersionRow.number == latest.c.head),
+        )
     )
-    for name, number, digest in rows:
-        out[str(name)] = {"number": number, "hash": digest}
-    return out
+    return {str(name): {"number": number, "hash": digest} for name, number, digest in rows}
 
 
 def update(uow: SqlUnitOfWork, store_file: Path) -> None:
