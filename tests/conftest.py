@@ -28,3 +28,12 @@ def corpus_dir() -> Path:
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return REPO_ROOT
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _witness_outside_the_user_folders(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The store's witness files go to a temporary folder, never the user's config folder.
+
+    Set in ``os.environ`` so the command-line tests' child processes inherit it.
+    """
+    os.environ["SCORECARD_STUDIO_WITNESS_DIR"] = str(tmp_path_factory.mktemp("witness"))

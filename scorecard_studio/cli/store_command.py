@@ -121,7 +121,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("version", type=_version_number, metavar="V", help="version number")
     p.add_argument("--author", help="who deletes it")
 
-    add("verify", "check the store's integrity and every hash chain (exit 1 on problems)", _verify)
+    p = add(
+        "verify", "check the store's integrity and every hash chain (exit 1 on problems)", _verify
+    )
+    p.add_argument(
+        "--against",
+        metavar="FILE",
+        help="also check that the versions an exported report (.xlsx) or .scorecard file "
+        "names are still in the store, with the same hash",
+    )
 
     p = add("export", "write a scorecard with its whole history to a .scorecard file", _export)
     p.add_argument("name", help="scorecard name")
@@ -323,6 +331,8 @@ def _delete(store: Store, args: argparse.Namespace) -> int:
 
 def _verify(store: Store, args: argparse.Namespace) -> int:
     problems = store.verify()
+    if args.against:
+        problems += store.verify_against(args.against)
     cards = store.list_scorecards()
     versions = sum(c.versions for c in cards)
     if args.json:

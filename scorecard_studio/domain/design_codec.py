@@ -24,6 +24,7 @@ from typing import Any, TypeVar, cast
 
 from scorecard_studio.domain.design_upgrade import CURRENT_SCHEMA_VERSION, upgrade_document
 from scorecard_studio.domain.errors import DesignError
+from scorecard_studio.domain.json_bounds import check_design_size, parse_json
 from scorecard_studio.domain.model import Scorecard, Tiering
 
 T = TypeVar("T")
@@ -48,6 +49,7 @@ def scorecard_from_dict(document: object) -> Scorecard:
     """Decode a design document of any known schema version (older ones are upgraded)."""
     if not isinstance(document, dict):
         raise DesignError("", "a design file must hold a JSON object")
+    check_design_size(document)
     upgraded = upgrade_document(document)
     body = {k: v for k, v in upgraded.items() if k != "schema_version"}
     return cast(Scorecard, _decode(body, Scorecard, ""))
@@ -56,16 +58,12 @@ def scorecard_from_dict(document: object) -> Scorecard:
 def loads_design(text: str) -> Scorecard:
     """Parse design JSON text; errors give the line and column or the field path."""
     try:
-        document = json.loads(text, parse_constant=_reject_constant)
+        document = parse_json(text)
     except json.JSONDecodeError as exc:
         raise DesignError(
             "", f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
         ) from None
     return scorecard_from_dict(document)
-
-
-def _reject_constant(name: str) -> float:
-    raise DesignError("", f"{name} is not allowed in a design file")
 
 
 # --- encoding ---------------------------------------------------------------------------

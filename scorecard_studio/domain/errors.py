@@ -33,3 +33,17 @@ class StoreError(ScorecardError):
 
 class ConflictError(StoreError):
     """A save was based on a version that is no longer the head; the content was kept."""
+
+
+class StoreOpenError(StoreError):
+    """The store file cannot be used at all; ``kind`` says why, for the window to explain.
+
+    ``kind`` is one of ``not_a_store`` (some other file), ``damaged`` (a store whose file
+    was truncated or overwritten), ``newer`` (written by a newer release), ``disk_full`` and
+    ``unreadable`` (the operating system refused to read or write it).
+    """
+
+    def __init__(self, message: str, *, kind: str, path: str = "") -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.path = path

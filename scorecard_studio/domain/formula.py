@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol, TypeVar
 
-from lark import Lark, Token, Transformer, v_args
+from lark import Lark, Token, Tree
 from lark.exceptions import (
     LarkError,
     UnexpectedCharacters,
@@ -80,39 +80,60 @@ class Call:
 Node = Num | Ref | Neg | BinOp | Call
 
 
-class _ToAst(Transformer[Token, Node]):
-    @v_args(inline=True)
-    def number(self, token: Token) -> Node:
-        return Num(float(token))
+#: Longest formula accepted, in characters; real formulas are a line or two.
+MAX_FORMULA_LENGTH = 10_000
 
-    @v_args(inline=True)
-    def ref(self, token: Token) -> Node:
-        return Ref(str(token))
+_BINARY = {"add": "+", "sub": "-", "mul": "*", "div": "/"}
 
-    @v_args(inline=True)
-    def neg(self, operand: Node) -> Node:
-        return Neg(operand)
 
-    @v_args(inline=True)
-    def add(self, a: Node, b: Node) -> Node:
-        return BinOp("+", a, b)
+def _to_ast(tree: Tree[Token]) -> Node:
+    """The AST of a parse tree, built bottom-up with an explicit stack (any depth)."""
+    done: list[Node] = []
+    stack: list[tuple[Tree[Token] | Token | None, bool]] = [(tree, False)]
+    while stack:
+        item, expanded = stack.pop()
+        if not isinstance(item, Tree):
+            continue  # tokens and empty optionals are read by their parent
+        if not expanded:
+            stack.append((item, True))
+            stack.extend((child, False) for child in reversed(item.children))
+            continue
+        subtrees = sum(isinstance(c, Tree) for c in item.children)
+        args = done[len(done) - subtrees :] if subtrees else []
+        del done[len(done) - subtrees :]
+        rule = str(item.data)
+        if rule == "number":
+            done.append(Num(float(str(item.children[0]))))
+        elif rule == "ref":
+            done.append(Ref(str(item.children[0])))
+        elif rule == "neg":
+            done.append(Neg(args[0]))
+        elif rule in _BINARY:
+            done.append(BinOp(_BINARY[rule], args[0], args[1]))
+        elif rule == "call":
+            done.append(Call(str(item.children[0]), tuple(args)))
+        else:  # a pass-through rule ("+" unary, parentheses): its one subtree stands
+            done.extend(args)
+    return done[0]
 
-    @v_args(inline=True)
-    def sub(self, a: Node, b: Node) -> Node:
-        return BinOp("-", a, b)
 
-    @v_args(inline=True)
-    def mul(self, a: Node, b: Node) -> Node:
-        return BinOp("*", a, b)
-
-    @v_args(inline=True)
-    def div(self, a: Node, b: Node) -> Node:
-        return BinOp("/", a, b)
-
-    def call(self, items: list[Token | Node | None]) -> Node:
-        name = str(items[0])
-        args = tuple(a for a in items[1:] if a is not None and not isinstance(a, Token))
-        return Call(name, args)
+def _walk(node: Node) -> list[Node]:
+    """Every node of a formula, parents before children, without recursion."""
+    out: list[Node] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        out.append(current)
+        match current:
+            case Neg(operand):
+                stack.append(operand)
+            case BinOp(_, left, right):
+                stack.extend((right, left))
+            case Call(_, args):
+                stack.extend(reversed(args))
+            case _:
+                pass
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -125,6 +146,11 @@ def parse_formula(text: str, path: str = "formula") -> Node:
     """Parse a formula; DesignError names the position and what was unexpected."""
     if not text or not text.strip():
         raise DesignError(path, "the formula is empty")
+    if len(text) > MAX_FORMULA_LENGTH:
+        raise DesignError(
+            path,
+            f"the formula is {len(text):,} characters long (at most {MAX_FORMULA_LENGTH:,})",
+        )
     try:
         tree = _parser().parse(text)
     except UnexpectedCharacters as exc:
@@ -141,29 +167,22 @@ def parse_formula(text: str, path: str = "formula") -> Node:
         raise DesignError(path, f"unexpected input at position {exc.column}") from None
     except LarkError as exc:  # any other parser complaint
         raise DesignError(path, f"cannot parse formula: {exc}") from None
-    node = _ToAst().transform(tree)
+    node = _to_ast(tree)
     _check_calls(node, path)
     return node
 
 
 def _check_calls(node: Node, path: str) -> None:
-    match node:
-        case Call(function, args):
-            if function not in FUNCTIONS:
-                known = ", ".join(sorted(FUNCTIONS))
-                raise DesignError(path, f"unknown function {function!r} (known: {known})")
-            low, high = FUNCTIONS[function]
-            if len(args) < low or (high is not None and len(args) > high):
-                raise DesignError(path, f"{function}() takes {_arity(low, high)}")
-            for a in args:
-                _check_calls(a, path)
-        case Neg(operand):
-            _check_calls(operand, path)
-        case BinOp(_, left, right):
-            _check_calls(left, path)
-            _check_calls(right, path)
-        case _:
-            pass
+    for current in _walk(node):
+        if not isinstance(current, Call):
+            continue
+        function, args = current.function, current.args
+        if function not in FUNCTIONS:
+            known = ", ".join(sorted(FUNCTIONS))
+            raise DesignError(path, f"unknown function {function!r} (known: {known})")
+        low, high = FUNCTIONS[function]
+        if len(args) < low or (high is not None and len(args) > high):
+            raise DesignError(path, f"{function}() takes {_arity(low, high)}")
 
 
 def _arity(low: int, high: int | None) -> str:
@@ -174,20 +193,7 @@ def _arity(low: int, high: int | None) -> str:
 
 def references(node: Node) -> set[str]:
     """Every KPI id a formula refers to."""
-    match node:
-        case Ref(name):
-            return {name}
-        case Neg(operand):
-            return references(operand)
-        case BinOp(_, left, right):
-            return references(left) | references(right)
-        case Call(_, args):
-            out: set[str] = set()
-            for a in args:
-                out |= references(a)
-            return out
-        case _:
-            return set()
+    return {n.name for n in _walk(node) if isinstance(n, Ref)}
 
 
 T = TypeVar("T")
@@ -204,32 +210,43 @@ class Arithmetic(Protocol[T]):
 
 
 def evaluate(node: Node, env: Mapping[str, T], arith: Arithmetic[T]) -> T:
-    """Evaluate ``node`` with KPI values from ``env``; division by zero is the caller's."""
+    """Evaluate ``node`` with KPI values from ``env``; division by zero is the caller's.
+
+    Children are evaluated before their parent from the reversed pre-order walk, with the
+    values kept on a stack, so a formula of any depth evaluates without recursion.
+    """
     ops: dict[str, Callable[[T, T], T]] = {
         "+": lambda a, b: a + b,  # type: ignore[operator]
         "-": lambda a, b: a - b,  # type: ignore[operator]
         "*": lambda a, b: a * b,  # type: ignore[operator]
         "/": arith.divide,
     }
-    match node:
-        case Num(value):
-            return arith.constant(value)
-        case Ref(name):
-            return env[name]
-        case Neg(operand):
-            return arith.constant(0.0) - evaluate(operand, env, arith)  # type: ignore[operator,no-any-return]
-        case BinOp(op, left, right):
-            return ops[op](evaluate(left, env, arith), evaluate(right, env, arith))
-        case Call(function, args):
-            values = [evaluate(a, env, arith) for a in args]
-            if function == "abs":
-                return arith.absolute(values[0])
-            combine = arith.minimum if function == "min" else arith.maximum
-            result = values[0]
-            for v in values[1:]:
-                result = combine(result, v)
-            return result
-    raise AssertionError(f"unknown node {node!r}")  # pragma: no cover
+    values: list[T] = []
+    for current in reversed(_walk(node)):
+        match current:
+            case Num(value):
+                values.append(arith.constant(value))
+            case Ref(name):
+                values.append(env[name])
+            case Neg():
+                values.append(arith.constant(0.0) - values.pop())  # type: ignore[operator]
+            case BinOp(op, _, _):
+                left = values.pop()
+                right = values.pop()
+                values.append(ops[op](left, right))
+            case Call(function, args):
+                operands = [values.pop() for _ in args]
+                if function == "abs":
+                    values.append(arith.absolute(operands[0]))
+                    continue
+                combine = arith.minimum if function == "min" else arith.maximum
+                result = operands[0]
+                for v in operands[1:]:
+                    result = combine(result, v)
+                values.append(result)
+            case _:  # pragma: no cover
+                raise AssertionError(f"unknown node {current!r}")
+    return values[0]
 
 
 class FloatArithmetic:
@@ -255,28 +272,33 @@ def formula_order(formulas: Mapping[str, set[str]]) -> tuple[list[str], list[lis
     """Topological order of formula KPIs, and the cycles that prevent one.
 
     ``formulas`` maps a formula KPI to the ids it references; references to non-formula KPIs
-    are leaves. Returns (evaluation order, cycles), each cycle as a list of ids.
+    are leaves. Returns (evaluation order, cycles), each cycle as a list of ids. A depth-first
+    search with an explicit stack, so a chain of any length is ordered without recursion.
     """
     order: list[str] = []
     cycles: list[list[str]] = []
     state: dict[str, int] = {}  # 1 = visiting, 2 = done
-
-    def visit(node: str, stack: list[str]) -> None:
-        mark = state.get(node, 0)
-        if mark == 2:
-            return
-        if mark == 1:
-            cycles.append([*stack[stack.index(node) :], node])
-            return
-        state[node] = 1
-        stack.append(node)
-        for ref in sorted(formulas.get(node, ())):
-            if ref in formulas:
-                visit(ref, stack)
-        stack.pop()
-        state[node] = 2
-        order.append(node)
-
-    for name in formulas:
-        visit(name, [])
+    for root in formulas:
+        if state.get(root, 0):
+            continue
+        state[root] = 1
+        path = [root]
+        pending = [iter(sorted(formulas.get(root, ())))]
+        while pending:
+            ref = next(pending[-1], None)
+            if ref is None:
+                pending.pop()
+                node = path.pop()
+                state[node] = 2
+                order.append(node)
+                continue
+            if ref not in formulas:
+                continue
+            mark = state.get(ref, 0)
+            if mark == 1:
+                cycles.append([*path[path.index(ref) :], ref])
+            elif mark == 0:
+                state[ref] = 1
+                path.append(ref)
+                pending.append(iter(sorted(formulas.get(ref, ()))))
     return order, cycles

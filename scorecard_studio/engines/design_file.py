@@ -24,6 +24,7 @@ from scorecard_studio.domain.design_codec import dumps_design, scorecard_from_di
 from scorecard_studio.domain.design_schema import design_json_schema
 from scorecard_studio.domain.design_upgrade import upgrade_document
 from scorecard_studio.domain.errors import DesignError
+from scorecard_studio.domain.json_bounds import check_design_size, parse_json
 from scorecard_studio.domain.model import Scorecard
 
 #: Design files are small; anything larger is certainly not one.
@@ -77,14 +78,17 @@ def _error_rank(error: ValidationError) -> tuple[int, str]:
 def design_from_text(text: str, origin: str = "design") -> Scorecard:
     """Parse, upgrade, validate and decode design JSON text."""
     try:
-        document = json.loads(text)
+        document = parse_json(text)
     except json.JSONDecodeError as exc:
         raise DesignError(
             "", f"{origin}: not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
         ) from None
+    except DesignError as exc:
+        raise DesignError(exc.path, exc.detail, origin=origin) from None
     if not isinstance(document, dict):
         raise DesignError("", f"{origin}: a design file must hold a JSON object")
     try:
+        check_design_size(document)
         upgraded = upgrade_document(document)
         validate_document(upgraded)
         return scorecard_from_dict(upgraded)

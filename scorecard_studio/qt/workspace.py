@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow, QMessageBox
 
-from scorecard_studio.domain.errors import ConflictError, ScorecardError
+from scorecard_studio.domain.errors import ConflictError, ScorecardError, StoreOpenError
 from scorecard_studio.domain.model import DataSource, Perspective, Scorecard
 from scorecard_studio.qt.document import ScorecardDocument
 from scorecard_studio.qt.drafts import DraftKeeper
@@ -29,6 +29,7 @@ from scorecard_studio.qt.settings import (
     remember_folder,
     settings,
 )
+from scorecard_studio.qt.store_recovery import StoreRecovery
 from scorecard_studio.qt.tasks import BackgroundTask, run_with_progress
 from scorecard_studio.resources import resource
 
@@ -78,6 +79,7 @@ class Workspace(QObject):
         self._store: Any = None
         self._store_lock = threading.Lock()
         self._tasks: list[BackgroundTask] = []
+        self.recovery = StoreRecovery(window, self._open_store_at, self.warn, self.status)
         self.drafts = DraftKeeper(window, document, self.store, self.status, self.open_card)
         self.exports = Exports(window, document, self.store, self.status, self.warn, self._run)
 
@@ -91,6 +93,29 @@ class Workspace(QObject):
 
                 self._store = open_store(self.store_path)
             return self._store
+
+    def _open_store_at(self, path: str | None) -> object:
+        """Point the workspace at another store file and open it (the recovery's choice)."""
+        with self._store_lock:
+            if self._store is not None:
+                self._store.close()
+                self._store = None
+            self.store_path = path
+        store = self.store()
+        self.historyChanged.emit()
+        return store
+
+    def store_failed(self, title: str, message: str) -> None:
+        """A failed store operation: a store that cannot be opened offers the ways out."""
+        try:
+            self.store()
+        except StoreOpenError as exc:
+            if self.recovery.handle(exc):
+                self.start([])  # a store is open now: what the window shows first, again
+            return
+        except ScorecardError:
+            pass
+        self.warn(title, message)
 
     def location_label(self) -> str:
         doc = self.document
@@ -351,7 +376,9 @@ class Workspace(QObject):
                 self.window.show_start_page(True)  # type: ignore[attr-defined]
 
         def open_store() -> None:
-            task = self._run_quietly(work, done, "The version store cannot be opened")
+            task = self._run_quietly(
+                work, done, "The version store cannot be opened", self.store_failed
+            )
             task.finished.connect(self.document.end_loading)
 
         # Open the store (SQL, migrations) once the window has painted and is usable; the
@@ -409,6 +436,9 @@ class Workspace(QObject):
                 "compare them with the newer version.",
             )
             self.historyChanged.emit()
+            return False
+        except StoreOpenError as exc:
+            self.recovery.handle(exc)
             return False
         except ScorecardError as exc:
             self.warn("Cannot save", str(exc))
@@ -474,11 +504,14 @@ class Workspace(QObject):
         self.document.begin_loading()
         task.finished.connect(self.document.end_loading)
 
-    def _run_quietly(self, work: Any, on_success: Any, failure_title: str) -> Any:
+    def _run_quietly(
+        self, work: Any, on_success: Any, failure_title: str, on_failure: Any = None
+    ) -> Any:
         """Background work without a progress dialog (start-up chores)."""
         task = BackgroundTask(work, self)
         task.succeeded.connect(on_success)
-        task.failed.connect(lambda message: self.warn(failure_title, message))
+        report = on_failure or self.warn
+        task.failed.connect(lambda message: report(failure_title, message))
         self._tasks.append(task)
         task.finished.connect(lambda: self._tasks.remove(task) if task in self._tasks else None)
         task.start()

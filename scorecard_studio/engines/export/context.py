@@ -26,10 +26,14 @@ class ReportProvenance:
     frozen_label: str | None = None
     saved_by: str | None = None
     saved_at: str | None = None
+    #: The store's name of the scorecard, and its latest version when the report was made:
+    #: a witness ``store verify --against REPORT.xlsx`` checks the store against.
     scorecard: str | None = None
     design_hash: str | None = None
     parent: int | None = None
     message: str | None = None
+    head: int | None = None
+    head_hash: str | None = None
 
     @classmethod
     def from_mapping(cls, data: dict[str, Any]) -> ReportProvenance:
@@ -46,6 +50,8 @@ class ReportProvenance:
             design_hash=data.get("design_hash"),
             parent=data.get("parent"),
             message=data.get("message"),
+            head=data.get("head"),
+            head_hash=data.get("head_hash"),
         )
 
 

@@ -6,8 +6,12 @@ building; warnings are listed in the report's Findings sheet.
 
 from __future__ import annotations
 
+import errno
+import glob
 import os
+import re
 import tempfile
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -224,6 +228,7 @@ def _properties(wb: Workbook, ctx: ReportContext) -> None:
     )
     now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     props.created = props.modified = now
+    _witness_properties(wb, ctx.provenance)
     wb.calculation = CalcProperties(fullCalcOnLoad=True)
 
 
@@ -241,14 +246,101 @@ def current_umask() -> int:
     return mask
 
 
+#: Custom document properties naming the stored version a report was made from.
+WITNESS_PROPERTIES = {
+    "scorecard": "ScorecardStudio.Scorecard",
+    "version": "ScorecardStudio.Version",
+    "version_hash": "ScorecardStudio.VersionHash",
+    "head": "ScorecardStudio.LatestVersion",
+    "head_hash": "ScorecardStudio.LatestHash",
+}
+
+
+def _witness_properties(wb: Workbook, prov: ReportProvenance) -> None:
+    """The version (and the store's latest one) as properties ``store verify --against`` reads."""
+    from openpyxl.packaging.custom import StringProperty
+
+    values: dict[str, str | None] = {
+        "scorecard": prov.scorecard,
+        "version": None if prov.version is None else str(prov.version),
+        "version_hash": prov.version_hash,
+        "head": None if prov.head is None else str(prov.head),
+        "head_hash": prov.head_hash,
+    }
+    properties = wb.custom_doc_props  # type: ignore[attr-defined]  # openpyxl >= 3.1
+    for key, name in WITNESS_PROPERTIES.items():
+        value = values[key]
+        if value:
+            properties.append(StringProperty(name=name, value=clean_text(value)))
+
+
+#: A temporary report file older than this is left over from a killed export.
+STALE_TEMP_SECONDS = 3600
+
+
 def _save_atomically(wb: Workbook, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".xlsx", dir=target.parent)
-    os.close(fd)
-    os.chmod(tmp, 0o666 & ~current_umask())  # mkstemp makes 0600 whatever the umask
+    """Write beside the target, then rename; a full disk or a read-only folder is one line.
+
+    The temporary name carries the writer's process id, so the next export can tell the
+    leftovers of a killed export (their process is gone) from another export in progress.
+    """
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_temp_files(target)
+        fd, tmp = tempfile.mkstemp(
+            prefix=f".{target.stem}.{os.getpid()}-", suffix=".xlsx", dir=target.parent
+        )
+        os.close(fd)
+        os.chmod(tmp, 0o666 & ~current_umask())  # mkstemp makes 0600 whatever the umask
+    except OSError as exc:
+        raise ScorecardError(_write_failure(target, exc)) from None
     try:
         wb.save(tmp)
         os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise ScorecardError(_write_failure(target, exc)) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _write_failure(target: Path, exc: OSError) -> str:
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"{target}: the disk is full; the report was not written (free some space)"
+    return f"{target}: cannot write the report ({exc.strerror or exc})"
+
+
+def remove_stale_temp_files(target: Path) -> list[Path]:
+    """Delete the hidden ``.NAME.*.xlsx`` files killed exports left beside ``target``."""
+    removed = []
+    now = time.time()
+    shape = re.compile(rf"^\.{re.escape(target.stem)}\.(?:(\d+)-)?[a-z0-9_]{{8}}\.xlsx$")
+    for candidate in target.parent.glob(f".{glob.escape(target.stem)}.*.xlsx"):
+        match = shape.match(candidate.name)
+        if match is None:
+            continue  # not a name this module gives its temporary files
+        pid_text = match.group(1) or ""
+        try:
+            age = now - candidate.stat().st_mtime
+            owner_gone = pid_text.isdigit() and not _process_alive(int(pid_text))
+            if owner_gone or age > STALE_TEMP_SECONDS:
+                candidate.unlink()
+                removed.append(candidate)
+        except OSError:
+            continue  # gone meanwhile, or not ours to delete: the export goes on
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    if os.name != "posix":
+        return True  # no cheap, safe probe: leave it to the age rule
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by someone else
+    return True

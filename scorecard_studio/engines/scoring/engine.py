@@ -203,11 +203,12 @@ def evaluate_formulas(
     """Formula KPIs in dependency order; broken formulas stay without data (checks say why)."""
     if not formulas:
         return
-    index = {k.id: i for i, k in enumerate(card.all_kpis())}
+    kpis = card.all_kpis()
+    index = {k.id: i for i, k in enumerate(kpis)}
     parsed = {}
     graph: dict[str, set[str]] = {}
     for kpi_id, k in formulas.items():
-        kpi = card.all_kpis()[k]
+        kpi = kpis[k]
         try:
             node = parse_formula(kpi.measure.formula or "", f"{kpi_id}.formula")
         except DesignError:

@@ -99,6 +99,7 @@ class ScoreResult:
         r = self.rollup
         tier_weights = self.actuals.tier_weights[:, p]
         total_weight = float(tier_weights.sum())
+        parents = _parents(self.card)  # once: per KPI it made the document quadratic
         out: dict[str, Any] = {
             "scorecard": self.card.name,
             "period": self.period_labels[p],
@@ -150,7 +151,7 @@ class ScoreResult:
                     (pp, o) for pp in self.card.perspectives for o in pp.objectives
                 )
             ],
-            "kpis": [self._kpi_json(k, p) for k in range(len(self.kpis))],
+            "kpis": [self._kpi_json(k, p, parents) for k in range(len(self.kpis))],
             "findings": [f.to_json_dict() for f in self.findings],
         }
         return out
@@ -167,9 +168,9 @@ class ScoreResult:
             for t, tier in enumerate(self.tier_ids)
         }
 
-    def _kpi_json(self, k: int, p: int) -> dict[str, Any]:
+    def _kpi_json(self, k: int, p: int, parents: dict[str, tuple[str, str]]) -> dict[str, Any]:
         kpi = self.kpis[k]
-        parent = _parents(self.card).get(kpi.id, ("", ""))
+        parent = parents.get(kpi.id, ("", ""))
         tg = self.targets
         return {
             "id": kpi.id,

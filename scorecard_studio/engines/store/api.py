@@ -83,6 +83,8 @@ class StoredVersion:
     info: VersionInfo
     design: Scorecard
     _store: Store = field(repr=False, compare=False)
+    #: The scorecard's latest version (number, hash) when this one was checked out.
+    head: tuple[int, str] | None = None
 
     @property
     def number(self) -> int:
@@ -107,6 +109,8 @@ class StoredVersion:
             "author": info.author,
             "created_at": info.created_at,
             "message": info.message,
+            "head": None if self.head is None else self.head[0],
+            "head_hash": None if self.head is None else self.head[1],
         }
 
 
@@ -125,10 +129,14 @@ def open_store(path: str | os.PathLike[str] | None = None) -> Store:
     engine = create_engine(URL.create("sqlite", database=str(file)))
     configure_sqlite_engine(engine)
     try:
-        migrate.upgrade(engine)
+        created = migrate.upgrade(engine)
     except BaseException:
         engine.dispose()
         raise
+    if created:
+        from scorecard_studio.engines.store import witness
+
+        witness.forget(file)  # a new store at this path: an older witness is not about it
     return Store(engine, file)
 
 
@@ -187,7 +195,9 @@ class Store:
             card, row = find_version(uow.repo, name, number)
             info = version_info(card.name, row, uow.repo.snapshot_refs(row.id))
             design = load_design(uow.repo, row.design_hash, f"{name} v{row.number}")
-        return StoredVersion(info, design, self)
+            head = uow.repo.head(card.id)
+            latest = None if head is None else (head.number, head.hash)
+        return StoredVersion(info, design, self, latest)
 
     def checkout_label(self, name: str, label: str) -> StoredVersion:
         """The version frozen with ``label``."""
@@ -252,7 +262,8 @@ class Store:
                     inherit_for=frozenset(s.id for s in card.sources),
                 )
                 uow.commit()
-                return info
+            self._witness()
+            return info
         except StaleHeadError as stale:
             base = None if parent is LATEST else parent
             sources = frozenset(s.id for s in card.sources)
@@ -305,7 +316,8 @@ class Store:
                     f"{version_name(stale.head)}; nothing was restored"
                 ) from None
             uow.commit()
-            return info
+        self._witness()
+        return info
 
     def freeze(self, name: str, number: int, label: str, author: str | None = None) -> VersionInfo:
         """Freeze a version under ``label``: from now on it cannot change or be deleted."""
@@ -340,7 +352,8 @@ class Store:
             )
             info = version_info(card.name, row, uow.repo.snapshot_refs(row.id))
             uow.commit()
-            return info
+        self._witness()
+        return info
 
     def delete_version(self, name: str, number: int, author: str | None = None) -> None:
         """Delete an unfrozen version that no later version builds on (normally the head)."""
@@ -368,6 +381,7 @@ class Store:
                 detail={"hash": digest},
             )
             uow.commit()
+        self._witness()
 
     # --- drafts, verification and portable files (in their own modules) ----------------
 
@@ -407,18 +421,40 @@ class Store:
     def verify(self) -> list[Problem]:
         from scorecard_studio.engines.store import verify
 
-        return verify.verify(self)
+        return verify.verify(self, self.path)
+
+    def verify_against(self, path: str | os.PathLike[str]) -> list[Problem]:
+        """Whether the versions a report or ``.scorecard`` file names are still here, unchanged."""
+        from scorecard_studio.engines.store import against
+
+        return against.verify_against(self, Path(path))
+
+    def _witness(self) -> None:
+        """Record the heads and audit digest outside the store file (never fails the caller)."""
+        if self.path is None:
+            return
+        from scorecard_studio.engines.store import witness
+
+        try:
+            with self.unit_of_work() as uow:
+                witness.update(uow, self.path)
+        except (OSError, StoreError):
+            pass
 
     def export_scorecard(
         self, name: str, out_path: str | os.PathLike[str], author: str | None = None
     ) -> Path:
         from scorecard_studio.engines.store import portable
 
-        return portable.export_scorecard(self, name, Path(out_path), author)
+        out = portable.export_scorecard(self, name, Path(out_path), author)
+        self._witness()
+        return out
 
     def import_scorecard(
         self, path: str | os.PathLike[str], author: str | None = None
     ) -> ImportSummary:
         from scorecard_studio.engines.store import portable
 
-        return portable.import_scorecard(self, Path(path), author)
+        summary = portable.import_scorecard(self, Path(path), author)
+        self._witness()
+        return summary

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from scorecard_studio.domain.design_codec import dumps_design, scorecard_from_dict
 from scorecard_studio.domain.errors import DesignError, StoreError
+from scorecard_studio.domain.json_bounds import parse_json
 from scorecard_studio.domain.model import Scorecard
 from scorecard_studio.engines.store.hashing import sha256_hex
 
@@ -46,6 +47,8 @@ def design_text(codec: str, stored: bytes) -> bytes:
     """The canonical text from its stored form."""
     if codec != DESIGN_CODEC:
         raise StoreError(f"design stored with an unknown codec {codec!r}")
+    if not isinstance(stored, bytes):
+        raise StoreError(f"design document damaged (stored as {type(stored).__name__}, not bytes)")
     try:
         decompressor = zlib.decompressobj()
         text = decompressor.decompress(stored, MAX_DESIGN_BYTES + 1)
@@ -59,7 +62,7 @@ def design_text(codec: str, stored: bytes) -> bytes:
 def design_from_text(text: bytes, where: str = "design") -> Scorecard:
     """Decode canonical design text; errors are one-line StoreErrors naming ``where``."""
     try:
-        document = json.loads(text.decode("utf-8"))
+        document = parse_json(text.decode("utf-8"))
         return scorecard_from_dict(document)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise StoreError(f"{where}: not a design document ({exc})") from None

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from scorecard_studio.domain.errors import StoreError
 from scorecard_studio.domain.model import Scorecard
 from scorecard_studio.engines.store.documents import design_from_text, design_text
+from scorecard_studio.engines.store.hashing import sha256_hex
 from scorecard_studio.engines.store.records import VersionInfo
 from scorecard_studio.engines.store.repository import SqlRepository
 from scorecard_studio.engines.store.schema import ScorecardRow, VersionRow
@@ -86,7 +87,15 @@ def load_design(repo: SqlRepository, digest: str, where: str) -> Scorecard:
     blob = repo.design_blob(digest)
     if blob is None:
         raise StoreError(f"{where}: its design document is missing")
-    return design_from_text(design_text(blob.codec, blob.data), where)
+    try:
+        text = design_text(blob.codec, blob.data)
+    except StoreError as exc:
+        raise StoreError(f"{where}: {exc}; run 'store verify'") from None
+    if sha256_hex(text) != digest:
+        raise StoreError(
+            f"{where}: its design document was changed after it was saved; run 'store verify'"
+        )
+    return design_from_text(text, where)
 
 
 def snapshot_blobs(repo: SqlRepository, refs: Mapping[str, str]) -> dict[str, bytes]:
@@ -96,5 +105,10 @@ def snapshot_blobs(repo: SqlRepository, refs: Mapping[str, str]) -> dict[str, by
         blob = repo.snapshot_blob(digest)
         if blob is None:
             raise StoreError(f"data snapshot {digest[:12]} of {source_id!r} is missing")
+        if not isinstance(blob.data, bytes) or sha256_hex(blob.data) != digest:
+            raise StoreError(
+                f"data snapshot {digest[:12]} of {source_id!r} was changed after it was saved; "
+                "run 'store verify'"
+            )
         blobs[source_id] = blob.data
     return blobs

@@ -8,12 +8,15 @@ written by a newer release is refused rather than guessed at.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DatabaseError, OperationalError
 
-from scorecard_studio.domain.errors import StoreError
+from scorecard_studio.domain.errors import StoreOpenError
 from scorecard_studio.engines.store.dialect import WRITE_OPTION
+from scorecard_studio.engines.store.faults import explain
 
 #: The newest revision in ``migrations/versions``; a test keeps it equal to alembic's head.
 HEAD_REVISION = "0002"
@@ -33,22 +36,24 @@ def current_revision(connection: Connection) -> str | None:
     return None if row is None else str(row[0])
 
 
-def upgrade(engine: Engine, target: str = "head") -> None:
-    """Apply the missing revisions up to ``target`` inside one write transaction."""
+def upgrade(engine: Engine, target: str = "head") -> bool:
+    """Apply the missing revisions up to ``target`` inside one write transaction.
+
+    Returns True when the database was empty, i.e. a new store was just created.
+    """
     try:
         with engine.connect() as connection:
             revision = current_revision(connection)
             connection.rollback()
             if target == "head" and revision == HEAD_REVISION:
-                return
+                return False
             _check_known(connection, revision)
             connection.execution_options(**{WRITE_OPTION: True})
             with connection.begin():
                 _run_alembic(connection, target)
+            return revision is None
     except DatabaseError as exc:
-        raise StoreError(
-            f"{engine.url.database}: not a Scorecard Studio store ({exc.orig})"
-        ) from None
+        raise explain(Path(str(engine.url.database)), str(exc.orig)) from None
 
 
 def _check_known(connection: Connection, revision: str | None) -> None:
@@ -56,14 +61,18 @@ def _check_known(connection: Connection, revision: str | None) -> None:
         tables = set(inspect(connection).get_table_names())
         connection.rollback()
         if tables - {"alembic_version"}:
-            raise StoreError(
+            raise StoreOpenError(
                 f"{connection.engine.url.database}: not a Scorecard Studio store "
-                f"(it holds other tables: {', '.join(sorted(tables)[:3])})"
+                f"(it holds other tables: {', '.join(sorted(tables)[:3])})",
+                kind="not_a_store",
+                path=str(connection.engine.url.database),
             )
     elif revision not in KNOWN_REVISIONS:
-        raise StoreError(
+        raise StoreOpenError(
             f"{connection.engine.url.database}: the store was written by a newer release of "
-            f"Scorecard Studio (schema {revision}); update the app to open it"
+            f"Scorecard Studio (schema {revision}); update the app to open it",
+            kind="newer",
+            path=str(connection.engine.url.database),
         )
 
 

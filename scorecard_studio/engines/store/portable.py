@@ -34,6 +34,8 @@ from scorecard_studio.engines.store.documents import (
     compress_design_text,
     design_text,
 )
+from scorecard_studio.engines.store.faults import from_os_error
+from scorecard_studio.engines.store.hashing import version_hash
 from scorecard_studio.engines.store.location import default_author, now_utc
 from scorecard_studio.engines.store.lookups import check_name, find_scorecard
 from scorecard_studio.engines.store.portable_check import (
@@ -62,6 +64,20 @@ def export_scorecard(store: Transactions, name: str, out: Path, author: str | No
         versions = uow.repo.log(key, card.id)
         if not versions:
             raise StoreError(f"{name!r} has no versions to export")
+        for v in versions:
+            content = version_hash(
+                parent_hash=v.parent_hash,
+                design_hash=v.design_hash,
+                snapshots=v.snapshot_hashes,
+                message=v.message,
+                author=v.author,
+                created_at=v.created_at,
+            )
+            if content != v.hash:
+                raise StoreError(
+                    f"{key} v{v.number} does not match its hash (the store was altered): "
+                    "nothing was exported; run 'store verify'"
+                )
         designs: dict[str, bytes] = {}
         snapshots: dict[str, tuple[dict[str, Any], bytes]] = {}
         for v in versions:
@@ -89,6 +105,13 @@ def export_scorecard(store: Transactions, name: str, out: Path, author: str | No
         "scorecard": key,
         "exported_at": now,
         "exported_by": who,
+        # The latest version when the file was written: `store verify --against FILE`
+        # checks that the store still has it, with this hash.
+        "witness": {
+            "scorecard": key,
+            "number": versions[-1].number,
+            "hash": versions[-1].hash,
+        },
         "versions": [
             {
                 "number": v.number,
@@ -141,7 +164,7 @@ def _write_zip(out: Path, entries: list[tuple[str, bytes, int]]) -> None:
         out.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
     except OSError as exc:
-        raise StoreError(f"{out}: cannot write ({exc.strerror})") from None
+        raise from_os_error(out, exc, "write") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             with zipfile.ZipFile(handle, "w") as archive:
@@ -155,7 +178,7 @@ def _write_zip(out: Path, entries: list[tuple[str, bytes, int]]) -> None:
         os.replace(tmp, out)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise StoreError(f"{out}: cannot write ({exc.strerror})") from None
+        raise from_os_error(out, exc, "write") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

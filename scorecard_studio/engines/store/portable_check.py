@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from scorecard_studio.domain.errors import StoreError
+from scorecard_studio.domain.errors import DesignError, StoreError
+from scorecard_studio.domain.json_bounds import parse_json
 from scorecard_studio.engines.store.documents import MAX_DESIGN_BYTES, design_from_text
 from scorecard_studio.engines.store.hashing import (
     freeze_seal,
@@ -41,6 +42,9 @@ MAX_SNAPSHOT_BYTES = 2 * 1024 * 1024 * 1024
 MAX_TOTAL_BYTES = 4 * 1024 * 1024 * 1024
 #: A deflated entry expanding more than this is treated as a zip bomb.
 MAX_RATIO = 200
+#: Highest version number a file may carry. Far below what the store can count to
+#: (``saving.MAX_VERSION_NUMBER``), so an imported history always leaves room for saves.
+MAX_IMPORTED_NUMBER = 1_000_000_000
 
 _ENTRY = re.compile(r"^(manifest\.json|designs/[0-9a-f]{64}\.json|snapshots/[0-9a-f]{64}\.arrow)$")
 
@@ -141,9 +145,11 @@ def _read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, where: str) -> bytes:
 
 def _load_manifest(data: bytes, where: str) -> dict[str, Any]:
     try:
-        manifest = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        manifest = parse_json(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise StoreError(f"{where}: damaged .scorecard file (manifest: {exc})") from None
+    except DesignError as exc:
+        raise StoreError(f"{where}: refused: its manifest is {exc.detail}") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise StoreError(f"{where}: not a .scorecard file (unknown manifest format)")
     if manifest.get("format_version") != FORMAT_VERSION:
@@ -188,8 +194,10 @@ def _parse_manifest(
         for i, raw in enumerate(raw_versions):
             try:
                 number = _field(raw, "number", int)
-                if number < 1:
-                    raise _BadFieldError("'number' must be at least 1")
+                if not 1 <= number <= MAX_IMPORTED_NUMBER:
+                    raise _BadFieldError(
+                        f"'number' must be from 1 to {MAX_IMPORTED_NUMBER:,} (it is {number:,})"
+                    )
                 snaps = _field(raw, "snapshots", dict)
                 for source_id, digest in snaps.items():
                     if not isinstance(source_id, str) or not is_hex_digest(digest):
@@ -277,7 +285,7 @@ def _check_snapshots(
                 "match its hash)"
             )
         try:
-            table = decode_table(data)
+            table = decode_table(data, untrusted=True)
         except StoreError as exc:
             raise StoreError(f"{where}: snapshot {digest[:12]}: {exc}") from None
         if table.shape != (item["rows"], item["columns"]):

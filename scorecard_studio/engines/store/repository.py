@@ -235,7 +235,9 @@ class SqlRepository:
         ).all()
         make = VersionInfo._make
         with _collector_paused():
-            return [make((scorecard_name, *row[1:], refs.get(row[0]) or {})) for row in rows]
+            return [
+                make((scorecard_name, *_readable(row)[1:], refs.get(row[0]) or {})) for row in rows
+            ]
 
     def all_versions(self) -> list[tuple[str, VersionRow, dict[str, str]]]:
         """Every version of every scorecard in chain order, for ``verify``."""
@@ -381,7 +383,31 @@ class SqlRepository:
             query = query.where(AuditEntry.scorecard == scorecard)
         return [
             AuditRecord(
-                e.id, e.at, e.author, e.operation, e.scorecard, e.version, json.loads(e.detail)
+                e.id, e.at, e.author, e.operation, e.scorecard, e.version, _detail(e.detail)
             )
             for e in self.session.scalars(query)
         ]
+
+
+def _readable(row: Sequence[Any]) -> Sequence[Any]:
+    """A version row (``_VERSION_COLUMNS``) whose every value has its column's type.
+
+    Only raw SQL puts bytes or numbers where text belongs; such a value is shown marked as
+    damaged rather than breaking every listing (``verify`` reports it, and its hash no
+    longer matches, so it can be neither exported nor trusted).
+    """
+    if all(type(v) is str or v is None for i, v in enumerate(row) if i not in (0, 1, 3)):
+        return row
+    return [
+        v if i in (0, 1, 3) or v is None or type(v) is str else f"(damaged: {v!r:.40})"
+        for i, v in enumerate(row)
+    ]
+
+
+def _detail(text: object) -> dict[str, Any]:
+    """An audit entry's detail; a damaged one (raw SQL) is shown, not raised on."""
+    try:
+        value = json.loads(text)  # type: ignore[arg-type]
+    except (TypeError, ValueError, RecursionError):
+        return {"damaged": repr(text)[:80]}
+    return value if isinstance(value, dict) else {"damaged": repr(value)[:80]}

@@ -14,6 +14,7 @@ from typing import Any, Final, Literal
 
 from sqlalchemy.exc import IntegrityError
 
+from scorecard_studio.domain.errors import StoreError
 from scorecard_studio.engines.store.documents import EncodedDesign
 from scorecard_studio.engines.store.hashing import version_hash
 from scorecard_studio.engines.store.location import now_utc
@@ -32,6 +33,10 @@ class _Latest(Enum):
 LATEST: Final = _Latest.LATEST
 
 Parent = int | None | Literal[_Latest.LATEST]
+
+#: Highest version number the store gives: every reader of a number (SQLite's 64-bit
+#: integers, JSON readers that use doubles) holds it exactly.
+MAX_VERSION_NUMBER = 2**53
 
 
 class StaleHeadError(Exception):
@@ -71,6 +76,11 @@ def save_version(
         raise StaleHeadError(head_number)
     if card is None:
         card = repo.add_scorecard(name, now)
+    if card.last_number >= MAX_VERSION_NUMBER:
+        raise StoreError(
+            f"{name!r} has used every version number up to {MAX_VERSION_NUMBER:,}; save it "
+            "under another name"
+        )
     refs: dict[str, str] = dict(fixed_refs or {})
     if head is not None and inherit_for:
         refs = {s: h for s, h in repo.snapshot_refs(head.id).items() if s in inherit_for}

@@ -99,19 +99,32 @@ def encode_table(table: pd.DataFrame, source_id: str = "table") -> EncodedSnapsh
     return EncodedSnapshot(sha256_hex(data), data, len(table), len(labels))
 
 
-def decode_table(data: bytes) -> pd.DataFrame:
+def decode_table(data: bytes, *, untrusted: bool = False) -> pd.DataFrame:
     """The table a snapshot holds; raises StoreError for bytes that are not a snapshot.
 
     Safe on untrusted bytes: Arrow validates every buffer before a value is read, and the
-    tagged cells are parsed as JSON, never evaluated.
+    tagged cells are parsed as JSON, never evaluated. Bytes from outside (``untrusted``) are
+    first sized from their headers and refused beyond the
+    limits of :mod:`.snapshot_limits`; they are then read as the sequence of messages that
+    was sized, not through the file's footer, which could point elsewhere.
     """
     import pandas as pd
     import pyarrow as pa
     from pyarrow import ipc
 
+    if not isinstance(data, bytes):
+        raise StoreError(f"data snapshot damaged (stored as {type(data).__name__}, not bytes)")
+    max_rows: int | None = None
+    if untrusted:
+        from scorecard_studio.engines.store.snapshot_limits import MAX_CELLS, check_decoded_size
+
+        check_decoded_size(data)
+        max_rows = MAX_CELLS
     try:
-        reader = ipc.open_file(pa.BufferReader(data))
-        arrow_table = reader.read_all()
+        if untrusted:
+            arrow_table = ipc.open_stream(pa.BufferReader(data[8:])).read_all()
+        else:
+            arrow_table = ipc.open_file(pa.BufferReader(data)).read_all()
         arrow_table.validate(full=True)
         raw_meta = (arrow_table.schema.metadata or {}).get(_META_KEY)
         if raw_meta is None:
@@ -119,6 +132,8 @@ def decode_table(data: bytes) -> pd.DataFrame:
         meta = json.loads(raw_meta)
         columns_meta = meta["columns"]
         rows = int(meta["rows"])
+        if rows < 0 or (max_rows is not None and rows > max_rows):
+            raise StoreError(f"data snapshot damaged (it claims {rows:,} rows)")
         # A table without columns has no rows in Arrow; its row count lives in the metadata.
         if len(columns_meta) != arrow_table.num_columns or (
             columns_meta and rows != arrow_table.num_rows

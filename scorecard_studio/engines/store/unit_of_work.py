@@ -17,6 +17,7 @@ busy store says so.
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
+from pathlib import Path
 from types import TracebackType
 from typing import Protocol, Self
 
@@ -27,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from scorecard_studio.domain.errors import StoreError
 from scorecard_studio.engines.store.dialect import WRITE_OPTION
+from scorecard_studio.engines.store.faults import explain
 from scorecard_studio.engines.store.repository import SqlRepository
 
 
@@ -59,7 +61,7 @@ class SqlUnitOfWork:
         try:
             connection = self._engine.connect()
         except DBAPIError as exc:
-            raise translate(exc) from None
+            raise translate(exc, self._engine, writing=self._write) from None
         if self._write:
             connection.execution_options(**{WRITE_OPTION: True})
         self._connection = connection
@@ -71,7 +73,7 @@ class SqlUnitOfWork:
         try:
             self.session.commit()
         except DBAPIError as exc:
-            raise translate(exc) from None
+            raise translate(exc, self._engine, writing=self._write) from None
         self._committed = True
 
     def rollback(self) -> None:
@@ -91,11 +93,17 @@ class SqlUnitOfWork:
             if self._connection is not None:
                 self._connection.close()
         if isinstance(exc, DBAPIError):
-            raise translate(exc) from None
+            raise translate(exc, self._engine, writing=self._write) from None
 
 
-def translate(exc: DBAPIError) -> StoreError:
-    """A one-line StoreError for a database error (trigger refusals keep their message)."""
+def translate(
+    exc: DBAPIError, engine: Engine | None = None, *, writing: bool = False
+) -> StoreError:
+    """A one-line StoreError for a database error (trigger refusals keep their message).
+
+    A full disk, an unreadable or damaged file are told apart by :mod:`.faults`, so a full
+    disk never reads as a damaged store.
+    """
     detail = " ".join(str(exc.orig).split()) if exc.orig is not None else str(exc)
     if isinstance(exc, OperationalError) and "locked" in detail:
         return StoreError(
@@ -103,4 +111,13 @@ def translate(exc: DBAPIError) -> StoreError:
         )
     if isinstance(exc, IntegrityError):
         return StoreError(f"the store refused the change: {detail}")
+    if engine is not None and engine.url.database and _is_file_fault(detail):
+        return explain(Path(engine.url.database), detail, writing=writing)
     return StoreError(f"store error: {detail}")
+
+
+def _is_file_fault(detail: str) -> bool:
+    text = detail.lower()
+    return any(
+        word in text for word in ("full", "i/o error", "malformed", "not a database", "corrupt")
+    )

@@ -139,8 +139,11 @@ def test_verify_catches_a_rehashed_version_by_its_childs_link(
         db.execute("UPDATE versions SET hash = ? WHERE number = 2", ("0" * 64,))
     problems = [p for p in store.verify() if p.scorecard == "Retention"]
     numbers = [p.version for p in problems]
-    assert numbers == [2, 3]  # v2's content no longer matches, v3's parent link is broken
+    # v2's content no longer matches, v3's parent link is broken, and v2's hash is not
+    # the one the audit log recorded when it was saved.
+    assert numbers == [2, 3, 2]
     assert "broken link to its parent v2" in problems[1].message
+    assert "not the one the audit log recorded" in problems[2].message
 
 
 def test_verify_catches_a_changed_design_document(store: Store, store_path: Path) -> None:
