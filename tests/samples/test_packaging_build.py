@@ -64,6 +64,7 @@ def env(tmp_path: Path) -> dict[str, str]:
         QT_QPA_PLATFORM="offscreen",
         SCORECARD_STUDIO_STORE=str(tmp_path / "store.sqlite3"),
         SCORECARD_STUDIO_AUTHOR="Packaging test",
+        SOURCE_DATE_EPOCH="1790000000",  # the same "generated at" in both reports
         XDG_CONFIG_HOME=str(tmp_path / "config"),
         XDG_DATA_HOME=str(tmp_path / "data"),
         XDG_STATE_HOME=str(tmp_path / "state"),
