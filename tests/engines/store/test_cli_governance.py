@@ -107,6 +107,7 @@ def test_bad_input_is_one_line(saved: str, capsys: pytest.CaptureFixture[str]) -
         ("action", "Governed", "--title", "x", "--due", "soon"),
         ("approve", "Governed", "1"),
     ):
-        code, out, err = run(capsys, "store", *args, *sp)
+        code, _out, err = run(capsys, "store", *args, *sp)
         assert code == 2, args
-        assert err.startswith("scorecard-studio: ") and err.count("\n") == 1, err
+        assert err.startswith("scorecard-studio: "), err
+        assert err.count("\n") == 1, err
