@@ -25,6 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from scorecard_studio import __version__
 from scorecard_studio.domain.errors import ScorecardError
 from scorecard_studio.domain.findings import Finding, Severity
+from scorecard_studio.engines.export.actions_sheet import write_actions
 from scorecard_studio.engines.export.cells import (
     CUT_MARKER,
     EXCEL_TEXT_LIMIT,
@@ -32,7 +33,6 @@ from scorecard_studio.engines.export.cells import (
     cut_cells,
     sheet_title,
 )
-from scorecard_studio.engines.export.actions_sheet import write_actions
 from scorecard_studio.engines.export.charts import add_chart_pages
 from scorecard_studio.engines.export.context import ReportContext, ReportProvenance
 from scorecard_studio.engines.export.detail_sheets import (
