@@ -16,6 +16,8 @@ from scorecard_studio.domain.model import Scorecard
 if TYPE_CHECKING:  # the data engines are imported only by a command that reads data
     import pandas as pd
 
+    from scorecard_studio.domain.governance import GovernanceView
+
 
 @dataclass(slots=True)
 class LoadedDesign:
@@ -24,6 +26,8 @@ class LoadedDesign:
     card: Scorecard
     tables: dict[str, pd.DataFrame]
     provenance: dict[str, object] = field(default_factory=dict)
+    #: Commentary, exceptions and actions the stored version sees (None: a design file).
+    governance: GovernanceView | None = None
 
 
 def add_design_arguments(parser: argparse.ArgumentParser, *, data: bool = True) -> None:
@@ -77,6 +81,7 @@ def _from_store(ref: str, store_path: str | None, data: list[str]) -> LoadedDesi
         card = version.design
         if data:
             tables.update(_load_tables(card, data))
-        return LoadedDesign(card, tables, version.provenance())
+        governance = store.governance(version.info.scorecard, version.number)
+        return LoadedDesign(card, tables, version.provenance(), governance)
     finally:
         store.close()

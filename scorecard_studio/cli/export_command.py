@@ -81,7 +81,12 @@ def run(args: argparse.Namespace) -> int:
     author = args.author or provenance.saved_by or os.environ.get(AUTHOR_ENV, "").strip()
     if fmt == "pdf":
         ctx = report_context(
-            result, period=period, provenance=provenance, author=author or None, paper=args.paper
+            result,
+            period=period,
+            provenance=provenance,
+            author=author or None,
+            paper=args.paper,
+            governance=loaded.governance,
         )
         pages = _PDF_WRITER["loader"]()(ctx, Path(args.out))
         if args.json:
@@ -103,6 +108,7 @@ def run(args: argparse.Namespace) -> int:
         trends=not args.no_trends,
         paper=args.paper,
         evidence=evidence,
+        governance=loaded.governance,
     )
     if args.json:
         print_json(

@@ -1,7 +1,9 @@
 """``scorecard-studio store``: the versioned store from the command line.
 
 Sub-commands: save, refresh, list, log, diff, freeze, restore, delete, verify, export,
-import, checkout, drafts and audit. Every one accepts ``--json`` and ``--store-path PATH`` (default:
+import, checkout, drafts and audit; and governance (``store_governance``): comment,
+exception, action, governance, propose, approve, reject and impact. Every one accepts
+``--json`` and ``--store-path PATH`` (default:
 ``$SCORECARD_STUDIO_STORE``, else the per-user data folder). ``--store`` is not used here
 because ``score`` and ``export`` already take ``--store NAME[@V]`` to mean a stored version.
 
@@ -15,6 +17,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from scorecard_studio.cli import store_governance
 from scorecard_studio.cli.output import format_table, print_json
 from scorecard_studio.domain.errors import ScorecardError
 
@@ -148,6 +151,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     p = add("audit", "show the audit log of every store operation", _audit)
     p.add_argument("name", nargs="?", help="only this scorecard's operations")
+
+    store_governance.register(add, _version_number)
 
 
 def _usage(parser: argparse.ArgumentParser) -> int:
@@ -295,10 +300,13 @@ def render_log(versions: Sequence[VersionInfo]) -> str:
 
 def _diff(store: Store, args: argparse.Namespace) -> int:
     diff = store.diff(args.name, args.a, args.b)
+    governance = store_governance.governance_diff(store, args.name, args.a, args.b)
     if args.json:
-        print_json({"scorecard": args.name, **diff.to_json_dict()})
+        print_json({"scorecard": args.name, **diff.to_json_dict(), "governance": governance})
     else:
         print(diff.to_text())
+        for line in store_governance.governance_lines(governance):
+            print(line)
     return 0
 
 

@@ -36,6 +36,7 @@ _CONSTRAINTS: dict[tuple[type, str], dict[str, Any]] = {
     (Settings, "fiscal_year_start_month"): {"minimum": 1, "maximum": 12},
     (Settings, "minimum_sample"): {"minimum": 0},
     (Settings, "minimum_coverage"): {"minimum": 0.0, "maximum": 1.0},
+    (Settings, "escalation_periods"): {"minimum": 1},
     (RagThresholds, "green"): {"minimum": 0},
     (RagThresholds, "amber"): {"minimum": 0},
     (Kpi, "id"): {"pattern": "^[A-Za-z_][A-Za-z0-9_]*$"},

@@ -333,6 +333,20 @@ class Measure:
 
 
 @dataclass(frozen=True, slots=True)
+class Raci:
+    """Who does what about a KPI (specification section 7, ownership).
+
+    ``accountable`` is one person, the one a QBR names beside the number (RACI's rule: a
+    shared accountability is nobody's); the others may be several people or teams.
+    """
+
+    responsible: tuple[str, ...] = ()
+    accountable: str = ""
+    consulted: tuple[str, ...] = ()
+    informed: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Kpi:
     """One measure of the scorecard (specification section 1)."""
 
@@ -350,6 +364,14 @@ class Kpi:
     number_format: str = "0.00"
     owner: str = ""
     notes: str = ""
+    #: Responsible, accountable, consulted and informed; the default leaves the document
+    #: unchanged, and an unset ``accountable`` falls back to ``owner`` (:meth:`accountable`).
+    raci: Raci = field(default_factory=Raci)
+
+    @property
+    def accountable(self) -> str:
+        """The person accountable for the KPI: the RACI's, else the KPI's owner ("" if none)."""
+        return self.raci.accountable or self.owner
 
 
 @dataclass(frozen=True, slots=True)
@@ -443,6 +465,12 @@ class Settings:
     #: A roll-up with less of its weight covered than this keeps its score but earns no
     #: colour: its status is "insufficient data" (specification section 3).
     minimum_coverage: float = 0.5
+    #: Governance (specification section 7): a version may be frozen only once every red
+    #: KPI of its reporting period has commentary, and only once it is approved.
+    require_commentary_on_red: bool = False
+    require_approval: bool = False
+    #: A KPI red for this many consecutive periods with no open action is escalated.
+    escalation_periods: int = 2
 
 
 @dataclass(frozen=True, slots=True)

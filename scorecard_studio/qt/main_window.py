@@ -42,6 +42,7 @@ from scorecard_studio.qt.tasks import BackgroundTask
 from scorecard_studio.qt.widgets.bindings_view import BindingsView
 from scorecard_studio.qt.widgets.data_panel import DataPanel
 from scorecard_studio.qt.widgets.findings_panel import FindingsPanel
+from scorecard_studio.qt.widgets.governance_panel import GovernancePanel
 from scorecard_studio.qt.widgets.history_panel import HistoryPanel
 from scorecard_studio.qt.widgets.properties_panel import PropertiesPanel
 from scorecard_studio.qt.widgets.results_view import ResultsView
@@ -92,6 +93,9 @@ class MainWindow(QMainWindow):
         self.leading = ResultsView(self.document, indicator=IndicatorType.LEADING)
         self.lagging = ResultsView(self.document, indicator=IndicatorType.LAGGING)
         self.history = HistoryPanel(self.workspace)
+        self.governance = GovernancePanel(self.workspace)
+        self.workspace.historyChanged.connect(self.governance.refresh)
+        self.workspace.documentOpened.connect(self.governance.refresh)
         self.workspace.historyChanged.connect(self.history.refresh)
         self.workspace.documentOpened.connect(self.history.refresh)
         # The charts (pyqtgraph, numpy) are built once their modules have been imported in
@@ -147,6 +151,13 @@ class MainWindow(QMainWindow):
         self.register_workspace("Targets", targets, icon_name="fill-down")
         self.register_workspace("Dashboard", dashboard, icon_name="chart")
         self.register_workspace("History", self.history, icon_name="history")
+        # Scrolls rather than widening the window past a small screen.
+        governance = QScrollArea()
+        governance.setWidgetResizable(True)
+        governance.setFrameShape(QFrame.Shape.NoFrame)
+        governance.setWidget(self.governance)
+        self.register_workspace("Governance", governance, icon_name="freeze")
+        self.rooms.on_show("governance", self.governance.refresh)
         self.rooms.on_show("design", lambda: self.design_tree_slot.take(self.editor))
         self.rooms.on_show("data", lambda: self.data_tree_slot.take(self.editor))
 
@@ -493,6 +504,7 @@ class MainWindow(QMainWindow):
         """The tree's selection, shown in the views of the other workspaces."""
         if kind == "kpi":
             self.bindings.select_kpi(item_id)
+            self.governance.show_kpi(item_id)
 
     def _finding_chosen(self, item_id: str) -> None:
         self.editor.select_item(item_id)

@@ -7,6 +7,7 @@ from typing import Any
 
 from scorecard_studio import __version__
 from scorecard_studio.domain.findings import Finding
+from scorecard_studio.domain.governance import GovernanceView
 from scorecard_studio.domain.model import Kpi, Objective, Perspective, Scorecard
 from scorecard_studio.domain.units import unit_of
 from scorecard_studio.engines.export.cells import excel_number_format
@@ -67,6 +68,8 @@ class ReportContext:
     generated_at: str = ""
     include_trends: bool = True
     paper: str = "a4"
+    #: Commentary, exceptions and actions of the stored version (None: none recorded).
+    governance: GovernanceView | None = None
 
     @property
     def card(self) -> Scorecard:

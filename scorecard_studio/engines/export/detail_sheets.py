@@ -108,7 +108,7 @@ def write_kpi_detail(ws: Worksheet, ctx: ReportContext) -> PrintPlan:
         persp, obj = parents[kpi.id]
         fmt = ctx.value_format(kpi)
         widths.note_texts(col["KPI"], [kpi.name])
-        widths.note_texts(col["Owner"], [kpi.owner])
+        widths.note_texts(col["Owner"], [kpi.accountable])
         widths.note_texts(col["Perspective"], [persp.name])
         widths.note_texts(col["Objective"], [obj.name if obj else ""])
         for name, values in (
@@ -136,7 +136,7 @@ def write_kpi_detail(ws: Worksheet, ctx: ReportContext) -> PrintPlan:
                 put_text(ws, row, 8, change).alignment = RIGHT
                 widths.note(col["Change"], len(change))
             put_text(ws, row, 9, spark(r.actuals.value[k, t, first_trend : p + 1]))
-            put_text(ws, row, 10, kpi.owner)
+            put_text(ws, row, 10, kpi.accountable)
             put_number(ws, row, 11, float(r.targets.baseline[k, t, p]), fmt)
             put_number(ws, row, 12, float(r.targets.stretch[k, t, p]), fmt)
             put_number(ws, row, 13, kpi.weight, "0.##")

@@ -25,6 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from scorecard_studio import __version__
 from scorecard_studio.domain.errors import ScorecardError
 from scorecard_studio.domain.findings import Finding, Severity
+from scorecard_studio.engines.export.actions_sheet import write_actions
 from scorecard_studio.engines.export.cells import (
     CUT_MARKER,
     EXCEL_TEXT_LIMIT,
@@ -49,6 +50,7 @@ from scorecard_studio.engines.export.whatif_sheet import WhatIfLayout, whatif_pl
 from scorecard_studio.engines.scoring import ScoreResult
 
 if TYPE_CHECKING:
+    from scorecard_studio.domain.governance import GovernanceView
     from scorecard_studio.engines.analytics import Evidence
 
 SHEETS = (
@@ -57,6 +59,7 @@ SHEETS = (
     "KPI detail",
     "Trends",
     "What-if",
+    "Actions",
     "Definitions",
     "Findings",
     "Provenance",
@@ -89,6 +92,7 @@ def export_report(
     trends: bool = True,
     paper: str = "a4",
     evidence: Evidence | None = None,
+    governance: GovernanceView | None = None,
 ) -> ExportSummary:
     """Write the QBR workbook for one period.
 
@@ -106,6 +110,7 @@ def export_report(
         extra_findings=extra_findings,
         trends=trends,
         paper=paper,
+        governance=governance,
     )
     wb = Workbook()
     names = [n for n in SHEETS if trends or n not in OPTIONAL_SHEETS]
@@ -131,6 +136,7 @@ def export_report(
     plans["Summary"] = summary_plan(summary_layout.last_row, chart_breaks)
     layout = write_whatif(sheets["What-if"], ctx)
     plans["What-if"] = whatif_plan()
+    plans["Actions"] = write_actions(sheets["Actions"], ctx)
     plans["Definitions"] = write_definitions(sheets["Definitions"], ctx)
     plans["Provenance"] = write_provenance(sheets["Provenance"], ctx)
     if evidence is not None and evidence.panel.n_customers:
@@ -160,6 +166,7 @@ def report_context(
     extra_findings: Sequence[Finding] = (),
     trends: bool = True,
     paper: str = "a4",
+    governance: GovernanceView | None = None,
 ) -> ReportContext:
     """What every sheet (and the PDF briefing) reads; refuses a design with errors."""
     errors = [f for f in result.findings if f.severity is Severity.ERROR and _is_design(f)]
@@ -191,6 +198,7 @@ def report_context(
         generated_at=now.strftime("%Y-%m-%d %H:%M UTC"),
         include_trends=trends,
         paper=paper,
+        governance=governance,
     )
 
 

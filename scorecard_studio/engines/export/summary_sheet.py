@@ -2,8 +2,9 @@
 
 Headline and its change since the previous period; the perspective × tier matrix; leading
 and lagging indicators side by side per tier, actual against target; the top movers; every
-red KPI with its owner and the commentary and action cells (marked empty until someone
-records them). Provenance is one compact line here and in the footer, in full on its own
+red KPI with its accountable person, its latest commentary for the period (and the
+exception, if its value is marked exceptional) and its open actions; a cell with nothing
+recorded says so. Provenance is one compact line here and in the footer, in full on its own
 sheet. The charts follow on pages of their own, so none is cut by a page break.
 
 The grid is fixed: column A for names, eight 12-wide columns after it, 123 width units in
@@ -21,6 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from scorecard_studio.domain.model import STATUS_BY_CODE, IndicatorType, Kpi, Status
 from scorecard_studio.domain.units import format_value, unit_of
+from scorecard_studio.engines.export.actions_sheet import accountable_text, open_actions_text
 from scorecard_studio.engines.export.cells import put_number, put_text
 from scorecard_studio.engines.export.context import ReportContext
 from scorecard_studio.engines.export.layout import (
@@ -309,28 +311,52 @@ def _red_kpis(ws: Worksheet, ctx: ReportContext, row: int) -> int:
     header_row(ws, row, labels)
     fit_row_height(ws, row, [(text, CELL_WIDTH) for text in labels[1:]])
     all_t = len(r.tier_ids) - 1
+    view = ctx.governance
     for k in red:  # no merged cells: a merge checks every earlier one, slow for many rows
         row += 1
         kpi = r.kpis[k]
         fmt = ctx.value_format(kpi)
         red_in = ", ".join(name for t, _, name in tiers if r.status[k, t, p] == red_code)
+        owner = accountable_text(kpi)
+        commentary = _commentary(ctx, kpi.id) or NONE_RECORDED
+        action = open_actions_text(view, kpi.id) or NONE_RECORDED
         put_text(ws, row, 1, kpi.name).alignment = WRAP
-        put_text(ws, row, 2, kpi.owner or NONE_RECORDED).alignment = WRAP
+        put_text(ws, row, 2, owner).alignment = WRAP
         put_number(ws, row, 3, float(r.actuals.value[k, all_t, p]), fmt).alignment = TOP
         put_number(ws, row, 4, float(r.targets.target[k, all_t, p]), fmt).alignment = TOP
         put_text(ws, row, 5, red_in).alignment = WRAP_INDENTED
-        for col in (6, 7):
-            cell = put_text(ws, row, col, NONE_RECORDED)
+        for col, text in ((6, commentary), (7, action)):
+            cell = put_text(ws, row, col, text)
             cell.alignment = WRAP
-            cell.font = SUBTITLE_FONT
+            if text == NONE_RECORDED:
+                cell.font = SUBTITLE_FONT
         fit_row_height(
             ws,
             row,
             [
                 (kpi.name, NAME_WIDTH),
-                (kpi.owner or NONE_RECORDED, CELL_WIDTH),
+                (owner, CELL_WIDTH),
                 (red_in, CELL_WIDTH - 1),
-                (NONE_RECORDED, CELL_WIDTH),
+                (commentary, CELL_WIDTH),
+                (action, CELL_WIDTH),
             ],
         )
     return row + 1
+
+
+def _commentary(ctx: ReportContext, kpi: str) -> str:
+    """The latest commentary on the KPI for the report's period, and its exception."""
+    view = ctx.governance
+    if view is None:
+        return ""
+    parts = []
+    comment = view.latest_comment(kpi, ctx.period_label)
+    if comment is not None:
+        text = comment.analysis
+        if comment.recommendation:
+            text += f" Recommendation: {comment.recommendation}"
+        parts.append(f"{text.strip()} ({comment.author})")
+    exception = view.exception_for(kpi, None, ctx.period_label)
+    if exception is not None:
+        parts.append(f"Exceptional: {exception.reason}")
+    return " ".join(parts)

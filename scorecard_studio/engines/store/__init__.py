@@ -8,6 +8,7 @@ SQLAlchemy but not alembic, pandas or pyarrow; those load when first needed.
 from __future__ import annotations
 
 from scorecard_studio.engines.store.api import (
+    FreezeRefusedError,
     SaveConflictError,
     Store,
     StoredVersion,
@@ -29,6 +30,7 @@ __all__ = [
     "LATEST",
     "AuditRecord",
     "DraftInfo",
+    "FreezeRefusedError",
     "ImportSummary",
     "Problem",
     "SaveConflictError",

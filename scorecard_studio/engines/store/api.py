@@ -26,7 +26,7 @@ from sqlalchemy.engine import URL
 from scorecard_studio.domain.design_diff import DesignDiff, diff_designs
 from scorecard_studio.domain.errors import ConflictError, StoreError
 from scorecard_studio.domain.model import Scorecard
-from scorecard_studio.engines.store import migrate
+from scorecard_studio.engines.store import governance_store, migrate
 from scorecard_studio.engines.store.dialect import configure_sqlite_engine
 from scorecard_studio.engines.store.documents import EncodedDesign, design_text, encode_design
 from scorecard_studio.engines.store.hashing import freeze_seal
@@ -62,6 +62,15 @@ from scorecard_studio.engines.store.unit_of_work import SqlUnitOfWork
 if TYPE_CHECKING:
     import pandas as pd
 
+    from scorecard_studio.domain.governance import (
+        Action,
+        Entry,
+        GovernanceView,
+        ReviewState,
+    )
+    from scorecard_studio.engines.governance import ImpactRun
+    from scorecard_studio.engines.store.governance_checks import FreezeBlockers
+
 
 class SaveConflictError(ConflictError):
     """A save based on a stale head; its content was kept as draft ``draft_id``."""
@@ -74,6 +83,14 @@ class SaveConflictError(ConflictError):
         self.head = head
         self.base = base
         self.draft_id = draft_id
+
+
+class FreezeRefusedError(StoreError):
+    """A freeze the scorecard's governance settings refuse; ``blockers`` says why."""
+
+    def __init__(self, message: str, blockers: FreezeBlockers) -> None:
+        super().__init__(message)
+        self.blockers = blockers
 
 
 @dataclass(frozen=True, slots=True)
@@ -327,6 +344,12 @@ class Store:
             raise StoreError("a freeze needs a label, e.g. 'FY26 Q3 QBR'")
         if len(label) > MAX_NAME:
             raise StoreError(f"a freeze label is at most {MAX_NAME} characters")
+        if self.version_info(name, number).frozen_label is None:
+            from scorecard_studio.engines.store.governance_checks import freeze_blockers
+
+            blockers = freeze_blockers(self, name, number, label)
+            if blockers:
+                raise FreezeRefusedError(blockers.message(name, number), blockers)
         with self.unit_of_work(write=True) as uow:
             card, row = find_version(uow.repo, name, number)
             if row.frozen_label is not None:
@@ -348,7 +371,11 @@ class Store:
                 operation="freeze",
                 scorecard=card.name,
                 version=number,
-                detail={"label": label, "hash": row.hash},
+                detail={
+                    "label": label,
+                    "hash": row.hash,
+                    "governance": governance_store.head_hash(uow, row),
+                },
             )
             info = version_info(card.name, row, uow.repo.snapshot_refs(row.id))
             uow.commit()
@@ -458,3 +485,130 @@ class Store:
         summary = portable.import_scorecard(self, Path(path), author)
         self._witness()
         return summary
+
+    # --- governance (commentary, exceptions, actions, review, impact) -------------------
+
+    def governance(self, name: str, number: int | None = None) -> GovernanceView:
+        """Commentary, exceptions and actions version ``number`` sees, and its reviews."""
+        return governance_store.view(self, name, number)
+
+    def governance_entries(self, name: str) -> list[Entry]:
+        """Every governance entry of a scorecard, oldest first."""
+        return governance_store.scorecard_entries(self, name)
+
+    def comment(
+        self,
+        name: str,
+        number: int | None,
+        kpi: str,
+        period: str,
+        analysis: str = "",
+        recommendation: str = "",
+        author: str | None = None,
+        replaces: str | None = None,
+    ) -> Entry:
+        """Commentary on a KPI in a period (``replaces``: edit one of an unfrozen version)."""
+        entry = governance_store.comment(
+            self, name, number, kpi, period, analysis, recommendation, author, replaces
+        )
+        self._witness()
+        return entry
+
+    def mark_exception(
+        self,
+        name: str,
+        number: int | None,
+        period: str,
+        reason: str,
+        kpi: str | None = None,
+        tier: str | None = None,
+        author: str | None = None,
+    ) -> Entry:
+        """Mark a period, or one KPI's value in it, exceptional."""
+        entry = governance_store.mark_exception(
+            self, name, number, period, reason, author, kpi, tier
+        )
+        self._witness()
+        return entry
+
+    def withdraw_exception(
+        self, name: str, number: int | None, exception_id: str, author: str | None = None
+    ) -> Entry:
+        entry = governance_store.withdraw_exception(self, name, number, exception_id, author)
+        self._witness()
+        return entry
+
+    def add_action(
+        self,
+        name: str,
+        number: int | None,
+        title: str,
+        *,
+        owner: str = "",
+        due: str | None = None,
+        kpis: tuple[str, ...] = (),
+        tiers: tuple[str, ...] = (),
+        notes: str = "",
+        author: str | None = None,
+    ) -> Action:
+        """A new action item on the version (default: the head)."""
+        fields = {
+            "title": title,
+            "owner": owner,
+            "due": due,
+            "kpis": kpis,
+            "tiers": tiers,
+            "notes": notes,
+        }
+        action = governance_store.add_action(self, name, number, fields, author)
+        self._witness()
+        return action
+
+    def update_action(
+        self,
+        name: str,
+        number: int | None,
+        action_id: str,
+        *,
+        note: str = "",
+        author: str | None = None,
+        **fields: object,
+    ) -> Action:
+        """Change an action (status, owner, due, title, kpis, tiers, notes) with a note."""
+        action = governance_store.update_action(self, name, number, action_id, fields, note, author)
+        self._witness()
+        return action
+
+    def review(
+        self,
+        name: str,
+        number: int,
+        state: ReviewState,
+        comment: str = "",
+        author: str | None = None,
+    ) -> Entry:
+        """Propose, approve or reject a version (rules: ``domain.governance``)."""
+        entry = governance_store.review(self, name, number, state, comment, author)
+        self._witness()
+        return entry
+
+    def freeze_blockers(self, name: str, number: int, label: str = "") -> FreezeBlockers:
+        """What the scorecard's governance settings still require before a freeze."""
+        from scorecard_studio.engines.store.governance_checks import freeze_blockers
+
+        return freeze_blockers(self, name, number, label)
+
+    def impact(
+        self,
+        name: str,
+        number: int,
+        *,
+        against: int | None = None,
+        periods: int = 4,
+        frozen: bool = True,
+    ) -> list[ImpactRun]:
+        """Version ``number`` scored on the data of the version it replaces and of every
+        frozen version, compared value by value with their own scores."""
+        from scorecard_studio.engines.store.governance_checks import impact
+
+        return impact(self, name, number, against=against, periods=periods, frozen=frozen)

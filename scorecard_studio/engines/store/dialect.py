@@ -215,6 +215,48 @@ def guard_statements_v1(dialect_name: str) -> list[str]:
     raise NotImplementedError(f"no guard triggers written for the {dialect_name} dialect")
 
 
+#: Guard triggers of revision 0003 (governance entries are append-only).
+GUARD_TRIGGERS_V3: tuple[str, ...] = (
+    "governance_entries_no_update",
+    "governance_entries_frozen_no_delete",
+)
+
+
+def _sqlite_guards_v3() -> list[str]:
+    return [
+        "CREATE TRIGGER governance_entries_no_update BEFORE UPDATE ON governance_entries "
+        "BEGIN SELECT RAISE(ABORT, 'governance entries are append-only'); END",
+        "CREATE TRIGGER governance_entries_frozen_no_delete BEFORE DELETE ON governance_entries "
+        "WHEN EXISTS (SELECT 1 FROM versions v WHERE v.id = OLD.version_id"
+        " AND v.frozen_label IS NOT NULL) "
+        "BEGIN SELECT RAISE(ABORT, 'frozen version: its governance entries are append-only'); "
+        "END",
+    ]
+
+
+def _postgresql_guards_v3() -> list[str]:
+    return [
+        "CREATE FUNCTION scorecard_guard_governance_delete() RETURNS trigger LANGUAGE plpgsql "
+        "AS $$ BEGIN IF EXISTS (SELECT 1 FROM versions v WHERE v.id = OLD.version_id "
+        "AND v.frozen_label IS NOT NULL) THEN "
+        "RAISE EXCEPTION 'frozen version: its governance entries are append-only'; END IF; "
+        "RETURN OLD; END $$",
+        "CREATE TRIGGER governance_entries_no_update BEFORE UPDATE ON governance_entries "
+        "FOR EACH ROW EXECUTE FUNCTION scorecard_guard_immutable()",
+        "CREATE TRIGGER governance_entries_frozen_no_delete BEFORE DELETE ON governance_entries "
+        "FOR EACH ROW EXECUTE FUNCTION scorecard_guard_governance_delete()",
+    ]
+
+
+def guard_statements_v3(dialect_name: str) -> list[str]:
+    """DDL creating the guard triggers of revision 0003 for one dialect."""
+    if dialect_name == "sqlite":
+        return _sqlite_guards_v3()
+    if dialect_name == "postgresql":
+        return _postgresql_guards_v3()
+    raise NotImplementedError(f"no guard triggers written for the {dialect_name} dialect")
+
+
 def missing_guards(connection: Connection) -> list[str]:
     """Guard triggers of the current schema that are absent (someone dropped them)."""
     if connection.dialect.name == "sqlite":
@@ -225,9 +267,19 @@ def missing_guards(connection: Connection) -> list[str]:
         return []
     present = {row[0] for row in connection.exec_driver_sql(sql)}
     expected = set(GUARD_TRIGGERS_V1)
+    if "governance_entries" in _tables(connection):
+        expected |= set(GUARD_TRIGGERS_V3)
     if connection.dialect.name == "postgresql":
         expected.discard("versions_content_immutable")  # folded into the update function
     return sorted(expected - present)
+
+
+def _tables(connection: Connection) -> set[str]:
+    if connection.dialect.name == "sqlite":
+        sql = "SELECT name FROM sqlite_master WHERE type = 'table'"
+    else:
+        sql = "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+    return {row[0] for row in connection.exec_driver_sql(sql)}
 
 
 def integrity_problems(connection: Connection) -> list[str]:

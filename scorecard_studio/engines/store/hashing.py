@@ -22,6 +22,7 @@ from collections.abc import Mapping
 #: Tag mixed into every version hash; a new rule would get a new tag, never reuse this one.
 VERSION_HASH_TAG = "scorecard-studio/version/1"
 FREEZE_SEAL_TAG = "scorecard-studio/freeze/1"
+GOVERNANCE_TAG = "scorecard-studio/governance/1"
 
 
 def sha256_hex(data: bytes) -> str:
@@ -73,6 +74,38 @@ def freeze_seal(*, version_hash: str, label: str, frozen_at: str, frozen_by: str
             }
         )
     )
+
+
+def governance_hash(
+    *,
+    version_hash: str,
+    prev_hash: str | None,
+    kind: str,
+    subject: str,
+    body: Mapping[str, object],
+    author: str,
+    created_at: str,
+) -> str:
+    """Hash of one governance entry, chained to its version and the entry before it."""
+    return sha256_hex(
+        _canonical(
+            {
+                "tag": GOVERNANCE_TAG,
+                "version": version_hash,
+                "prev": prev_hash,
+                "kind": kind,
+                "subject": subject,
+                "body": dict(body),
+                "author": author,
+                "created_at": created_at,
+            }
+        )
+    )
+
+
+def canonical_text(document: Mapping[str, object]) -> str:
+    """The canonical JSON text the store writes (sorted keys, no spaces)."""
+    return _canonical(document).decode("utf-8")
 
 
 def is_hex_digest(text: object) -> bool:

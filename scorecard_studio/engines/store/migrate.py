@@ -19,10 +19,10 @@ from scorecard_studio.engines.store.dialect import WRITE_OPTION
 from scorecard_studio.engines.store.faults import explain
 
 #: The newest revision in ``migrations/versions``; a test keeps it equal to alembic's head.
-HEAD_REVISION = "0002"
+HEAD_REVISION = "0003"
 
 #: Every revision this release knows, oldest first.
-KNOWN_REVISIONS = ("0001", "0002")
+KNOWN_REVISIONS = ("0001", "0002", "0003")
 
 SCRIPT_LOCATION = "scorecard_studio.engines.store:migrations"
 

@@ -26,6 +26,7 @@ from scorecard_studio.engines.store.schema import (
     DesignBlob,
     DraftRow,
     DraftSnapshot,
+    GovernanceEntryRow,
     ScorecardRow,
     SnapshotBlob,
     VersionRow,
@@ -200,6 +201,9 @@ class SqlRepository:
         return row
 
     def delete_version(self, row: VersionRow) -> None:
+        self.session.execute(
+            delete(GovernanceEntryRow).where(GovernanceEntryRow.version_id == row.id)
+        )
         self.session.execute(delete(VersionSnapshot).where(VersionSnapshot.version_id == row.id))
         self.session.execute(delete(VersionRow).where(VersionRow.id == row.id))
 

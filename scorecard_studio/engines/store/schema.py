@@ -163,3 +163,32 @@ class DraftSnapshot(Base):
     draft_id: Mapped[int] = mapped_column(ForeignKey("drafts.id"), primary_key=True)
     source_id: Mapped[str] = mapped_column(NAME, primary_key=True)
     snapshot_hash: Mapped[str] = mapped_column(HASH, ForeignKey("snapshots.hash"))
+
+
+class GovernanceEntryRow(Base):
+    """One governance entry on a version: a comment, exception, action step or review step.
+
+    Append-only (a trigger refuses every UPDATE, and a DELETE unless the version is an
+    unfrozen one being deleted). Each entry is hashed over the version's hash, the previous
+    entry of the same version (``prev_hash``) and its own content, so the entries of a
+    version form a chain hanging from the version chain.
+    """
+
+    __tablename__ = "governance_entries"
+    __table_args__ = (
+        UniqueConstraint("version_id", "seq", name="uq_governance_entries_seq"),
+        Index("ix_governance_entries_scorecard", "scorecard_id"),
+        Index("ix_governance_entries_hash", "hash"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    scorecard_id: Mapped[int] = mapped_column(ForeignKey("scorecards.id"))
+    version_id: Mapped[int] = mapped_column(ForeignKey("versions.id"))
+    seq: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(32))
+    subject: Mapped[str] = mapped_column(String(400))
+    body: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(NAME)
+    created_at: Mapped[str] = mapped_column(TIME)
+    prev_hash: Mapped[str | None] = mapped_column(HASH)
+    hash: Mapped[str] = mapped_column(HASH)

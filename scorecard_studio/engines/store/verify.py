@@ -12,7 +12,10 @@ scorecard is its first broken link):
    audit log records is still in place;
 6. every version the audit log records as saved is still there with the hash it was saved
    with, unless the log records its deletion;
-7. the store agrees with the witness kept outside it (:mod:`.witness`): each scorecard's
+7. every governance entry (commentary, exception, action, review) chains to the entry
+   before it and to its version's hash, and is still there if the audit log records it
+   (:mod:`.governance_verify`);
+8. the store agrees with the witness kept outside it (:mod:`.witness`): each scorecard's
    latest version it recorded, and the audit log up to the entry it recorded.
 
 Verify reads the rows as plain values and checks each one's type before using it, so a
@@ -34,6 +37,7 @@ from scorecard_studio.domain.errors import StoreError
 from scorecard_studio.engines.store import witness
 from scorecard_studio.engines.store.dialect import integrity_problems, missing_guards
 from scorecard_studio.engines.store.documents import design_text
+from scorecard_studio.engines.store.governance_verify import check_governance
 from scorecard_studio.engines.store.hashing import freeze_seal, sha256_hex, version_hash
 from scorecard_studio.engines.store.records import Problem
 from scorecard_studio.engines.store.schema import (
@@ -65,6 +69,7 @@ def verify(store: Transactions, path: Path | None = None) -> list[Problem]:
         problems += _check_versions(versions, bad_designs, bad_snapshots)
         problems += _check_freezes_kept(uow, versions)
         problems += _check_audit_saves(uow, versions)
+        problems += check_governance(uow)
         if path is not None:
             problems += witness.check(uow, path)
     return problems

@@ -79,7 +79,7 @@ def test_store_created_at_revision_0001_upgrades_and_keeps_its_data(store_path: 
     store = open_store(store_path)
     try:
         with sqlite3.connect(store_path) as db:
-            assert db.execute("SELECT version_num FROM alembic_version").fetchone() == ("0002",)
+            assert db.execute("SELECT version_num FROM alembic_version").fetchone() == ("0003",)
         log = store.log("Retention")
         assert [(v.number, v.hash, v.message, v.author) for v in log] == [(1, digest, "old", "ana")]
         assert store.checkout("Retention", 1).design == card()
@@ -107,3 +107,32 @@ def test_reopening_a_current_store_does_not_load_alembic(store_path: Path) -> No
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert done.stdout.strip() == "False"
+
+
+def test_store_made_by_the_previous_release_gains_governance(store_path: Path) -> None:
+    engine = create_engine(f"sqlite:///{store_path}")
+    configure_sqlite_engine(engine)
+    migrate.upgrade(engine, "0002")
+    engine.dispose()
+    from scorecard_studio.engines.store.api import Store
+
+    old = Store(create_engine(f"sqlite:///{store_path}"), store_path)
+    configure_sqlite_engine(old.engine)
+    with old:
+        saved = old.save(card(), None, "made at 0002")  # a save writes what 0002 had
+    with sqlite3.connect(store_path) as db:
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        assert "governance_entries" not in tables
+    store = open_store(store_path)
+    try:
+        with sqlite3.connect(store_path) as db:
+            assert db.execute("SELECT version_num FROM alembic_version").fetchone() == ("0003",)
+        assert store.verify() == []
+        assert store.log("Retention")[0].hash == saved.hash
+        store.comment("Retention", 1, "revenue", "2026-Q1", "written after the upgrade")
+        assert [c.analysis for c in store.governance("Retention").comments] == [
+            "written after the upgrade"
+        ]
+        assert store.verify() == []
+    finally:
+        store.close()

@@ -1,0 +1,87 @@
+"""The Actions sheet: who owns what (RACI per KPI) and what is being done, by owner and status.
+
+Ownership comes from the design, so even a report of a design file lists it; actions come
+from the stored version's governance (none for a design file, said so in one line).
+"""
+
+from __future__ import annotations
+
+from openpyxl.worksheet.worksheet import Worksheet
+
+from scorecard_studio.domain.governance import Action, ActionStatus, GovernanceView
+from scorecard_studio.domain.model import Kpi
+from scorecard_studio.engines.export.cells import put_number, put_text
+from scorecard_studio.engines.export.context import ReportContext
+from scorecard_studio.engines.export.layout import PrintPlan, fit_wrapped_rows
+from scorecard_studio.engines.export.overview_sheets import header_row, title
+from scorecard_studio.engines.export.styles import BOLD, SUBTITLE_FONT, WRAP
+
+NONE_RECORDED = "— (none recorded)"
+_WIDTHS = (22, 8, 34, 10, 12, 24, 16, 34)
+
+
+def accountable_text(kpi: Kpi) -> str:
+    """Who the report names beside the KPI."""
+    return kpi.accountable or NONE_RECORDED
+
+
+def action_text(action: Action) -> str:
+    due = f", due {action.due}" if action.due else ""
+    return f"{action.id} {action.title} ({action.owner or 'no owner'}{due})"
+
+
+def open_actions_text(view: GovernanceView | None, kpi: str) -> str:
+    if view is None:
+        return ""
+    return "; ".join(action_text(a) for a in view.actions_for(kpi, open_only=True))
+
+
+def write_actions(ws: Worksheet, ctx: ReportContext) -> PrintPlan:
+    title(ws, "Actions and ownership", "Who is accountable for each KPI, and what is being done.")
+    row = 4
+    put_text(ws, row, 1, "Ownership (RACI)").font = BOLD
+    row += 1
+    header_row(ws, row, ["KPI", "", "Accountable", "", "Responsible", "Consulted", "Informed"])
+    first = row + 1
+    for kpi in ctx.card.all_kpis():
+        row += 1
+        put_text(ws, row, 1, kpi.name).alignment = WRAP
+        put_text(ws, row, 3, accountable_text(kpi)).alignment = WRAP
+        put_text(ws, row, 5, ", ".join(kpi.raci.responsible)).alignment = WRAP
+        put_text(ws, row, 6, ", ".join(kpi.raci.consulted)).alignment = WRAP
+        put_text(ws, row, 7, ", ".join(kpi.raci.informed)).alignment = WRAP
+    fit_wrapped_rows(ws, first, row, [1, 3, 5, 6, 7])
+    row += 2
+    view = ctx.governance
+    actions = [] if view is None else list(view.actions)
+    put_text(ws, row, 1, f"Actions by owner ({len(actions)})").font = BOLD
+    if view is None or not actions:
+        put_text(ws, row + 1, 1, "No action recorded.").font = SUBTITLE_FONT
+        row += 1
+    else:
+        names = {k.id: k.name for k in ctx.card.all_kpis()}
+        tiers = {t.id: t.name for t in ctx.card.tiers}
+        row += 1
+        header_row(ws, row, ["Owner", "Id", "Action", "Status", "Due", "KPIs", "Tiers", "Notes"])
+        first = row + 1
+        for owner, owned in view.by_owner().items():
+            for a in owned:
+                row += 1
+                put_text(ws, row, 1, owner or NONE_RECORDED).alignment = WRAP
+                put_text(ws, row, 2, a.id)
+                put_text(ws, row, 3, a.title).alignment = WRAP
+                put_text(ws, row, 4, a.status.value)
+                put_text(ws, row, 5, a.due or "")
+                put_text(ws, row, 6, ", ".join(names.get(k, k) for k in a.kpis)).alignment = WRAP
+                put_text(ws, row, 7, ", ".join(tiers.get(t, t) for t in a.tiers)).alignment = WRAP
+                put_text(ws, row, 8, a.notes).alignment = WRAP
+        fit_wrapped_rows(ws, first, row, [1, 3, 6, 7, 8])
+        row += 2
+        put_text(ws, row, 1, "Actions by status").font = BOLD
+        for status in ActionStatus:
+            row += 1
+            put_text(ws, row, 1, status.value)
+            put_number(ws, row, 2, float(len(view.by_status()[status])), "0")
+    for col, width in enumerate(_WIDTHS, start=1):
+        ws.column_dimensions[chr(64 + col)].width = width
+    return PrintPlan(scale=85)

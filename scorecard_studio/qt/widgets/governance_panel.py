@@ -1,0 +1,313 @@
+"""The Governance workspace: commentary, actions, review and the impact of a change.
+
+It works on the stored version being edited (the document's base version): commentary on
+the KPI selected in the tree for the chosen period, the actions list grouped by owner (or
+by status), the review buttons with a comment, and the impact of this version against the
+one it replaces and every frozen one. Every change is a store operation (audited, chained);
+the panel only reads the store back. Errors the user can fix are shown in a line, never as
+a traceback.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from scorecard_studio.domain.errors import ScorecardError
+from scorecard_studio.domain.governance import GovernanceView, ReviewState
+from scorecard_studio.qt.widgets.history_panel import HistoryHost
+
+
+class GovernancePanel(QWidget):
+    """Commentary on the selected KPI and period, actions, review and impact."""
+
+    def __init__(self, workspace: HistoryHost, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("governancePanel")
+        self.workspace = workspace
+        self.view: GovernanceView | None = None
+        self.kpi_id: str | None = None
+        layout = QVBoxLayout(self)
+        self.state_label = QLabel()
+        self.state_label.setObjectName("reviewState")
+        self.message = QLabel()
+        self.message.setObjectName("governanceMessage")
+        self.message.setWordWrap(True)
+        review = QHBoxLayout()
+        review.addWidget(self.state_label, 1)
+        self.buttons: dict[ReviewState, QPushButton] = {}
+        for state, text in (
+            (ReviewState.PROPOSED, "Propose for review…"),
+            (ReviewState.APPROVED, "Approve…"),
+            (ReviewState.REJECTED, "Reject…"),
+        ):
+            button = QPushButton(text)
+            button.clicked.connect(lambda _=False, s=state: self._ask_review(s))
+            review.addWidget(button)
+            self.buttons[state] = button
+        self.impact_button = QPushButton("Impact of this version")
+        self.impact_button.clicked.connect(self.show_impact)
+        review.addWidget(self.impact_button)
+        layout.addLayout(review)
+        layout.addWidget(self.message)
+
+        comment_box = QGroupBox("Commentary")
+        form = QFormLayout(comment_box)
+        self.kpi_box = QComboBox()
+        self.kpi_box.currentIndexChanged.connect(self._kpi_chosen)
+        self.period_box = QComboBox()
+        self.period_box.setEditable(True)
+        self.period_box.currentTextChanged.connect(lambda _t: self._show_comment())
+        self.analysis = QPlainTextEdit()
+        self.analysis.setPlaceholderText("Why the KPI is where it is")
+        self.recommendation = QPlainTextEdit()
+        self.recommendation.setPlaceholderText("What should be done")
+        self.thread_label = QLabel()
+        self.thread_label.setWordWrap(True)
+        save = QPushButton("Save commentary")
+        save.clicked.connect(self.save_comment)
+        form.addRow("KPI", self.kpi_box)
+        form.addRow("Period", self.period_box)
+        form.addRow("Analysis", self.analysis)
+        form.addRow("Recommendation", self.recommendation)
+        form.addRow("", self.thread_label)
+        form.addRow("", save)
+        layout.addWidget(comment_box)
+
+        actions_box = QGroupBox("Actions")
+        actions_layout = QVBoxLayout(actions_box)
+        bar = QHBoxLayout()
+        self.group_box = QComboBox()
+        self.group_box.addItems(["By owner", "By status"])
+        self.group_box.currentIndexChanged.connect(lambda _i: self._fill_actions())
+        self.title_edit = QLineEdit()
+        self.title_edit.setPlaceholderText("New action: title")
+        self.owner_edit = QLineEdit()
+        self.owner_edit.setPlaceholderText("owner")
+        self.due_edit = QLineEdit()
+        self.due_edit.setPlaceholderText("due YYYY-MM-DD")
+        add = QPushButton("Add action")
+        add.clicked.connect(self._add_from_fields)
+        done = QPushButton("Mark done")
+        done.clicked.connect(lambda: self._set_selected_status("done"))
+        for w in (self.group_box, self.title_edit, self.owner_edit, self.due_edit, add, done):
+            bar.addWidget(w)
+        self.actions_tree = QTreeWidget()
+        self.actions_tree.setHeaderLabels(["Action", "Title", "Owner", "Status", "Due", "KPIs"])
+        actions_layout.addLayout(bar)
+        actions_layout.addWidget(self.actions_tree)
+        layout.addWidget(actions_box)
+
+        self.impact_text = QPlainTextEdit()
+        self.impact_text.setObjectName("impactText")
+        self.impact_text.setReadOnly(True)
+        self.impact_text.setPlaceholderText("Impact: press “Impact of this version”.")
+        layout.addWidget(self.impact_text)
+        self.refresh()
+
+    # --- what is shown ------------------------------------------------------------------
+
+    @property
+    def name(self) -> str | None:
+        return self.workspace.document.store_name
+
+    @property
+    def number(self) -> int | None:
+        return self.workspace.document.base_version
+
+    def refresh(self) -> None:
+        """Read the version's governance from the store again."""
+        card = self.workspace.document.card
+        self.kpi_box.blockSignals(True)
+        self.kpi_box.clear()
+        for kpi in card.all_kpis():
+            self.kpi_box.addItem(f"{kpi.name} — {kpi.accountable or 'no one accountable'}", kpi.id)
+        self.kpi_box.blockSignals(False)
+        result = getattr(self.workspace.document, "result", None)
+        labels = list(result.period_labels) if result is not None else []
+        self.period_box.blockSignals(True)
+        self.period_box.clear()
+        self.period_box.addItems(list(reversed(labels)))
+        self.period_box.blockSignals(False)
+        if self.name is None or self.number is None:
+            self.view = None
+            self.state_label.setText("Not saved yet: governance starts with a saved version.")
+        else:
+            try:
+                self.view = self.workspace.store().governance(self.name, self.number)
+            except ScorecardError as exc:
+                self.view = None
+                self.message.setText(str(exc))
+            else:
+                self.state_label.setText(f"v{self.number}: {self.view.review_state.value}")
+        enabled = self.view is not None
+        for button in (*self.buttons.values(), self.impact_button):
+            button.setEnabled(enabled)
+        if self.kpi_id is not None:
+            self.show_kpi(self.kpi_id)
+        self._show_comment()
+        self._fill_actions()
+
+    def show_kpi(self, kpi_id: str) -> None:
+        """Follow the tree's selection."""
+        self.kpi_id = kpi_id
+        index = self.kpi_box.findData(kpi_id)
+        if index >= 0:
+            self.kpi_box.setCurrentIndex(index)
+
+    def _kpi_chosen(self, _index: int) -> None:
+        self.kpi_id = self.kpi_box.currentData()
+        self._show_comment()
+
+    def _show_comment(self) -> None:
+        kpi, period = self.kpi_box.currentData(), self.period_box.currentText().strip()
+        thread = [] if self.view is None or not kpi else self.view.comments_for(kpi, period)
+        latest = thread[-1] if thread else None
+        self.analysis.setPlainText(latest.analysis if latest else "")
+        self.recommendation.setPlainText(latest.recommendation if latest else "")
+        self.thread_label.setText(
+            "; ".join(f"{c.author}, {c.at[:10]}" for c in thread) if thread else "No commentary."
+        )
+        exception = (
+            None if self.view is None or not kpi else self.view.exception_for(kpi, None, period)
+        )
+        if exception is not None:
+            self.thread_label.setText(
+                self.thread_label.text() + f" Exceptional: {exception.reason}"
+            )
+
+    def _fill_actions(self) -> None:
+        self.actions_tree.clear()
+        if self.view is None:
+            return
+        groups: dict[str, list[Any]]
+        if self.group_box.currentIndex() == 0:
+            groups = {owner or "No owner": a for owner, a in self.view.by_owner().items()}
+        else:
+            groups = {s.value: a for s, a in self.view.by_status().items()}
+        for group, actions in groups.items():
+            top = QTreeWidgetItem([group])
+            for a in actions:
+                QTreeWidgetItem(
+                    top,
+                    [a.id, a.title, a.owner, a.status.value, a.due or "", ", ".join(a.kpis)],
+                )
+            self.actions_tree.addTopLevelItem(top)
+            top.setExpanded(True)
+
+    # --- changes --------------------------------------------------------------------------
+
+    def _store_call(self, what: str, call: Any) -> Any:
+        if self.name is None or self.number is None:
+            self.message.setText("Save the scorecard as a version first.")
+            return None
+        try:
+            value = call(self.workspace.store())
+        except ScorecardError as exc:
+            self.message.setText(f"{what}: {exc}")
+            return None
+        self.message.setText("")
+        self.refresh()
+        return value
+
+    def save_comment(self) -> bool:
+        """Commentary on the chosen KPI and period (an edit replaces the current comment of
+        an unfrozen version; on a frozen one it is added after it)."""
+        kpi, period = self.kpi_box.currentData(), self.period_box.currentText()
+        if not kpi:
+            self.message.setText("Choose a KPI first.")
+            return False
+        latest = None if self.view is None else self.view.latest_comment(kpi, period)
+        frozen = self._frozen(latest.version) if latest is not None else True
+        replaces = latest.id if latest is not None and not frozen else None
+        name, number = self.name, self.number
+        done = self._store_call(
+            "Commentary",
+            lambda s: s.comment(
+                name,
+                number,
+                kpi,
+                period,
+                self.analysis.toPlainText(),
+                self.recommendation.toPlainText(),
+                replaces=replaces,
+            ),
+        )
+        if done is not None:
+            self.workspace.status("Commentary saved")
+        return done is not None
+
+    def _frozen(self, number: int) -> bool:
+        try:
+            return bool(self.workspace.store().version_info(self.name, number).frozen_label)
+        except ScorecardError:
+            return True
+
+    def add_action(
+        self, title: str, owner: str = "", due: str | None = None, kpis: tuple[str, ...] = ()
+    ) -> bool:
+        name, number = self.name, self.number
+        done = self._store_call(
+            "Action",
+            lambda s: s.add_action(name, number, title, owner=owner, due=due or None, kpis=kpis),
+        )
+        return done is not None
+
+    def _add_from_fields(self) -> None:
+        kpi = self.kpi_box.currentData()
+        if self.add_action(
+            self.title_edit.text(),
+            self.owner_edit.text(),
+            self.due_edit.text().strip() or None,
+            (kpi,) if kpi else (),
+        ):
+            self.title_edit.clear()
+
+    def set_status(self, action_id: str, status: str) -> bool:
+        name, number = self.name, self.number
+        done = self._store_call(
+            "Action", lambda s: s.update_action(name, number, action_id, status=status)
+        )
+        return done is not None
+
+    def _set_selected_status(self, status: str) -> None:
+        item = self.actions_tree.currentItem()
+        if item is not None and item.parent() is not None:
+            self.set_status(item.text(0), status)
+
+    def review(self, state: ReviewState, comment: str = "") -> bool:
+        name, number = self.name, self.number
+        done = self._store_call("Review", lambda s: s.review(name, number, state, comment))
+        if done is not None:
+            self.workspace.status(f"v{number} is {state.value}")
+        return done is not None
+
+    def _ask_review(self, state: ReviewState) -> None:
+        comment, ok = QInputDialog.getMultiLineText(self, "Review", f"Comment ({state.value}):")
+        if ok:
+            self.review(state, comment)
+
+    def show_impact(self) -> None:
+        name, number = self.name, self.number
+        runs = self._store_call("Impact", lambda s: s.impact(name, number))
+        if runs is None:
+            return
+        lines = [line for run in runs for line in run.lines()]
+        self.impact_text.setPlainText(
+            "\n".join(lines) or f"v{number} has no earlier or frozen version to compare with."
+        )
