@@ -86,6 +86,19 @@ def _run(tmp: Path, out: Path) -> int:
                 raise TimeoutError("the window did not get there in time")
             yield
 
+    def press_until(key: str, target: QWidget, done: Callable[[], bool]) -> Step:
+        """Press ``key`` until it has taken effect: a key sent while Qt is still laying out
+        a new wizard page can be lost, as it can be for a person typing too early."""
+        for _attempt in range(5):
+            xdo("windowfocus", int(target.winId()))
+            xdo("key", key)
+            try:
+                yield from until(done, 3)
+                return
+            except TimeoutError:
+                continue
+        raise TimeoutError(f"{key} did not take effect")
+
     def modal(kind: str) -> Callable[[], bool]:
         """A dialog of this kind is up; it is given the X focus (there is no window manager
         to do so), so the keys typed next reach it."""
@@ -114,17 +127,21 @@ def _run(tmp: Path, out: Path) -> int:
         yield from until(lambda: QApplication.activeWindow() is wizard, 10)
         xdo("type", "--delay", "20", str(SAMPLE))
         xdo("key", "Return")
-        for _ in range(2):
+        while wizard.nextId() != -1:  # type: ignore[union-attr]
             yield from until(lambda: wizard.currentPage().isComplete())  # type: ignore[union-attr]
             shot(f"02-wizard-{wizard.currentId()}")  # type: ignore[union-attr]
-            xdo("key", "alt+n")
+            yield from press_until(
+                "alt+n", wizard, lambda before=wizard.currentId(): wizard.currentId() != before
+            )
         yield from until(lambda: wizard.currentPage().isComplete())  # type: ignore[union-attr]
         shot("02-wizard-checked")
-        xdo("key", "alt+f")  # Finish (Return goes to the report table that has the focus)
+        # Finish (Return goes to the report table that has the focus).
+        yield from press_until("alt+f", wizard, lambda: not wizard.isVisible())
         yield from until(lambda: bool(window.document.card.sources))
 
-        xdo("key", "ctrl+2")  # Data: drag a column onto the Customer perspective
-        yield from until(lambda: window.rooms.current_key == "data")
+        # Data: drag a column onto the Customer perspective (the keyboard focus goes back to
+        # the window by hand: a bare X server has no window manager to return it).
+        yield from press_until("ctrl+2", window, lambda: window.rooms.current_key == "data")
         tree = window.data_panel.tree
         top = tree.topLevelItem(0)
         column = next(
@@ -146,8 +163,8 @@ def _run(tmp: Path, out: Path) -> int:
         shot("03-dropped")
         kpi = window.document.card.perspectives[1].kpis[0]
 
-        xdo("key", "ctrl+3")  # Targets: type baseline, Tab, target, Enter
-        yield from until(lambda: window.rooms.current_key == "targets")
+        # Targets: type baseline, Tab, target, Enter
+        yield from press_until("ctrl+3", window, lambda: window.rooms.current_key == "targets")
         table = window.targets.table
         model = window.targets.model
         names = [model.headerData(r, 2) for r in range(model.rowCount())]  # 2: vertical
@@ -161,19 +178,20 @@ def _run(tmp: Path, out: Path) -> int:
         yield from until(lambda: window.document.card.kpi(kpi.id).targets.default.target == 1200000)
         shot("04-targets")
 
-        xdo("key", "ctrl+4")  # Dashboard
-        yield from until(lambda: hasattr(window.preview, "charts") and window.preview.charts)
+        yield from press_until(  # Dashboard
+            "ctrl+4", window, lambda: hasattr(window.preview, "charts") and window.preview.charts
+        )
         for _ in range(30):
             yield
         shot("05-dashboard")
 
-        xdo("key", "ctrl+s")  # Save version: a message, Enter
-        yield from until(modal("QInputDialog"))
+        yield from press_until("ctrl+s", window, modal("QInputDialog"))  # Save: message, Enter
         xdo("type", "first version")
-        xdo("key", "Return")
+        click(*_ok_button(QApplication.activeModalWidget()))  # the text has many lines
         yield from until(lambda: window.document.base_version == 1)
 
-        xdo("key", "ctrl+5")  # History: select v1, Freeze
+        # History: select v1, Freeze
+        yield from press_until("ctrl+5", window, lambda: window.rooms.current_key == "history")
         yield from until(lambda: window.history.tree.topLevelItemCount() == 1)
         history = window.history.tree
         click(*centre(history.viewport(), history.visualItemRect(history.topLevelItem(0)).center()))
@@ -186,8 +204,7 @@ def _run(tmp: Path, out: Path) -> int:
         yield from until(lambda: history.topLevelItem(0).text(4) == "QBR 2026 Q3")
         shot("06-frozen")
 
-        xdo("key", "ctrl+e")  # Export the QBR report
-        yield from until(modal("QFileDialog"))
+        yield from press_until("ctrl+e", window, modal("QFileDialog"))  # Export the report
         xdo("key", "ctrl+a")
         xdo("type", str(report))
         xdo("key", "Return")
@@ -205,7 +222,9 @@ def _run(tmp: Path, out: Path) -> int:
             timer.stop()
             app.exit(0)
         except Exception as exc:  # report any failed step, then end
-            failures.append(f"{type(exc).__name__}: {exc}")
+            import traceback
+
+            failures.append("".join(traceback.format_exception(exc)))
             shot("failed")
             timer.stop()
             app.exit(1)
@@ -219,6 +238,18 @@ def _run(tmp: Path, out: Path) -> int:
         print(failure, file=sys.stderr)
     print(f"report: {report if report.exists() else 'not written'}; screenshots in {out}")
     return code
+
+
+def _ok_button(dialog: object) -> tuple[int, int]:
+    """Where on the screen the dialog's OK button is."""
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    box = dialog.findChild(QDialogButtonBox)  # type: ignore[attr-defined]
+    if box is None:
+        raise LookupError("no buttons in the dialog")
+    button = box.button(QDialogButtonBox.StandardButton.Ok)
+    point = button.mapToGlobal(button.rect().center())
+    return point.x(), point.y()
 
 
 def _button_for(window: object, action: object) -> object:
