@@ -130,9 +130,7 @@ def _run(tmp: Path, out: Path) -> int:
         while wizard.nextId() != -1:  # type: ignore[union-attr]
             yield from until(lambda: wizard.currentPage().isComplete())  # type: ignore[union-attr]
             shot(f"02-wizard-{wizard.currentId()}")  # type: ignore[union-attr]
-            yield from press_until(
-                "alt+n", wizard, lambda before=wizard.currentId(): wizard.currentId() != before
-            )
+            yield from press_until("alt+n", wizard, _page_left(wizard))
         yield from until(lambda: wizard.currentPage().isComplete())  # type: ignore[union-attr]
         shot("02-wizard-checked")
         # Finish (Return goes to the report table that has the focus).
@@ -238,6 +236,12 @@ def _run(tmp: Path, out: Path) -> int:
         print(failure, file=sys.stderr)
     print(f"report: {report if report.exists() else 'not written'}; screenshots in {out}")
     return code
+
+
+def _page_left(wizard: object) -> Callable[[], bool]:
+    """True once the wizard shows another page than it does now."""
+    page = wizard.currentId()  # type: ignore[attr-defined]
+    return lambda: wizard.currentId() != page  # type: ignore[attr-defined,no-any-return]
 
 
 def _ok_button(dialog: object) -> tuple[int, int]:
