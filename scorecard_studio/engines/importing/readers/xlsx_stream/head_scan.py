@@ -12,12 +12,16 @@ scan does not take raises :class:`UnsupportedXmlError` and the caller uses that 
 from __future__ import annotations
 
 import zipfile
+from xml.parsers import expat
 
 import numpy as np
 import pyarrow as pa
-from lxml import etree
 
-from scorecard_studio.engines.importing.columns.cells import ERROR_CODES, ExcelError
+from scorecard_studio.engines.importing.columns.cells import (
+    ERROR_CODES,
+    ExcelError,
+    decode_ooxml_escapes,
+)
 from scorecard_studio.engines.importing.readers.xlsx_stream.xlsx_cells import (
     BOOL,
     ERROR,
@@ -28,10 +32,7 @@ from scorecard_studio.engines.importing.readers.xlsx_stream.xlsx_cells import (
 from scorecard_studio.engines.importing.readers.xlsx_stream.xml_scan import (
     Slice,
     UnsupportedXmlError,
-    ooxml_unescape,
     read_digits,
-    utf8_strings,
-    view_array,
     xml_text,
 )
 
@@ -41,7 +42,6 @@ __all__ = ["head_grid"]
 _BLOCK = 64 * 1024
 #: Past this much XML for the first rows (very wide rows), the pull parser takes over.
 _MAX_HEAD_BYTES = 8 * 1024**2
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 
 
 def _head_bytes(zf: zipfile.ZipFile, part: str, rows: int) -> bytes | None:
@@ -96,8 +96,10 @@ def head_grid(
     if not data or b"<row" not in data:
         return [], 0
     try:  # well-formed, as the pull parser would insist (one call in C, no Python per tag)
-        etree.fromstring(b"<sheetData>" + data + b"</sheetData>", _PARSER)
-    except etree.XMLSyntaxError:
+        # without namespace processing: the prefixes of row attributes (x14ac:dyDescent)
+        # are declared on the worksheet element, outside these bytes
+        expat.ParserCreate().Parse(b"<sheetData>" + data + b"</sheetData>", True)
+    except expat.ExpatError:
         raise UnsupportedXmlError("XML the pull parser must judge") from None
     s = Slice.of(data)
     row_tags = s.lt[s.tags(b"row")]
@@ -118,19 +120,22 @@ def head_grid(
     if len(idx) == 0:
         return grid, first - 1
     kinds = cells.kind[idx]
-    texts = ooxml_unescape(
-        xml_text(utf8_strings(view_array(s, cells.start[idx], cells.length[idx])), data)
-    )
-    values: list[object] = texts.to_pylist()
+    # a few hundred rows: each value's bytes sliced here (Arrow's to_pylist costs more)
+    values: list[object] = [
+        data[at : at + n]
+        for at, n in zip(cells.start[idx].tolist(), cells.length[idx].tolist(), strict=True)
+    ]
     shared = np.flatnonzero(kinds == SHARED)
     if len(shared):
         index = np.array([_int(values[i]) for i in shared.tolist()], np.int64)
         inside = (index >= 0) & (index < len(strings))
         found = (
-            strings.take(pa.array(np.where(inside, index, 0))).to_pylist() if len(strings) else []
+            strings.take(pa.array(np.where(inside, index, 0))).to_numpy(zero_copy_only=False)
+            if len(strings)
+            else []
         )
         for k, i in enumerate(shared.tolist()):
-            values[i] = found[k] if inside[k] else ""
+            values[i] = str(found[k]) if inside[k] else ""
     width = int(cells.col[idx].max())
     grid = [[None] * width for _ in range(last - first + 1)]
     for r, c, kind, value in zip(
@@ -144,21 +149,40 @@ def head_grid(
     return grid, first - 1
 
 
-def _int(text: object) -> int:
+def _int(raw: object) -> int:
     try:
-        return int(str(text))
+        return int(raw if isinstance(raw, bytes | str) else "")
     except ValueError:
         return -1
 
 
+def _text(raw: bytes) -> str:
+    """A value's bytes as the XML parser gives its text (line ends, references, escapes)."""
+    text = raw.decode("utf-8")
+    if b"\r" in raw:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if b"&" in raw:
+        text = xml_text(pa.array([text]), raw).to_pylist()[0]
+    if b"_x" in raw:
+        text = decode_ooxml_escapes(text)
+    return text
+
+
 def _value(kind: int, value: object) -> object:
+    if kind == SHARED:
+        return value  # already the string
+    assert isinstance(value, bytes)
+    try:
+        text = _text(value)
+    except UnicodeDecodeError:
+        raise UnsupportedXmlError("text that is not UTF-8") from None
     if kind == NUMBER:
         try:
-            return float(str(value))
+            return float(text)
         except ValueError:
-            return value
+            return text
     if kind == BOOL:
-        return str(value).strip() == "1"
+        return text.strip() == "1"
     if kind == ERROR:
-        return ExcelError(value if value in ERROR_CODES else "#VALUE!")
-    return value
+        return ExcelError(text if text in ERROR_CODES else "#VALUE!")
+    return text
