@@ -49,8 +49,19 @@ def load_source_tables(
     card: Scorecard, data: Sequence[str | os.PathLike[str]]
 ) -> dict[str, pd.DataFrame]:
     """Read the table of every source that a ``--data`` argument feeds."""
+    from scorecard_studio.engines.importing import import_tables
+
     files = assign_files(card, [os.fspath(d) for d in data])
-    return {sid: read_source_table(card.source(sid), path) for sid, path in files.items()}
+    by_file: dict[Path, list[str]] = {}
+    for sid, path in files.items():
+        by_file.setdefault(path, []).append(sid)
+    tables: dict[str, pd.DataFrame] = {}
+    # One read per file: the sheets of a workbook share its opening, sheet list and strings.
+    for path, ids in by_file.items():
+        results = import_tables(path, [card.source(sid) for sid in ids])
+        for sid, result in zip(ids, results, strict=True):
+            tables[sid] = result.frame.reset_index(drop=True)
+    return {sid: tables[sid] for sid in files}
 
 
 def read_source_table(source: DataSource, path: Path) -> pd.DataFrame:

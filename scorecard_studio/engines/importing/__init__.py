@@ -4,7 +4,8 @@ Public API (what the import wizard and the CLI call):
 
 * :func:`inspect_workbook` — sheets, the detected table and header, each column's type with
   samples and counts, findings; nothing is kept.
-* :func:`import_table` — the typed table of one data source with its validation report.
+* :func:`import_table` — the typed table of one data source with its validation report;
+  :func:`import_tables` the same for several sources of one file, opened once.
 * :func:`column_changes` — columns missing or new in a refreshed file.
 * :func:`join_sources` — several sources joined on a normalised customer key.
 * the errors, all :class:`~scorecard_studio.domain.errors.DataImportError` subclasses.
@@ -15,7 +16,7 @@ The package is split by stage, in the order a file goes through them:
   capped reader process (:mod:`.safety.isolation`), decryption, and handing memory back;
 * :mod:`.readers` — a workbook or text file to a raw table (:mod:`.readers.workbook` in
   the reader process, :mod:`.readers.csv_sniff`, and the streaming xlsx reader
-  :mod:`.readers.xlsx_stream` for large sheets);
+  :mod:`.readers.xlsx_stream` for xlsx sheets);
 * :mod:`.tables` — where the table and its header are on a sheet, and layout checks;
 * :mod:`.columns` — each column's type, from raw cells to typed values;
 * :mod:`.validation` — the report, column changes since the last import, and joins.
@@ -44,6 +45,9 @@ if TYPE_CHECKING:
     )
     from scorecard_studio.engines.importing.api import (
         import_table as import_table,
+    )
+    from scorecard_studio.engines.importing.api import (
+        import_tables as import_tables,
     )
     from scorecard_studio.engines.importing.api import (
         inspect_workbook as inspect_workbook,
@@ -86,6 +90,7 @@ _WHERE = {
     "SheetInfo": "api",
     "WorkbookInspection": "api",
     "import_table": "api",
+    "import_tables": "api",
     "inspect_workbook": "api",
     "FileTooLargeError": "errors",
     "ImportCancelled": "errors",
@@ -106,6 +111,7 @@ __all__ = [  # noqa: RUF022 - grouped as in _WHERE
     "SheetInfo",
     "WorkbookInspection",
     "import_table",
+    "import_tables",
     "inspect_workbook",
     "FileTooLargeError",
     "ImportCancelled",

@@ -1,8 +1,9 @@
 """From a file to its untyped table: safety checks, the read, rows that hold no data.
 
 The first half of the import pipeline (:mod:`.api` runs the rest): the file is checked
-(:mod:`.safety.guard`); text is read here (:mod:`.readers.csv_sniff`); a large plain xlsx
-sheet is streamed here (:mod:`.readers.xlsx_stream`); every other workbook is read in the
+(:mod:`.safety.guard`); text is read here (:mod:`.readers.csv_sniff`); a plain xlsx sheet
+is streamed here (:mod:`.readers.xlsx_stream`, with the same caps on time and memory);
+every other workbook, and an xlsx sheet the stream does not take, is read in the
 capped reader process (:mod:`.safety.isolation` running :mod:`.readers.workbook`). The
 result, :class:`Loaded`, is the table as text and raw values with the sheet row of each
 row, the Excel error cells, the reader's findings, and the rows left out with a reason.
@@ -13,10 +14,10 @@ from __future__ import annotations
 import os
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -37,8 +38,15 @@ from scorecard_studio.engines.importing.tables.exporters import workbook_exporte
 from scorecard_studio.engines.importing.tables.footers import trailing_footers
 from scorecard_studio.engines.importing.validation.report import DroppedRow
 
+if TYPE_CHECKING:
+    from scorecard_studio.engines.importing.readers.xlsx_stream.book import XlsxBook
+
 Progress = Callable[[float], None]
 PathLike = str | os.PathLike[str]
+
+#: xlsx sheets of every size are streamed in this process (the reader process takes the
+#: sheets the stream refuses); tests turn it off to compare with the grid reader.
+STREAM_XLSX = True
 
 
 @dataclass(slots=True)
@@ -70,35 +78,84 @@ def load(
     progress: Progress | None,
     cancel: threading.Event | None,
 ) -> Loaded:
+    return load_many(path, [(sheet, header_row)], password, progress, cancel)[0]
+
+
+def load_many(
+    path: Path,
+    wanted: Sequence[tuple[str | None, int | None]],
+    password: str | None,
+    progress: Progress | None,
+    cancel: threading.Event | None,
+) -> list[Loaded]:
+    """The tables of several sheets of one file: (sheet, header row) each, in order.
+
+    The file is checked once, and an xlsx workbook is opened once for all of them
+    (:class:`.readers.xlsx_stream.book.XlsxBook`): its sheet list, styles and strings are
+    read once, and sheets that were read are never measured again to be listed.
+    """
     report = check_file(path)
     check_cancel(cancel)
     if progress:
         progress(0.05)
     if report.kind is FileKind.TEXT:
-        from scorecard_studio.engines.importing.readers.csv_sniff import read_text
+        return [_load_text(path, header_row) for _sheet, header_row in wanted]
+    book = _open_book(path, report)
+    out: list[Loaded] = []
+    streamed: list[Loaded] = []
+    try:
+        for i, (sheet, header_row) in enumerate(wanted):
+            share = _share(progress, i, len(wanted))
+            raw = _read_in_process(path, report, book, sheet, header_row, share, cancel)
+            if raw is not None:
+                table, raw.table = raw.table, None
+                frame = _arrow_frame(table, raw.spec.names, release=True)
+                del table
+                release_free_memory()
+            else:
+                raw, frame = _read_isolated(
+                    path, report, sheet, password, header_row, share, cancel
+                )
+            out.append(_loaded(path, report, raw, frame))
+            if raw.reader == "xml-stream":
+                streamed.append(out[-1])
+        if book is not None and streamed:
+            sheets = book.sheet_metas()  # sizes of the sheets read are known by now
+            for loaded in streamed:
+                loaded.sheets = sheets
+    finally:
+        if book is not None:
+            book.close()
+    return out
 
-        text = read_text(path, header_row)
-        meta = SheetMeta(path.stem, "visible", "text", text.records + 1, text.frame.shape[1])
-        findings = list(text.findings)
-        findings.append(
-            (
-                "info",
-                "text_format",
-                f"read as {text.encoding} text, fields separated by "
-                f"{'TAB' if text.delimiter == chr(9) else repr(text.delimiter)}, decimal mark "
-                f"{text.decimal!r}",
-            )
+
+def _share(progress: Progress | None, i: int, n: int) -> Progress | None:
+    """The progress of the ``i``-th of ``n`` reads as a share of the whole read (0.05-0.8)."""
+    if progress is None:
+        return None
+    return lambda f: progress(0.05 + 0.75 * (i + f) / n)
+
+
+def _load_text(path: Path, header_row: int | None) -> Loaded:
+    from scorecard_studio.engines.importing.readers.csv_sniff import read_text
+
+    text = read_text(path, header_row)
+    meta = SheetMeta(path.stem, "visible", "text", text.records + 1, text.frame.shape[1])
+    findings = list(text.findings)
+    findings.append(
+        (
+            "info",
+            "text_format",
+            f"read as {text.encoding} text, fields separated by "
+            f"{'TAB' if text.delimiter == chr(9) else repr(text.delimiter)}, decimal mark "
+            f"{text.decimal!r}",
         )
-        dropped = [DroppedRow(r, reason) for r, reason in text.dropped]
-        return Loaded("csv", "pyarrow", [meta], None, text.spec, text.frame, {}, findings, dropped)
-    raw = _read_large_in_process(path, report, sheet, header_row, progress, cancel)
-    if raw is not None:
-        table, raw.table = raw.table, None
-        frame = _arrow_frame(table, raw.spec.names, release=True)
-        del table
-        release_free_memory()
-    else:
-        raw, frame = _read_isolated(path, report, sheet, password, header_row, progress, cancel)
+    )
+    dropped = [DroppedRow(r, reason) for r, reason in text.dropped]
+    return Loaded("csv", "pyarrow", [meta], None, text.spec, text.frame, {}, findings, dropped)
+
+
+def _loaded(path: Path, report: GuardReport, raw: RawRead, frame: pd.DataFrame) -> Loaded:
     raw.spec.exporter = raw.spec.exporter or workbook_exporter([s.name for s in raw.sheets])
     frame.index = pd.RangeIndex(
         raw.spec.data_start + 1, raw.spec.data_start + 1 + len(frame), name="row"
@@ -114,16 +171,29 @@ def load(
     )
 
 
-def _read_large_in_process(
+def _open_book(path: Path, report: GuardReport) -> XlsxBook | None:
+    """The xlsx workbook opened for the streaming reader, or None (not xlsx, or damaged)."""
+    if report.kind is not FileKind.XLSX:
+        return None
+    from scorecard_studio.engines.importing.readers.xlsx_stream import large_xlsx
+
+    try:
+        return large_xlsx.XlsxBook(path)
+    except Exception:
+        return None  # the isolated reader judges the file and words the error
+
+
+def _read_in_process(
     path: Path,
     report: GuardReport,
+    book: XlsxBook | None,
     sheet: str | None,
     header_row: int | None,
     progress: Progress | None,
     cancel: threading.Event | None,
 ) -> RawRead | None:
-    """A large plain xlsx sheet read here (see :mod:`.readers.xlsx_stream`), or None."""
-    if report.kind is not FileKind.XLSX:
+    """An xlsx sheet read here (see :mod:`.readers.xlsx_stream`), or None."""
+    if book is None or not STREAM_XLSX:
         return None
     from scorecard_studio.engines.importing.readers.xlsx_stream import large_xlsx
 
@@ -135,7 +205,8 @@ def _read_large_in_process(
             seconds=time_limit(report.size),
             max_bytes=memory_limit(),
             cancel=cancel,
-            progress=(lambda f: progress(0.05 + 0.75 * f)) if progress else None,
+            progress=progress,
+            book=book,
         )
     except large_xlsx.UnsupportedXmlError:
         return None

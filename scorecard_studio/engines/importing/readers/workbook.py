@@ -2,13 +2,13 @@
 
 Which reader, and why:
 
-* xlsx/xlsm up to :data:`.xlsx_stream.xlsx_head.GRID_MAX_PART_BYTES` of sheet XML:
-  python-calamine, opened by path so its own errors survive, read whole as a grid; error
-  cells (which calamine shows as empty) are found in the sheet XML. If calamine refuses
-  the file, openpyxl (read-only, values only) is tried.
-* larger xlsx: streamed in the importing process (:mod:`.xlsx_stream.large_xlsx`); a sheet
-  whose XML that reader does not take on comes here, where fastexcel reads just the table
-  into Arrow in one pass and writes it to an IPC file.
+* xlsx/xlsm sheets are streamed in the importing process (:mod:`.xlsx_stream.large_xlsx`);
+  a sheet that reader does not take on comes here. Up to
+  :data:`.xlsx_stream.xlsx_head.GRID_MAX_PART_BYTES` of sheet XML: python-calamine,
+  opened by path so its own errors survive, read whole as a grid; error cells (which
+  calamine shows as empty) are found in the sheet XML. If calamine refuses the file,
+  openpyxl (read-only, values only) is tried. Larger: fastexcel reads just the table into
+  Arrow in one pass and writes it to an IPC file.
 * xls: xlrd first — calamine truncates long strings split over CONTINUE records and keeps
   NUL bytes in some headers — then python-calamine when xlrd rejects a damaged container.
 * Excel 2.x-4.0 worksheets (bare BIFF2-4 streams): xlrd, the only reader of them.

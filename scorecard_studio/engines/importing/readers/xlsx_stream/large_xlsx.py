@@ -1,4 +1,4 @@
-"""Large xlsx sheets: find the table on the first rows, then read just it into Arrow.
+"""xlsx sheets of any size: find the table on the first rows, then read just it into Arrow.
 
 Two ways, in order:
 
@@ -7,12 +7,15 @@ Two ways, in order:
   to the data it has actually read (never to a size a file declares), raises ordinary
   exceptions, checks the cancel flag, the time limit and a memory budget after every slice,
   and reports real progress. Keeping it in process saves the reader process's copy of the
-  table and the file that would carry it back, which is most of the import's peak memory.
-* When the sheet uses XML that reader does not take on, :func:`read_in_child` runs in the
-  isolated reader process and reads the table with fastexcel, as before.
-
-Sheets small enough to read whole (:data:`.xlsx_head.GRID_MAX_PART_BYTES`) go to the grid
-reader in the child instead, which also handles merged cells inside the data.
+  table and the file that would carry it back (most of a large import's peak memory), and
+  the start of a reader process and the per-cell Python of the grid (most of a small
+  import's time). Several sheets of one workbook share one :class:`.book.XlsxBook`.
+* When the sheet uses XML that reader does not take on, the isolated reader process reads
+  it: a sheet small enough to read whole (:data:`.xlsx_head.GRID_MAX_PART_BYTES`) as a
+  grid, which finds the table on every row; a larger one with fastexcel
+  (:func:`read_in_child`). A small sheet whose rows past the preview could change the
+  table the grid would find goes there too (:class:`GridNeededError`), so both ways give the
+  same table.
 """
 
 from __future__ import annotations
@@ -22,27 +25,18 @@ import threading
 import time
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from scorecard_studio.engines.importing.errors import (
-    ImportCancelled,
-    NotASpreadsheetError,
-    UnsafeFileError,
-)
-from scorecard_studio.engines.importing.readers.sheets import (
-    PREVIEW_ROWS,
-    RawRead,
-    SheetMeta,
-    calamine_error,
-    choose_sheet,
-)
-from scorecard_studio.engines.importing.readers.xlsx_stream import stream, xlsx_head
+from scorecard_studio.engines.importing.errors import ImportCancelled, UnsafeFileError
+from scorecard_studio.engines.importing.readers.sheets import RawRead, SheetMeta, calamine_error
+from scorecard_studio.engines.importing.readers.xlsx_stream import stream
+from scorecard_studio.engines.importing.readers.xlsx_stream.book import Plan, XlsxBook
 from scorecard_studio.engines.importing.readers.xlsx_stream.xml_scan import UnsupportedXmlError
-from scorecard_studio.engines.importing.tables.detect import Grid, TableSpec, detect_table
+from scorecard_studio.engines.importing.tables.detect import TableSpec, detect_table
 
-__all__ = ["UnsupportedXmlError", "read_in_child", "read_in_process"]
+__all__ = ["GridNeededError", "UnsupportedXmlError", "XlsxBook", "read_in_child", "read_in_process"]
 
 _FASTEXCEL_ERRORS = {
     "NA": "#N/A",
@@ -56,41 +50,7 @@ _FASTEXCEL_ERRORS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class _Plan:
-    sheets: list[SheetMeta]
-    chosen: SheetMeta
-    part: str
-    spec: TableSpec
-    preview: Grid  # the first rows, from which the table was found
-    origin: int  # the sheet row of the preview's first row
-    header_row: int | None  # as the data source sets it
-
-
-def _plan(
-    file: Path, zf: zipfile.ZipFile, sheet: str | None, header_row: int | None
-) -> _Plan | None:
-    """The sheet to read and its table, or None when that sheet is small."""
-    try:
-        parts = xlsx_head.sheet_parts(zf)
-    except Exception as exc:
-        raise NotASpreadsheetError(f"{file.name}: damaged workbook part ({exc})") from None
-    if not xlsx_head.is_large(zf, parts, sheet):
-        return None
-    names = set(zf.namelist())
-    by_name = {p.name: p.part for p in parts}
-    sheets: list[SheetMeta] = []
-    for p in parts:
-        rows, cols = (xlsx_head.declared_size(zf, p.part) if p.part in names else None) or (0, 0)
-        sheets.append(SheetMeta(p.name, p.visibility, p.kind, rows, cols))
-    chosen = choose_sheet(sheets, sheet, file)
-    part = by_name[chosen.name]
-    preview, r0 = xlsx_head.head_rows(zf, part, PREVIEW_ROWS)
-    spec = detect_table(preview, r0, [], header_row)
-    return _Plan(sheets, chosen, part, spec, preview, r0, header_row)
-
-
-def _raw(plan: _Plan, reader: str, rows: int, errors: list[tuple[int, int, str]]) -> RawRead:
+def _raw(plan: Plan, reader: str, rows: int, errors: list[tuple[int, int, str]]) -> RawRead:
     spec, chosen = plan.spec, plan.chosen
     meta = SheetMeta(
         chosen.name, chosen.visibility, chosen.kind, spec.data_start + rows, spec.last_column + 1
@@ -100,39 +60,38 @@ def _raw(plan: _Plan, reader: str, rows: int, errors: list[tuple[int, int, str]]
 
 
 def _stream(
-    zf: zipfile.ZipFile,
-    plan: _Plan,
+    book: XlsxBook,
+    plan: Plan,
     on_slice: Callable[[float], None] | None = None,
     max_bytes: int | None = None,
-) -> tuple[_Plan, Any, list[tuple[int, int, str]], list[tuple[str, str, str]]]:
+    watch_from: int | None = None,
+) -> tuple[Plan, stream.StreamedSheet, list[tuple[str, str, str]]]:
     """The table streamed, with merged cells taken into account as the grid reader does.
 
     Merges are listed after the sheet data, so the table is found first without them;
     when they change where it lies (a header spanning merged rows), the sheet is read
     again for the table they show. Data cells inside a merge take its value.
     """
-    workbook, shared = stream.workbook_parts(zf)
-    fmt = stream.sheet_format(zf, workbook)
-    strings = stream.shared_strings(zf, shared)
 
     def read(spec: TableSpec) -> stream.StreamedSheet:
         return stream.read_sheet(
-            zf,
+            book.zf,
             plan.part,
-            fmt,
-            strings,
+            book.fmt,
+            book.strings,
             first_row=spec.data_start,
             end_row=spec.data_end,
             first_col=spec.first_column,
             last_col=spec.last_column,
             on_slice=on_slice,
             max_bytes=max_bytes,
+            watch_from=watch_from,
         )
 
     sheet = read(plan.spec)
     findings: list[tuple[str, str, str]] = []
     if not sheet.merges:
-        return plan, sheet.table, sheet.errors, findings
+        return plan, sheet, findings
     spec = detect_table(plan.preview, plan.origin, sheet.merges, plan.header_row)
     old = plan.spec
     if (spec.data_start, spec.data_end, spec.first_column, spec.last_column) != (
@@ -152,7 +111,7 @@ def _stream(
                 f"{filled:,} cells inside merged ranges take the value shown across the merge",
             )
         )
-    return plan, table, sheet.errors, findings
+    return plan, replace(sheet, table=table), findings
 
 
 def fill_merged(
@@ -195,6 +154,10 @@ def fill_merged(
     return pa.table(columns, names=table.column_names), filled
 
 
+class GridNeededError(UnsupportedXmlError):
+    """A small sheet whose rows past the preview could change the table the grid finds."""
+
+
 def read_in_process(
     file: Path,
     sheet: str | None,
@@ -204,13 +167,30 @@ def read_in_process(
     max_bytes: int,
     cancel: threading.Event | None = None,
     progress: Callable[[float], None] | None = None,
-) -> RawRead | None:
-    """The table of a large sheet, read here; None for a small sheet.
+    book: XlsxBook | None = None,
+) -> RawRead:
+    """The table of an xlsx sheet of any size, read here.
 
+    With ``book`` (several sheets of one workbook), the workbook's shared parts are read
+    once, and the caller lists the sheets (``book.sheet_metas()``) once all are read.
     Raises :class:`UnsupportedXmlError` when the sheet needs the reader process, and
     :class:`ImportCancelled`, :class:`UnsafeFileError` (time limit) or
     :class:`~...errors.FileTooLargeError` (memory budget) as the isolated reader would.
     """
+    if book is None:
+        with XlsxBook(file) as own:
+            raw = read_in_process(
+                file,
+                sheet,
+                header_row,
+                seconds=seconds,
+                max_bytes=max_bytes,
+                cancel=cancel,
+                progress=progress,
+                book=own,
+            )
+            raw.sheets = own.sheet_metas()
+            return raw
     started = time.monotonic()
 
     def on_slice(fraction: float) -> None:
@@ -223,19 +203,53 @@ def read_in_process(
         if progress is not None:
             progress(fraction)
 
-    try:
-        zf = zipfile.ZipFile(file)
-    except zipfile.BadZipFile:
-        raise UnsupportedXmlError("a zip archive the reader process should judge") from None
-    with zf:
-        plan = _plan(file, zf, sheet, header_row)
-        if plan is None:
-            return None
-        plan, table, errors, findings = _stream(zf, plan, on_slice, max_bytes)
-    raw = _raw(plan, "xml-stream", table.num_rows, errors)
+    plan = book.plan(sheet, header_row)
+    small = not book.is_large(plan.chosen.name)
+    if small and header_row is not None and header_row >= plan.preview_end:
+        raise GridNeededError("a header below the preview")
+    plan, sheet_read, findings = _stream(
+        book, plan, on_slice, max_bytes, watch_from=plan.preview_end if small else None
+    )
+    if small and not _agrees_with_grid(plan, sheet_read):
+        raise GridNeededError("cells past the preview that could change the table")
+    table = sheet_read.table
+    raw = _raw(plan, "xml-stream", table.num_rows, sheet_read.errors)
+    book.record_size(
+        plan.chosen.name, raw.spec.data_start + table.num_rows, raw.spec.last_column + 1
+    )
     raw.table = table
     raw.findings.extend(findings)
     return raw
+
+
+def _agrees_with_grid(plan: Plan, sheet: stream.StreamedSheet) -> bool:
+    """Whether the whole sheet shows the table its first rows showed.
+
+    The grid reader finds the table on every row of a small sheet, the stream on the
+    first rows (:data:`~..sheets.PREVIEW_ROWS`). They agree unless a later row holds a
+    cell beside the table's columns (another table, or a column the header did not show)
+    or an empty row is followed by more rows (where a second table may start under the
+    first). Either is rare; the grid reader then decides, as it always did.
+    """
+    if sheet.outside:
+        return False
+    table = sheet.table
+    first = max(plan.preview_end - plan.spec.data_start, 1)
+    if table.num_rows <= first:
+        return True
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    rest = table.slice(first - 1)
+    empty = np.ones(rest.num_rows, dtype=bool)
+    for column in rest.columns:
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            filled = pc.greater(pc.binary_length(pc.utf8_trim_whitespace(column)), 0)
+        else:
+            filled = pc.is_valid(column)
+        empty &= ~np.asarray(pc.fill_null(filled, False).to_numpy(zero_copy_only=False))
+    return not bool((empty[:-1] & ~empty[1:]).any())
 
 
 def read_in_child(
@@ -244,14 +258,16 @@ def read_in_child(
     """In the reader process: a large sheet through fastexcel into an Arrow IPC file."""
     import pyarrow as pa
 
-    plan = _plan(file, zf, sheet, header_row)
-    if plan is None:
+    book = XlsxBook(file, zf)
+    plan = book.plan(sheet, header_row)
+    if not book.is_large(plan.chosen.name):
         return None
     table, errors = _fastexcel_table(file, plan.chosen.name, plan.spec)
     out = out_dir / "table.arrow"
     with pa.OSFile(str(out), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
         writer.write_table(table)
     raw = _raw(plan, "fastexcel", table.num_rows, errors)
+    raw.sheets = book.sheet_metas()
     raw.arrow_path = str(out)
     return raw
 

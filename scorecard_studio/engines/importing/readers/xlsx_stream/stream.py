@@ -95,6 +95,7 @@ class StreamedSheet:
     table: pa.Table
     errors: list[tuple[int, int, str]]  # (row offset, column offset, code)
     merges: list[tuple[int, int, int, int]]  # first row, first col, last row, last col
+    outside: bool = False  # a value beside the columns read, at or below ``watch_from``
 
 
 def _merges(tail: bytes) -> list[tuple[int, int, int, int]]:
@@ -254,13 +255,16 @@ def read_sheet(
     last_col: int,
     on_slice: Callable[[float], None] | None = None,
     max_bytes: int | None = None,
+    watch_from: int | None = None,
 ) -> StreamedSheet:
     """Rows ``first_row``..``end_row`` and columns ``first_col``..``last_col`` (0-based).
 
     Returns the table (one column per sheet column), the error cells and the merged
     ranges the sheet lists after its data. After each slice ``on_slice`` gets the share of
     the sheet read so far (it may raise to stop the read); a table growing past
-    ``max_bytes`` stops it with :class:`~...errors.FileTooLargeError`.
+    ``max_bytes`` stops it with :class:`~...errors.FileTooLargeError`. With ``watch_from``
+    (a 0-based sheet row), ``outside`` tells whether a cell of that row or a later one
+    holds a value in a column outside the ones read.
     """
     width = last_col - first_col + 1
     columns = [Column() for _ in range(width)]
@@ -272,6 +276,7 @@ def read_sheet(
     seen = held = 0
     n_slices = 0
     tail: list[bytes] = []
+    outside = False
     for raw in _prefetched(_slices(zf, part, b"<sheetData", b"</row>", b"</sheetData>", tail)):
         n_slices += 1
         seen += len(raw)
@@ -286,13 +291,12 @@ def read_sheet(
             raise UnsupportedXmlError("cells out of order")
         last_key = int(key[-1])
         out_row = cells.row - 1 - first_row
-        keep = (
-            (cells.start >= 0)
-            & (out_row >= 0)
-            & (cells.row - 1 < end)
-            & (cells.col - 1 >= first_col)
-            & (cells.col - 1 <= last_col)
-        )
+        in_rows = (cells.start >= 0) & (out_row >= 0) & (cells.row - 1 < end)
+        in_columns = (cells.col - 1 >= first_col) & (cells.col - 1 <= last_col)
+        keep = in_rows & in_columns
+        if watch_from is not None and not outside:
+            beside = (cells.start >= 0) & ~in_columns & (cells.row - 1 >= watch_from)
+            outside = bool(beside.any())
         idx = np.flatnonzero(keep)
         if len(idx) == 0:
             continue
@@ -343,4 +347,4 @@ def read_sheet(
             raise _too_large(max_bytes)
     arrays = [finish(c, fmt.date1904) for c in columns]
     table = pa.table(arrays, names=[f"c{i}" for i in range(width)])
-    return StreamedSheet(table, errors, _merges(tail[0]) if tail else [])
+    return StreamedSheet(table, errors, _merges(tail[0]) if tail else [], outside)

@@ -15,6 +15,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import numpy as np
 from lxml import etree
 
 from scorecard_studio.engines.importing.columns.cells import (
@@ -22,9 +23,15 @@ from scorecard_studio.engines.importing.columns.cells import (
     ExcelError,
     decode_ooxml_escapes,
 )
+from scorecard_studio.engines.importing.readers.xlsx_stream.xml_scan import (
+    UnsupportedXmlError,
+    read_digits,
+)
 from scorecard_studio.engines.importing.safety.guard import column_number
 
 _CHUNK = 1 << 16
+_LAST_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr="(\d+)"')
+_CELL = np.frombuffer(b'<c r="', np.uint8)
 _REF = re.compile(r"([A-Z]{1,3})(\d+)")
 #: Sheet parts up to this size are read whole as a grid (about 60,000 rows × 12 columns).
 GRID_MAX_PART_BYTES = 24 * 1024**2
@@ -141,7 +148,47 @@ def _measured_size(zf: zipfile.ZipFile, part: str) -> tuple[int, int] | None:
     if zf.getinfo(part).file_size > GRID_MAX_PART_BYTES:
         return None  # measuring would inflate the whole of a large sheet just to list it
     with zf.open(part) as fh:
-        data = fh.read()
+        return measured_size(fh.read())
+
+
+def measured_size(data: bytes) -> tuple[int, int]:
+    """(last row, last column) of a sheet part from its row and cell references.
+
+    One pass of array searches for the cells' ``<c r="`` and their column letters, instead
+    of a regular expression building a string per cell; the last row is the largest row
+    number written (rows are in order, but a writer may skip some).
+    """
+    a = np.frombuffer(data + bytes(16), np.uint8)
+    lt = np.flatnonzero(a[: len(data)] == _CELL[0])
+    at = lt
+    for k in range(1, len(_CELL)):
+        at = at[a[at + k] == _CELL[k]]
+    if len(at) != data.count(b"<c ") or b":row" in data[:4096]:
+        # cells whose reference is not their first attribute, or prefixed elements
+        return _measured_by_pattern(data)
+    rows = [int(m.group(1)) for m in _LAST_ROW.finditer(data[data.rfind(b"<row") :])]
+    if len(at) == 0 and not rows:
+        return data.count(b"<row"), 0
+    p = at + len(_CELL)
+    letters = np.zeros(len(p), np.int64)
+    n_letters = np.zeros(len(p), np.int64)
+    for k in range(3):
+        byte = a[p + k].astype(np.int64)
+        upper = (byte >= 65) & (byte <= 90) & (n_letters == k)
+        letters = np.where(upper, letters * 26 + byte - 64, letters)
+        n_letters += upper
+    columns = int(letters.max()) if len(letters) else 0
+    if len(p):
+        try:
+            cell_rows, _ = read_digits(a, p + n_letters, 7)
+            rows.append(int(cell_rows.max()))
+        except UnsupportedXmlError:
+            pass
+    return max(rows, default=0), columns
+
+
+def _measured_by_pattern(data: bytes) -> tuple[int, int]:
+    """(last row, last column) from every row and cell reference, whatever the markup."""
     cells = _CELL_REF.findall(data)
     rows = [int(r) for r in _ROW_NUMBER.findall(data)] + [int(r) for _c, r in cells]
     if not rows:  # no references at all: rows in order, their width unknown

@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from xlsx_writer import write_workbook
 
 from scorecard_studio.domain.errors import DataImportError
-from scorecard_studio.engines.importing import api
+from scorecard_studio.engines.importing import api, loading
 from scorecard_studio.engines.importing.columns.cells import ERROR_CODES
 from scorecard_studio.engines.importing.errors import (
     FileTooLargeError,
@@ -303,6 +303,13 @@ def load(path: Path) -> tuple[pd.DataFrame, Any, Any]:
     return api._pipeline(path, None, None, None, None, None)
 
 
+def grid_load(path: Path) -> tuple[pd.DataFrame, Any, Any]:
+    """The same import with the grid reader of the reader process (the reference)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(loading, "STREAM_XLSX", False)
+        return load(path)
+
+
 @pytest.fixture
 def stream_everything(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every xlsx sheet counts as large, so imports take the streaming path."""
@@ -334,7 +341,7 @@ def test_an_import_through_the_stream_equals_the_grid_import(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = customers(tmp_path)
-    grid_frame, _, grid_inspection = load(path)
+    grid_frame, _, grid_inspection = grid_load(path)
     monkeypatch.setattr(xlsx_head, "GRID_MAX_PART_BYTES", -1)
     monkeypatch.setattr(stream, "SLICE_BYTES", 2048)
     seen: list[float] = []
@@ -367,7 +374,7 @@ def test_merged_headers_and_data_read_as_the_grid_reader_reads_them(
     merges = '<mergeCells count="3"><mergeCell ref="A1:A2"/><mergeCell ref="B1:C1"/>'
     merges += '<mergeCell ref="A3:A4"/></mergeCells>'
     path = write_workbook(tmp_path / "merged.xlsx", rows, [], after=merges)
-    grid, grid_report, _ = load(path)
+    grid, grid_report, _ = grid_load(path)
     monkeypatch.setattr(xlsx_head, "GRID_MAX_PART_BYTES", -1)
     frame, report, inspection = load(path)
     assert inspection.reader == "xml-stream"
@@ -440,7 +447,7 @@ def test_every_corpus_workbook_streams_to_the_grid_readers_table(
 ) -> None:
     path = corpus_dir / "spreadsheets" / name
     try:
-        grid, _, _ = load(path)
+        grid, _, _ = grid_load(path)
     except Exception as exc:  # the same refusal either way
         monkeypatch.setattr(xlsx_head, "GRID_MAX_PART_BYTES", -1)
         with pytest.raises(type(exc)):
@@ -458,6 +465,47 @@ def test_every_corpus_workbook_streams_to_the_grid_readers_table(
         left = ours.astype(object).where(ours.notna(), None).tolist()
         right = ref.astype(object).where(ref.notna(), None).tolist()
         assert left == right, column
+
+
+def same_table(ours: pd.DataFrame, ref: pd.DataFrame) -> None:
+    assert list(ours.columns) == list(ref.columns)
+    assert list(ours.index) == list(ref.index)
+    for column in ref.columns:
+        assert ours[column].dtype == ref[column].dtype, column
+        left = ours[column].astype(object).where(ours[column].notna(), None).tolist()
+        right = ref[column].astype(object).where(ref[column].notna(), None).tolist()
+        assert left == right, column
+
+
+@pytest.mark.parametrize("name", corpus_workbooks())
+def test_every_corpus_workbook_imports_as_the_grid_reader_reads_it(
+    corpus_dir: Path, name: str
+) -> None:
+    """The default import (streamed, or handed to the grid when the stream cannot be sure)
+    gives the grid reader's table, header, other tables and findings for every corpus
+    workbook.
+
+    Two findings may differ by design: the grid's own fallback to openpyxl (the stream
+    reads such files itself), and rows calamine counts as used because their cells are
+    formatted, though they hold nothing (the stream ends the sheet at its last value).
+    """
+    path = corpus_dir / "spreadsheets" / name
+    try:
+        grid, grid_report, grid_inspection = grid_load(path)
+    except Exception as exc:  # the same refusal either way
+        with pytest.raises(type(exc)):
+            load(path)
+        return
+    ours, report, inspection = load(path)
+    same_table(ours, grid)
+    assert inspection.header_row == grid_inspection.header_row
+    assert inspection.tables_found == grid_inspection.tables_found
+    listed = {s.name: s.visibility for s in inspection.sheets}
+    assert all(listed.get(s.name) == s.visibility for s in grid_inspection.sheets)
+    by_design = {"fallback_reader", "dropped_rows"}
+    assert sorted(f.code for f in report.findings if f.code not in by_design) == sorted(
+        f.code for f in grid_report.findings if f.code not in by_design
+    )
 
 
 @settings(
@@ -502,3 +550,77 @@ def test_mangled_xml_is_read_or_refused_never_crashes(
             out.writestr(name, content)
     with contextlib.suppress(UnsupportedXmlError):  # the isolated reader takes those
         read(path)
+
+
+def _long_sheet(path: Path, extra: list[tuple[int, list[object]]]) -> Path:
+    """300 rows of a two-column table, with ``extra`` rows placed at 1-based sheet rows."""
+    wb = openpyxl.Workbook()
+    ws = wb.worksheets[0]
+    ws.append(["account", "revenue"])
+    for i in range(300):
+        ws.append([f"A{i:03d}", float(i)])
+    for row, values in extra:
+        for c, value in enumerate(values, start=1):
+            ws.cell(row=row, column=c).value = value
+    wb.save(path)
+    return path
+
+
+def test_a_column_used_only_below_the_preview_is_not_lost(tmp_path: Path) -> None:
+    # column C is empty in the first 200 rows and holds a value at sheet row 250
+    path = _long_sheet(tmp_path / "late.xlsx", [(250, ["A248", 248.0, "late note"])])
+    frame, _, inspection = load(path)
+    grid, _, _ = grid_load(path)
+    assert inspection.reader == "calamine"  # the grid decides, as it always did
+    assert list(frame.columns) == ["account", "revenue", "Column C"]
+    assert frame.loc[250, "Column C"] == "late note"
+    same_table(frame, grid)
+
+
+def test_a_table_stacked_below_the_preview_is_found(tmp_path: Path) -> None:
+    # an empty row at 280, then a second table: its header and two rows of numbers
+    stacked = [(281, ["region", "target"]), (282, ["North", 1.0]), (283, ["South", 2.0])]
+    blank = [(r, [None, None]) for r in range(280, 302) if r not in (281, 282, 283)]
+    path = _long_sheet(tmp_path / "stacked.xlsx", blank + stacked)
+    frame, _, inspection = load(path)
+    grid, _, grid_inspection = grid_load(path)
+    assert inspection.tables_found == grid_inspection.tables_found
+    assert [t.header_row for t in inspection.tables_found] == [280]  # 0-based row 281
+    assert len(frame) == 278  # data rows 2..279
+    same_table(frame, grid)
+
+
+def test_a_long_plain_sheet_is_streamed_and_equals_the_grid(tmp_path: Path) -> None:
+    path = _long_sheet(tmp_path / "plain.xlsx", [])
+    frame, _, inspection = load(path)
+    grid, _, _ = grid_load(path)
+    assert inspection.reader == "xml-stream"
+    assert frame["revenue"].sum() == sum(range(300))
+    same_table(frame, grid)
+
+
+def test_several_sheets_of_one_workbook_import_as_each_alone(tmp_path: Path) -> None:
+    from scorecard_studio.domain.model import DataSource
+
+    wb = openpyxl.Workbook()
+    first = wb.worksheets[0]
+    first.title = "Accounts"
+    first.append(["account", "tier"])
+    first.append(["A1", "Gold"])
+    second = wb.create_sheet("Billing")
+    second.append(["Billing export"])
+    second.append(["account", "amount"])
+    second.append(["A1", 12.5])
+    second.append(["A2", 7.5])
+    path = tmp_path / "two.xlsx"
+    wb.save(path)
+    sources = [DataSource("a", "A", sheet="Accounts"), DataSource("b", "B", sheet="Billing")]
+    together = api.import_tables(path, sources)
+    alone = [api.import_table(path, s) for s in sources]
+    for both, one in zip(together, alone, strict=True):
+        pd.testing.assert_frame_equal(both.frame, one.frame)
+        assert both.inspection.sheets == one.inspection.sheets
+        assert both.inspection.header_row == one.inspection.header_row
+    assert together[1].frame["amount"].tolist() == [12.5, 7.5]
+    sizes = {s.name: (s.rows, s.columns) for s in together[0].inspection.sheets}
+    assert sizes == {"Accounts": (2, 2), "Billing": (4, 2)}
