@@ -180,7 +180,7 @@ class MainWindow(QMainWindow):
         return action
 
     def show_workspace(self, key: str) -> None:
-        """Show a workspace by key ("design", "data", "targets", "dashboard", "history")."""
+        """Show a workspace by key ("design", "data", "targets", "dashboard", "history", …)."""
         self.rooms.show_workspace(key)
 
     def _workspace_shown(self, _key: str) -> None:

@@ -257,6 +257,12 @@ class ChartWidget(pg.PlotWidget):  # type: ignore[misc]
         columns = max(1, min(n, (self.width() - 60) // (widest + 34)))
         if columns != legend.columnCount:
             legend.setColumnCount(columns)
+        # The estimate can be short of what the legend really takes (markers, spacing):
+        # drop columns until the plot's layout fits inside the widget.
+        layout = self.getPlotItem().layout
+        while columns > 1 and layout.minimumWidth() > self.width():
+            columns -= 1
+            legend.setColumnCount(columns)
         rows: int = -(-n // columns)
         return rows
 

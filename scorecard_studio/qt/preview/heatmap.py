@@ -59,7 +59,7 @@ class HeatmapChart(RowChart):
             item.addItem(it)
         # Under the axis in the plot's own layout: over the cells it hid the last tier.
         self.legend = pg.LegendItem(labelTextSize="8pt", colCount=3)
-        item.layout.addItem(self.legend, 4, 1)
+        item.layout.addItem(self.legend, 4, 0, 1, 2)
         self._legend_key: tuple[object, ...] = ()
         vb.sigYRangeChanged.connect(self._scrolled)
         self.restyle()

@@ -52,7 +52,7 @@ class PerspectiveBarsChart(ChartWidget):
         # Under the axis, in the plot's own layout: over the plot it hid bars and the
         # headline read-out whenever the chart was narrow.
         self.legend = pg.LegendItem(labelTextSize="8pt", colCount=5)
-        item.layout.addItem(self.legend, 4, 1)
+        item.layout.addItem(self.legend, 4, 0, 1, 2)
         self._legend_key: tuple[object, ...] = ()
         # Under the plot too: over it, the read-out sat on the headline line's own label.
         self.headline_text = pg.LabelItem(justify="left", size="9pt")
@@ -122,7 +122,7 @@ class PerspectiveBarsChart(ChartWidget):
         shown = rows <= 2
         layout = self.getPlotItem().layout
         if shown and not self.legend.isVisible():
-            layout.addItem(self.legend, 4, 1)
+            layout.addItem(self.legend, 4, 0, 1, 2)
             self.legend.setVisible(True)
         elif not shown and self.legend.isVisible():
             layout.removeItem(self.legend)

@@ -57,7 +57,7 @@ class WeightsChart(RowChart):
             item.addItem(it)
         # Under the axis, in the plot's own layout: over the plot it hid the longest bars.
         self.legend = pg.LegendItem(labelTextSize="8pt", colCount=3)
-        self.getPlotItem().layout.addItem(self.legend, 4, 1)
+        self.getPlotItem().layout.addItem(self.legend, 4, 0, 1, 2)
         self._legend_key: tuple[object, ...] = ()
         vb.sigYRangeChanged.connect(self._scrolled)
         self.restyle()

@@ -77,6 +77,11 @@ class GovernancePanel(QWidget):
         self.analysis.setPlaceholderText("Why the KPI is where it is")
         self.recommendation = QPlainTextEdit()
         self.recommendation.setPlaceholderText("What should be done")
+        # A few lines each, so the actions below stay on screen at 1024 × 700; longer text
+        # scrolls inside its box.
+        lines = self.analysis.fontMetrics().lineSpacing()
+        for edit in (self.analysis, self.recommendation):
+            edit.setMaximumHeight(lines * 5 + 12)
         self.thread_label = QLabel()
         self.thread_label.setWordWrap(True)
         save = QPushButton("Save commentary")
@@ -117,6 +122,7 @@ class GovernancePanel(QWidget):
         self.impact_text.setObjectName("impactText")
         self.impact_text.setReadOnly(True)
         self.impact_text.setPlaceholderText("Impact: press “Impact of this version”.")
+        self.impact_text.setMaximumHeight(self.impact_text.fontMetrics().lineSpacing() * 8 + 12)
         layout.addWidget(self.impact_text)
         self.refresh()
 
