@@ -2,7 +2,8 @@
 
 Sub-commands: save, refresh, list, log, diff, freeze, restore, delete, verify, export,
 import, checkout, drafts and audit. Every one accepts ``--json`` and ``--store-path PATH`` (default:
-``$SCORECARD_STUDIO_STORE``, else the per-user data folder). ``--store`` is not used here
+``$SCORECARD_STUDIO_STORE``, else the per-user data folder) or ``--store-url postgresql://…``
+for a team store (``cli/store_location.py``). ``--store`` is not used here
 because ``score`` and ``export`` already take ``--store NAME[@V]`` to mean a stored version.
 
 Errors are one line on stderr with exit code 2; ``verify`` exits 1 when it finds problems.
@@ -16,6 +17,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from scorecard_studio.cli.output import format_table, print_json
+from scorecard_studio.cli.store_location import add_store_url, open_store_from
 from scorecard_studio.domain.errors import ScorecardError
 
 if TYPE_CHECKING:
@@ -32,6 +34,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "(default: $SCORECARD_STUDIO_STORE, else the per-user data folder) and --json.",
     )
     parser.add_argument("--store-path", metavar="PATH", default=None, help="store file")
+    add_store_url(parser)
     parser.set_defaults(handler=lambda _args: _usage(parser))
     commands = parser.add_subparsers(dest="store_command", metavar="SUBCOMMAND")
 
@@ -43,6 +46,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
             default=argparse.SUPPRESS,
             help="store file (default: $SCORECARD_STUDIO_STORE, else the per-user data folder)",
         )
+        add_store_url(p)
         p.add_argument("--json", action="store_true", help="print the result as JSON")
         p.set_defaults(handler=_with_store(handler))
         return p
@@ -164,9 +168,7 @@ def _version_number(text: str) -> int:
 
 def _with_store(handler: Handler) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
-        from scorecard_studio.engines.store import open_store
-
-        store = open_store(getattr(args, "store_path", None))
+        store = open_store_from(args)
         try:
             return handler(store, args)
         finally:

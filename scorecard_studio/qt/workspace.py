@@ -8,7 +8,6 @@ nothing here lets an exception reach the user as a traceback.
 
 from __future__ import annotations
 
-import getpass
 import logging
 import threading
 from dataclasses import replace
@@ -425,7 +424,7 @@ class Workspace(QObject):
                 doc.card,
                 doc.tables,
                 message=message,
-                author=getpass.getuser(),
+                author=None,  # the store knows who saves (on a team store: the login)
                 parent=doc.base_version,
                 name=name,
             )

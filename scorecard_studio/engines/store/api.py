@@ -13,12 +13,15 @@ If someone else saved meanwhile, the head has moved, the save is refused with a
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Iterator, Mapping
+import random
+import time
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import URL
@@ -26,11 +29,16 @@ from sqlalchemy.engine import URL
 from scorecard_studio.domain.design_diff import DesignDiff, diff_designs
 from scorecard_studio.domain.errors import ConflictError, StoreError
 from scorecard_studio.domain.model import Scorecard
-from scorecard_studio.engines.store import migrate
+from scorecard_studio.engines.store import migrate, postgres
 from scorecard_studio.engines.store.dialect import configure_sqlite_engine
 from scorecard_studio.engines.store.documents import EncodedDesign, design_text, encode_design
 from scorecard_studio.engines.store.hashing import freeze_seal
-from scorecard_studio.engines.store.location import default_author, now_utc, resolve_store_path
+from scorecard_studio.engines.store.location import (
+    STORE_URL_ENV,
+    default_author,
+    now_utc,
+    resolve_store_path,
+)
 from scorecard_studio.engines.store.lookups import (
     MAX_NAME,
     check_name,
@@ -61,6 +69,34 @@ from scorecard_studio.engines.store.unit_of_work import SqlUnitOfWork
 
 if TYPE_CHECKING:
     import pandas as pd
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+#: Attempts of one write on a team store when other writers keep it busy.
+WRITE_ATTEMPTS = 6
+
+
+def _retrying(
+    method: Callable[Concatenate[Store, _P], _R],
+) -> Callable[Concatenate[Store, _P], _R]:
+    """Run a write again when the team store reported contention (a lock wait that timed
+    out, a serialization failure, a deadlock): every write is one transaction that left
+    nothing behind, so another attempt is safe. Only the last failure reaches the caller,
+    as one line."""
+
+    @functools.wraps(method)
+    def run(self: Store, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        for attempt in range(WRITE_ATTEMPTS):
+            try:
+                return method(self, *args, **kwargs)
+            except postgres.StoreBusyError:
+                if attempt == WRITE_ATTEMPTS - 1:
+                    raise
+                time.sleep(random.uniform(0.01, 0.05 * 2**attempt))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    return run
 
 
 class SaveConflictError(ConflictError):
@@ -114,11 +150,21 @@ class StoredVersion:
         }
 
 
-def open_store(path: str | os.PathLike[str] | None = None) -> Store:
-    """Open (creating and migrating as needed) the store at ``path``.
+def open_store(path: str | os.PathLike[str] | None = None, *, url: str | None = None) -> Store:
+    """Open (creating and migrating as needed) a store: a file, or a team store's URL.
 
-    ``path`` None means ``$SCORECARD_STUDIO_STORE`` or the per-user default location.
+    ``url`` (``postgresql://USER@HOST/DATABASE``) opens the team store on PostgreSQL; so does
+    a ``path`` written as such a URL. Without either: ``$SCORECARD_STUDIO_STORE_URL``, else
+    the file ``$SCORECARD_STUDIO_STORE``, else the per-user default file.
     """
+    if url is not None and url.strip():
+        return _open_team(url.strip())
+    if path is None or not os.fspath(path):
+        env = os.environ.get(STORE_URL_ENV, "").strip()
+        if env:
+            return _open_team(env)
+    elif postgres.is_team_url(os.fspath(path)):
+        return _open_team(str(os.fspath(path)))
     file = resolve_store_path(path)
     if file.is_dir():
         raise StoreError(f"{file}: is a folder, not a store file")
@@ -140,12 +186,75 @@ def open_store(path: str | os.PathLike[str] | None = None) -> Store:
     return Store(engine, file)
 
 
+def _open_team(location: str) -> Store:
+    """The team store at a ``postgresql://`` URL, created and migrated as needed."""
+    url = postgres.parse_team_url(location)
+    name = postgres.public_name(url)
+    try:
+        engine = postgres.team_engine(url)
+    except ModuleNotFoundError:
+        raise StoreError(
+            f"{name}: a team store needs the psycopg package (pip install 'psycopg[binary]')"
+        ) from None
+    try:
+        created = migrate.upgrade(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    if created:
+        from scorecard_studio.engines.store import witness
+
+        witness.forget(name)
+    return Store(engine, None, name=name)
+
+
 class Store:
     """The versioned scorecard store (see the module docstring)."""
 
-    def __init__(self, engine: Engine, path: Path | None = None) -> None:
+    def __init__(self, engine: Engine, path: Path | None = None, *, name: str = "") -> None:
         self.engine = engine
+        #: The store file (None for a team store).
         self.path = path
+        #: True for a team store on PostgreSQL.
+        self.team = engine.dialect.name == "postgresql"
+        #: Where the store is, as it may be shown (a team store's URL without its password).
+        self.name = name or (str(path) if path is not None else "")
+        self._identity: str | None = None
+
+    @property
+    def witness_key(self) -> Path | str | None:
+        """What the witness outside the store is filed under: its file, or its URL."""
+        return self.path if self.path is not None else (self.name or None)
+
+    def identity(self) -> str:
+        """Who writes: on a team store the database login (or its display name), else the
+        ``SCORECARD_STUDIO_AUTHOR`` or login name."""
+        if not self.team:
+            return default_author()
+        if self._identity is None:
+            with self.unit_of_work() as uow:
+                self._identity = postgres.identity(uow.session.connection())
+        return self._identity
+
+    def author(self, requested: str | None = None) -> str:
+        """The author recorded for an operation. On a team store that is always the database
+        login, so nobody can save in someone else's name; naming another is refused."""
+        if not self.team:
+            return requested or default_author()
+        who = self.identity()
+        if requested and requested.strip() and requested.strip() != who:
+            raise StoreError(
+                f"on the team store the author is your database login ({who}); "
+                f"it cannot be given as {requested.strip()!r}"
+            )
+        return who
+
+    def can_freeze(self) -> bool:
+        """Whether this user may freeze versions (on a team store: the approver role)."""
+        if not self.team:
+            return True
+        with self.unit_of_work() as uow:
+            return postgres.can_freeze(uow.session.connection())
 
     # --- life cycle ---------------------------------------------------------------------
 
@@ -228,6 +337,7 @@ class Store:
 
     # --- writing versions ---------------------------------------------------------------
 
+    @_retrying
     def save(
         self,
         card: Scorecard,
@@ -246,7 +356,7 @@ class Store:
         kept as a draft.
         """
         key = check_name(name if name is not None else card.name)
-        who = author or default_author()
+        who = self.author(author)
         design = encode_design(card)
         snapshots = encode_tables(card, tables)
         try:
@@ -280,6 +390,7 @@ class Store:
                 draft_id=draft,
             ) from None
 
+    @_retrying
     def restore(
         self,
         name: str,
@@ -289,7 +400,7 @@ class Store:
         parent: Parent = LATEST,
     ) -> VersionInfo:
         """Save an old version's design and data again, as a new version on the head."""
-        who = author or default_author()
+        who = self.author(author)
         with self.unit_of_work(write=True) as uow:
             card, old = find_version(uow.repo, name, number)
             blob = uow.repo.design_blob(old.design_hash)
@@ -319,9 +430,10 @@ class Store:
         self._witness()
         return info
 
+    @_retrying
     def freeze(self, name: str, number: int, label: str, author: str | None = None) -> VersionInfo:
         """Freeze a version under ``label``: from now on it cannot change or be deleted."""
-        who = author or default_author()
+        who = self.author(author)
         label = label.strip()
         if not label:
             raise StoreError("a freeze needs a label, e.g. 'FY26 Q3 QBR'")
@@ -355,9 +467,10 @@ class Store:
         self._witness()
         return info
 
+    @_retrying
     def delete_version(self, name: str, number: int, author: str | None = None) -> None:
         """Delete an unfrozen version that no later version builds on (normally the head)."""
-        who = author or default_author()
+        who = self.author(author)
         with self.unit_of_work(write=True) as uow:
             card, row = find_version(uow.repo, name, number)
             if row.frozen_label is not None:
@@ -385,6 +498,7 @@ class Store:
 
     # --- drafts, verification and portable files (in their own modules) ----------------
 
+    @_retrying
     def autosave_draft(
         self,
         name: str,
@@ -396,22 +510,24 @@ class Store:
         """Keep the working design as the scorecard's autosave draft (one per name)."""
         from scorecard_studio.engines.store import autosave
 
-        return autosave.autosave(self, name, card, tables, base_version, author)
+        return autosave.autosave(self, name, card, tables, base_version, self.author(author))
 
     def recover_drafts(self, name: str | None = None) -> list[DraftInfo]:
         from scorecard_studio.engines.store import autosave
 
         return autosave.recover(self, name)
 
+    @_retrying
     def discard_draft(self, name: str, author: str | None = None) -> bool:
         from scorecard_studio.engines.store import autosave
 
-        return autosave.discard(self, name, author)
+        return autosave.discard(self, name, self.author(author))
 
+    @_retrying
     def delete_draft(self, draft_id: int, author: str | None = None) -> None:
         from scorecard_studio.engines.store import autosave
 
-        autosave.delete(self, draft_id, author)
+        autosave.delete(self, draft_id, self.author(author))
 
     def draft_tables(self, draft_id: int) -> dict[str, pd.DataFrame]:
         from scorecard_studio.engines.store import autosave
@@ -421,7 +537,7 @@ class Store:
     def verify(self) -> list[Problem]:
         from scorecard_studio.engines.store import verify
 
-        return verify.verify(self, self.path)
+        return verify.verify(self, self.witness_key)
 
     def verify_against(self, path: str | os.PathLike[str]) -> list[Problem]:
         """Whether the versions a report or ``.scorecard`` file names are still here, unchanged."""
@@ -431,30 +547,33 @@ class Store:
 
     def _witness(self) -> None:
         """Record the heads and audit digest outside the store file (never fails the caller)."""
-        if self.path is None:
+        key = self.witness_key
+        if key is None:
             return
         from scorecard_studio.engines.store import witness
 
         try:
             with self.unit_of_work() as uow:
-                witness.update(uow, self.path)
+                witness.update(uow, key)
         except (OSError, StoreError):
             pass
 
+    @_retrying
     def export_scorecard(
         self, name: str, out_path: str | os.PathLike[str], author: str | None = None
     ) -> Path:
         from scorecard_studio.engines.store import portable
 
-        out = portable.export_scorecard(self, name, Path(out_path), author)
+        out = portable.export_scorecard(self, name, Path(out_path), self.author(author))
         self._witness()
         return out
 
+    @_retrying
     def import_scorecard(
         self, path: str | os.PathLike[str], author: str | None = None
     ) -> ImportSummary:
         from scorecard_studio.engines.store import portable
 
-        summary = portable.import_scorecard(self, Path(path), author)
+        summary = portable.import_scorecard(self, Path(path), self.author(author))
         self._witness()
         return summary

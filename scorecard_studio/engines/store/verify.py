@@ -50,7 +50,7 @@ from scorecard_studio.engines.store.unit_of_work import SqlUnitOfWork, Transacti
 _DAMAGE = (TypeError, ValueError, KeyError, AttributeError, OverflowError, zlib.error, StoreError)
 
 
-def verify(store: Transactions, path: Path | None = None) -> list[Problem]:
+def verify(store: Transactions, path: Path | str | None = None) -> list[Problem]:
     problems: list[Problem] = []
     with store.unit_of_work() as uow:
         connection = uow.session.connection()
