@@ -94,3 +94,31 @@ def test_the_command_line_works_on_a_team_store(team_url: str, tmp_path: Path) -
     assert spoofed.returncode == 2
     assert spoofed.stderr.count("\n") == 1
     assert "the author is your database login (tester)" in spoofed.stderr
+
+
+def test_the_migrated_team_schema_equals_the_declarative_tables(team_url: str) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from scorecard_studio.engines.store.schema import Base
+
+    with open_store(url=team_url) as store, store.engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert diff == []
+
+
+def test_a_team_store_at_revision_0001_upgrades_and_keeps_its_versions(team_url: str) -> None:
+    from scorecard_studio.engines.store import migrate
+    from scorecard_studio.engines.store.postgres import team_engine
+
+    engine = team_engine(parse_team_url(team_url))
+    migrate.upgrade(engine, "0001")
+    engine.dispose()
+    with open_store(url=team_url) as store:  # upgrades to the head: drafts appear
+        info = store.save(card(), None, "after the upgrade")
+        store.autosave_draft("Retention", card(target=1))
+        assert [v.number for v in store.log("Retention")] == [info.number] == [1]
+        assert [d.kind for d in store.recover_drafts("Retention")] == ["autosave"]
+        assert store.verify() == []
+    with open_store(url=team_url) as again:  # opening a current store changes nothing
+        assert again.head("Retention") == 1
