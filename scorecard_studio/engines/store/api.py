@@ -103,9 +103,18 @@ class SaveConflictError(ConflictError):
     """A save based on a stale head; its content was kept as draft ``draft_id``."""
 
     def __init__(
-        self, message: str, *, scorecard: str, head: int | None, base: int | None, draft_id: int
+        self,
+        message: str,
+        *,
+        scorecard: str,
+        head: int | None,
+        base: int | None,
+        draft_id: int,
+        head_author: str | None = None,
     ) -> None:
         super().__init__(message)
+        #: Who saved the version this save conflicts with (the latest one).
+        self.head_author = head_author
         self.scorecard = scorecard
         self.head = head
         self.base = base
@@ -377,17 +386,18 @@ class Store:
         except StaleHeadError as stale:
             base = None if parent is LATEST else parent
             sources = frozenset(s.id for s in card.sources)
-            draft = keep_conflict(
+            kept = keep_conflict(
                 self, key, design, snapshots, sources, message, who, base, stale.head
             )
             raise SaveConflictError(
-                f"{key!r} was saved meanwhile by someone else: the latest version is "
-                f"{version_name(stale.head)}, this save was based on {version_name(base)}; "
-                f"your changes are kept as draft {draft}",
+                f"{key!r} was saved meanwhile by {kept.head_author or 'someone else'}: the "
+                f"latest version is {version_name(kept.head)}, this save was based on "
+                f"{version_name(base)}; your changes are kept as draft {kept.draft_id}",
                 scorecard=key,
-                head=stale.head,
+                head=kept.head,
                 base=base,
-                draft_id=draft,
+                draft_id=kept.draft_id,
+                head_author=kept.head_author,
             ) from None
 
     @_retrying

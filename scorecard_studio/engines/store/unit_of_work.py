@@ -75,10 +75,14 @@ class SqlUnitOfWork:
         if team and self._write:
             try:
                 postgres.take_write_lock(self.session.connection())
-            except DBAPIError as exc:
+            except BaseException as exc:
+                # Never leave the connection checked out with its transaction (and the
+                # lock) open: nobody else could write until it was collected.
                 self.session.close()
                 connection.close()
-                raise translate(exc, self._engine, writing=True) from None
+                if isinstance(exc, DBAPIError):
+                    raise translate(exc, self._engine, writing=True) from None
+                raise
         return self
 
     def commit(self) -> None:

@@ -10,13 +10,17 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import OperationalError
 from store_fixtures import card
 
 from scorecard_studio.domain.errors import StoreError
-from scorecard_studio.engines.store import open_store
+from scorecard_studio.domain.model import Scorecard
+from scorecard_studio.engines.store import api, open_store
 from scorecard_studio.engines.store.postgres import is_team_url, parse_team_url, public_name
 
 
@@ -122,3 +126,108 @@ def test_a_team_store_at_revision_0001_upgrades_and_keeps_its_versions(team_url:
         assert store.verify() == []
     with open_store(url=team_url) as again:  # opening a current store changes nothing
         assert again.head("Retention") == 1
+
+
+def test_many_users_saving_one_scorecard_at_once_lose_nothing(team_url: str) -> None:
+    """Six users, each with a connection of their own, save the same scorecard at once:
+    half their saves on the head they read (a conflict if someone saved meanwhile), half on
+    whatever the head is. Every save ends as a version or as a draft naming the winner."""
+    from scorecard_studio.domain.design_codec import dumps_design
+    from scorecard_studio.engines.store import LATEST, SaveConflictError
+
+    with open_store(url=team_url) as first:
+        first.save(card(target=1), None, "start")
+    users, saves = 6, 12
+    barrier = threading.Barrier(users)
+    results: list[tuple[str, int, object]] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def design(user: int, n: int) -> Scorecard:
+        return card(target=float(1000 * user + n), extra=n % 3)
+
+    def user(u: int) -> None:
+        try:
+            with open_store(url=team_url) as store:
+                barrier.wait()
+                for n in range(saves):
+                    parent = store.head("Retention") if n % 2 else LATEST
+                    try:
+                        info = store.save(design(u, n), None, f"user {u} save {n}", parent=parent)
+                    except SaveConflictError as conflict:
+                        with lock:
+                            results.append(("conflict", 1000 * u + n, conflict))
+                    else:
+                        with lock:
+                            results.append(("save", 1000 * u + n, info))
+        except BaseException as exc:  # reported below: a thread's error must fail the test
+            errors.append(exc)
+
+    threads = [threading.Thread(target=user, args=(u,)) for u in range(users)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=240)
+    assert errors == []
+    assert len(results) == users * saves
+    saved = [(i, info) for kind, i, info in results if kind == "save"]
+    conflicts = [(i, c) for kind, i, c in results if kind == "conflict"]
+    with open_store(url=team_url) as store:
+        log = store.log("Retention")
+        assert len(log) == 1 + len(saved)
+        parents = [v.parent for v in log[1:]]
+        assert len(set(parents)) == len(parents)  # one line of history, no fork
+        by_hash = {v.hash: v for v in log}
+        for i, info in saved:
+            version = by_hash[info.hash]  # type: ignore[attr-defined]
+            stored = store.checkout("Retention", version.number).design
+            assert dumps_design(stored) == dumps_design(design(i // 1000, i % 1000))
+        drafts = {d.id: d for d in store.recover_drafts("Retention")}
+        for i, conflict in conflicts:
+            assert isinstance(conflict, SaveConflictError)
+            assert "saved meanwhile by tester" in str(conflict)
+            draft = drafts[conflict.draft_id]
+            assert draft.kind == "conflict"
+            assert dumps_design(draft.design) == dumps_design(design(i // 1000, i % 1000))
+            assert draft.conflicts_with is not None
+            assert draft.conflicts_with.endswith(" by tester")
+        assert store.verify() == []
+
+
+def test_contention_is_retried_and_never_a_traceback(
+    team_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import psycopg
+    from sqlalchemy import func, select
+
+    from scorecard_studio.engines.store import postgres
+
+    with open_store(url=team_url) as store:
+        store.save(card(), None, "one")
+        real = postgres.take_write_lock
+        failures = iter([psycopg.errors.SerializationFailure("could not serialize access")] * 2)
+
+        def flaky(connection: Connection) -> None:
+            real(connection)
+            failure = next(failures, None)
+            if failure is not None:
+                raise OperationalError("SELECT pg_advisory_xact_lock(…)", {}, failure)
+
+        monkeypatch.setattr(postgres, "take_write_lock", flaky)
+        info = store.save(card(target=300), None, "two")  # two failures, then saved
+        assert info.number == 2
+        monkeypatch.setattr(postgres, "take_write_lock", real)
+        monkeypatch.setattr(postgres, "LOCK_TIMEOUT_MS", 50)
+        monkeypatch.setattr(api, "WRITE_ATTEMPTS", 3)
+        holder = store.engine.connect()  # another user holds the write lock for a long while
+        holder.execute(select(func.pg_advisory_xact_lock(postgres.WRITE_LOCK_KEY)))
+        try:
+            with pytest.raises(postgres.StoreBusyError) as caught:
+                store.save(card(target=400), None, "three")
+        finally:
+            holder.rollback()
+            holder.close()
+        assert str(caught.value) == (
+            "the team store is busy: other users are saving; try again in a moment"
+        )
+        assert [v.message for v in store.log("Retention")] == ["one", "two"]
