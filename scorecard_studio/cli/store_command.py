@@ -1,10 +1,11 @@
 """``scorecard-studio store``: the versioned store from the command line.
 
 Sub-commands: save, refresh, list, log, diff, freeze, restore, delete, verify, export,
-import, checkout, drafts and audit. Every one accepts ``--json`` and ``--store-path PATH`` (default:
-``$SCORECARD_STUDIO_STORE``, else the per-user data folder) or ``--store-url postgresql://…``
-for a team store (``cli/store_location.py``). ``--store`` is not used here
-because ``score`` and ``export`` already take ``--store NAME[@V]`` to mean a stored version.
+import, checkout, drafts, audit and whoami; on a team store also roles and grant. Every one
+accepts ``--json`` and ``--store-path PATH`` (default: ``$SCORECARD_STUDIO_STORE``, else the
+per-user data folder) or ``--store-url postgresql://…`` for a team store
+(``cli/store_location.py``). ``--store`` is not used here because ``score`` and ``export``
+already take ``--store NAME[@V]`` to mean a stored version.
 
 Errors are one line on stderr with exit code 2; ``verify`` exits 1 when it finds problems.
 """
@@ -152,6 +153,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     p = add("audit", "show the audit log of every store operation", _audit)
     p.add_argument("name", nargs="?", help="only this scorecard's operations")
+
+    add("whoami", "who the store records as author, and what they may do", _whoami)
+    add(
+        "roles",
+        "team store: create the roles viewer, editor and approver and grant their rights "
+        "(run by the store's owner, again after an upgrade)",
+        _roles,
+    )
+    p = add("grant", "team store: give a database login a role", _grant)
+    p.add_argument("login", help="database login")
+    p.add_argument("role", choices=("viewer", "editor", "approver"), help="role")
 
 
 def _usage(parser: argparse.ArgumentParser) -> int:
@@ -436,6 +448,44 @@ def _audit(store: Store, args: argparse.Namespace) -> int:
         for e in entries
     ]
     print(format_table(["When (UTC)", "Who", "Operation", "Scorecard", "Version", "Detail"], rows))
+    return 0
+
+
+def _whoami(store: Store, args: argparse.Namespace) -> int:
+    facts = {
+        "store": store.name,
+        "team": store.team,
+        "author": store.identity(),
+        "can_save": store.can_write(),
+        "can_freeze": store.can_freeze(),
+    }
+    if args.json:
+        print_json(facts)
+    else:
+        rights = (
+            "saves and freezes"
+            if facts["can_freeze"]
+            else ("saves, cannot freeze" if facts["can_save"] else "reads only")
+        )
+        print(f"{facts['author']} on {facts['store']}: {rights}")
+    return 0
+
+
+def _roles(store: Store, args: argparse.Namespace) -> int:
+    roles = store.setup_roles()
+    if args.json:
+        print_json({"roles": list(roles)})
+    else:
+        print(f"roles ready on {store.name}: {', '.join(roles)}")
+    return 0
+
+
+def _grant(store: Store, args: argparse.Namespace) -> int:
+    role = store.grant_role(args.login, args.role)
+    if args.json:
+        print_json({"login": args.login, "role": args.role, "database_role": role})
+    else:
+        print(f"{args.login} is now {args.role} ({role}) on {store.name}")
     return 0
 
 

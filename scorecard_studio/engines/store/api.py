@@ -265,6 +265,26 @@ class Store:
         with self.unit_of_work() as uow:
             return postgres.can_freeze(uow.session.connection())
 
+    def can_write(self) -> bool:
+        """Whether this user may save (on a team store: the editor or approver role)."""
+        if not self.team:
+            return True
+        with self.unit_of_work() as uow:
+            return postgres.can_write(uow.session.connection())
+
+    def setup_roles(self) -> tuple[str, ...]:
+        """Create the team roles and grant them their rights on this team store (run by its
+        owner, again after an upgrade adds tables); the roles' names."""
+        from scorecard_studio.engines.store import team
+
+        return team.setup_roles(self)
+
+    def grant_role(self, login: str, role: str) -> str:
+        """Give a database login one of the roles ``viewer``, ``editor``, ``approver``."""
+        from scorecard_studio.engines.store import team
+
+        return team.grant_role(self, login, role)
+
     # --- life cycle ---------------------------------------------------------------------
 
     def close(self) -> None:
@@ -450,6 +470,11 @@ class Store:
         if len(label) > MAX_NAME:
             raise StoreError(f"a freeze label is at most {MAX_NAME} characters")
         with self.unit_of_work(write=True) as uow:
+            if self.team and not postgres.can_freeze(uow.session.connection()):
+                raise StoreError(
+                    f"only an approver may freeze versions on the team store, and {who} is not "
+                    "one; ask the store's administrator for the approver role"
+                )
             card, row = find_version(uow.repo, name, number)
             if row.frozen_label is not None:
                 raise StoreError(f"{name} v{number} is already frozen as {row.frozen_label!r}")
@@ -574,7 +599,9 @@ class Store:
     ) -> Path:
         from scorecard_studio.engines.store import portable
 
-        out = portable.export_scorecard(self, name, Path(out_path), self.author(author))
+        out = portable.export_scorecard(
+            self, name, Path(out_path), self.author(author), audit=self.can_write()
+        )
         self._witness()
         return out
 

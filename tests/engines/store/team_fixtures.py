@@ -33,6 +33,7 @@ class TeamServer:
         self.admin_url: URL = admin
         self.engine: Engine = create_engine(admin, isolation_level="AUTOCOMMIT", pool_size=1)
         self.ensure_login(OWNER)
+        self.execute(f'ALTER ROLE "{OWNER}" CREATEROLE')  # the owner sets up the team roles
 
     def close(self) -> None:
         self.engine.dispose()

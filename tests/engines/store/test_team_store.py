@@ -14,9 +14,11 @@ import threading
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from store_fixtures import card
+from team_fixtures import TeamServer
 
 from scorecard_studio.domain.errors import StoreError
 from scorecard_studio.domain.model import Scorecard
@@ -231,3 +233,75 @@ def test_contention_is_retried_and_never_a_traceback(
             "the team store is busy: other users are saving; try again in a moment"
         )
         assert [v.message for v in store.log("Retention")] == ["one", "two"]
+
+
+@pytest.fixture
+def team(team_url: str, team_server: TeamServer) -> dict[str, str]:
+    """A team store with one login per role; role name -> that login's store URL."""
+    with open_store(url=team_url) as owner:
+        owner.save(card(), None, "by the owner")
+        assert owner.setup_roles() == ("scorecard_viewer", "scorecard_editor", "scorecard_approver")
+        urls = {}
+        for role in ("viewer", "editor", "approver"):
+            login = f"sc_{role}_login"
+            team_server.ensure_login(login)
+            owner.grant_role(login, role)
+            urls[role] = team_url.replace("tester@", f"{login}@")
+    return urls
+
+
+def test_a_viewer_reads_everything_and_cannot_write_even_with_raw_sql(
+    team: dict[str, str], tmp_path: Path
+) -> None:
+    with open_store(url=team["viewer"]) as viewer:
+        assert viewer.identity() == "sc_viewer_login"
+        assert (viewer.can_write(), viewer.can_freeze()) == (False, False)
+        assert [v.message for v in viewer.log("Retention")] == ["by the owner"]
+        viewer.export_scorecard("Retention", tmp_path / "r.scorecard")  # reading is allowed
+        assert viewer.verify() == []
+        with pytest.raises(StoreError, match="your database role does not allow it"):
+            viewer.save(card(target=300), None, "by the viewer")
+        with pytest.raises(StoreError, match="does not allow"):
+            viewer.autosave_draft("Retention", card(target=300))
+        for sql in (
+            "INSERT INTO audit_log (at, author, operation, detail) VALUES ('x', 'x', 'x', '{}')",
+            "UPDATE scorecards SET last_number = 99",
+            "DELETE FROM drafts",
+        ):
+            with pytest.raises(DBAPIError, match="permission denied"), viewer.engine.begin() as c:
+                c.execute(text(sql))
+        assert [v.message for v in viewer.log("Retention")] == ["by the owner"]
+
+
+def test_an_editor_saves_as_itself_and_only_an_approver_freezes(
+    team: dict[str, str], team_server: TeamServer
+) -> None:
+    team_server.execute("COMMENT ON ROLE sc_editor_login IS 'Eddie Editor'")
+    try:
+        with open_store(url=team["editor"]) as editor:
+            assert editor.identity() == "Eddie Editor"  # the display name given to the login
+            info = editor.save(card(target=300), None, "by the editor")
+            assert (info.number, info.author) == (2, "Eddie Editor")
+            with pytest.raises(StoreError, match="only an approver may freeze"):
+                editor.freeze("Retention", 2, "Q3")
+            for sql in (
+                "UPDATE versions SET frozen_label = 'Q3', freeze_seal = 'x' WHERE number = 2",
+                "INSERT INTO versions (id, scorecard_id, number, design_hash, message, author,"
+                " created_at, hash, frozen_label, freeze_seal) SELECT 99, scorecard_id, 9,"
+                " design_hash, '', '', '', 'h', 'Q3', 's' FROM versions WHERE number = 1",
+            ):
+                with (
+                    pytest.raises(DBAPIError, match="permission denied"),
+                    editor.engine.begin() as connection,
+                ):
+                    connection.execute(text(sql))
+            assert [v.frozen_label for v in editor.log("Retention")] == [None, None]
+    finally:
+        team_server.execute("COMMENT ON ROLE sc_editor_login IS NULL")
+    with open_store(url=team["approver"]) as approver:
+        frozen = approver.freeze("Retention", 2, "Q3")
+        assert (frozen.frozen_label, frozen.frozen_by) == ("Q3", "sc_approver_login")
+        assert approver.verify() == []
+    whoami = _cli("store", "whoami", "--json", "--store-url", team["editor"])
+    assert json.loads(whoami.stdout)["author"] == "sc_editor_login"
+    assert json.loads(whoami.stdout)["can_freeze"] is False
