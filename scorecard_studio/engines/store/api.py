@@ -17,7 +17,7 @@ import functools
 import os
 import random
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,6 +69,8 @@ from scorecard_studio.engines.store.unit_of_work import SqlUnitOfWork
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from scorecard_studio.engines.store.sync import SyncReport
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
@@ -592,6 +594,46 @@ class Store:
                 witness.update(uow, key)
         except (OSError, StoreError):
             pass
+
+    # --- offline work: push and pull by hash (sync.py) ---------------------------------
+
+    @_retrying
+    def push(self, team: Store, names: Sequence[str] | None = None) -> list[SyncReport]:
+        """Bring this store's versions of ``names`` (default: all) into ``team``, extending its
+        histories only; work built on an older team version is kept there as a draft."""
+        from scorecard_studio.engines.store import sync
+
+        chosen = list(names) if names else sync.scorecard_names(self)
+        reports = sync.merge(
+            self,
+            team,
+            chosen,
+            direction="push",
+            source_name=f"{self.identity()}'s {'team' if self.team else 'local'} store",
+            author=team.author(),
+            may_freeze=team.can_freeze(),
+        )
+        team._witness()
+        return reports
+
+    @_retrying
+    def pull(self, team: Store, names: Sequence[str] | None = None) -> list[SyncReport]:
+        """Bring every version of ``names`` (default: all) that ``team`` has and this store
+        lacks; no version here is changed."""
+        from scorecard_studio.engines.store import sync
+
+        chosen = list(names) if names else sync.scorecard_names(team)
+        reports = sync.merge(
+            team,
+            self,
+            chosen,
+            direction="pull",
+            source_name=team.name,
+            author=self.author(),
+            may_freeze=self.can_freeze(),
+        )
+        self._witness()
+        return reports
 
     @_retrying
     def export_scorecard(

@@ -268,7 +268,7 @@ def _check_audit_saves(
         if operation in ("save", "restore") and isinstance(version, int):
             digest = detail.get("hash")
             expected[(name, version)] = (digest if isinstance(digest, str) else None, str(at))
-        elif operation == "import":
+        elif operation in ("import", "push", "pull"):
             for number in detail.get("added") or []:
                 if isinstance(number, int):
                     expected[(name, number)] = (None, str(at))

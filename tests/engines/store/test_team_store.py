@@ -305,3 +305,18 @@ def test_an_editor_saves_as_itself_and_only_an_approver_freezes(
     whoami = _cli("store", "whoami", "--json", "--store-url", team["editor"])
     assert json.loads(whoami.stdout)["author"] == "sc_editor_login"
     assert json.loads(whoami.stdout)["can_freeze"] is False
+
+
+def test_an_editor_pushes_versions_but_not_their_freezes(
+    team: dict[str, str], tmp_path: Path
+) -> None:
+    with open_store(tmp_path / "laptop.sqlite3") as laptop, open_store(url=team["editor"]) as ed:
+        laptop.pull(ed)
+        offline = laptop.save(card(target=500), None, "offline")
+        laptop.freeze("Retention", offline.number, "Client QBR")
+        [report] = laptop.push(ed)
+        assert (report.added, report.freezes_left_out) == ((2,), (2,))
+        info = ed.version_info("Retention", 2)
+        assert (info.hash, info.frozen_label) == (offline.hash, None)
+        assert ed.audit("Retention")[-1].author == "sc_editor_login"
+        assert ed.verify() == []
