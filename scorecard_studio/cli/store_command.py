@@ -457,10 +457,16 @@ def _drafts(store: Store, args: argparse.Namespace) -> int:
                 "—" if d.base_number is None else f"v{d.base_number}",
                 _when(d.updated_at),
                 d.author,
+                d.conflicts_with or "",
             ]
             for d in drafts
         ]
-        print(format_table(["Draft", "Scorecard", "Kind", "Based on", "Saved (UTC)", "By"], rows))
+        print(
+            format_table(
+                ["Draft", "Scorecard", "Kind", "Based on", "Saved (UTC)", "By", "Conflicts with"],
+                rows,
+            )
+        )
     return 0
 
 
