@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Engine, func, inspect, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DatabaseError, OperationalError, ProgrammingError
 
-from scorecard_studio.domain.errors import StoreOpenError
+from scorecard_studio.domain.errors import StoreError, StoreOpenError
 from scorecard_studio.engines.store import postgres
 from scorecard_studio.engines.store.dialect import WRITE_OPTION
 from scorecard_studio.engines.store.faults import explain
@@ -31,10 +31,19 @@ SCRIPT_LOCATION = "scorecard_studio.engines.store:migrations"
 
 def current_revision(connection: Connection) -> str | None:
     """The store's alembic revision, or None for an empty database."""
-    if connection.dialect.name == "postgresql" and not inspect(connection).has_table(
-        "alembic_version"
-    ):
-        return None  # a failed query would end PostgreSQL's transaction
+    if connection.dialect.name == "postgresql":
+        # Looked up first: a failed query would end PostgreSQL's transaction. A refusal to
+        # read the table (a login without a role) is then an error, not an empty store.
+        if connection.execute(select(func.current_schema())).scalar() is None:
+            raise StoreError(
+                "the team store refused this: your database role does not allow it (the "
+                "login may use no schema of its search path); ask the store's administrator "
+                "for the role you need (viewer, editor or approver)"
+            )
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        row = connection.execute(text("SELECT version_num FROM alembic_version")).first()
+        return None if row is None else str(row[0])
     try:
         row = connection.execute(text("SELECT version_num FROM alembic_version")).first()
     except (OperationalError, ProgrammingError):  # no such table (SQLite, PostgreSQL)

@@ -225,7 +225,7 @@ def explain_error(orig: Any, detail: str, where: str, *, operational: bool) -> S
     if state == "42501":
         return StoreError(
             f"the team store refused this: your database role does not allow it ({primary}); "
-            "ask the store's administrator for the editor or approver role"
+            "ask the store's administrator for the role you need (viewer, editor or approver)"
         )
     if state == "P0001":
         return StoreError(f"the store refused the change: {primary}")

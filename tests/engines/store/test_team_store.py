@@ -273,6 +273,14 @@ def test_a_viewer_reads_everything_and_cannot_write_even_with_raw_sql(
         assert [v.message for v in viewer.log("Retention")] == ["by the owner"]
 
 
+def test_a_login_without_a_role_is_told_so(team: dict[str, str], team_server: TeamServer) -> None:
+    team_server.ensure_login("sc_nobody_login")
+    with pytest.raises(StoreError) as caught:
+        open_store(url=team["viewer"].replace("sc_viewer_login@", "sc_nobody_login@"))
+    assert "your database role does not allow it" in str(caught.value)
+    assert "(viewer, editor or approver)" in str(caught.value)
+
+
 def test_an_editor_saves_as_itself_and_only_an_approver_freezes(
     team: dict[str, str], team_server: TeamServer
 ) -> None:
