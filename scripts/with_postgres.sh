@@ -68,7 +68,9 @@ as_server() {
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/scorecard-pg.XXXXXX")"
 chmod 700 "$WORK"
 [ -z "$RUN_AS" ] || chown "$RUN_AS" "$WORK"
-PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+# A port the kernel says is free (else a random high one, should python3 be missing).
+PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' \
+    2>/dev/null || echo $((20000 + RANDOM % 30000)))"
 
 stop() {
     if [ -f "$WORK/data/postmaster.pid" ]; then
