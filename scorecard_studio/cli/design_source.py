@@ -10,6 +10,7 @@ import argparse
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from scorecard_studio.cli.store_location import add_store_url, open_store_from
 from scorecard_studio.domain.errors import ScorecardError
 from scorecard_studio.domain.model import Scorecard
 
@@ -47,6 +48,7 @@ def add_design_arguments(parser: argparse.ArgumentParser, *, data: bool = True) 
             help="take the design and its data snapshots from the version store",
         )
         parser.add_argument("--store-path", metavar="PATH", help="store file (default: user data)")
+        add_store_url(parser)
 
 
 def load_design_and_data(args: argparse.Namespace) -> LoadedDesign:
@@ -55,7 +57,7 @@ def load_design_and_data(args: argparse.Namespace) -> LoadedDesign:
     if store_ref:
         if args.design:
             raise ScorecardError("give either a design file or --store NAME[@V], not both")
-        return _from_store(store_ref, getattr(args, "store_path", None), args.data)
+        return _from_store(store_ref, args, args.data)
     if not args.design:
         raise ScorecardError("a design file (or --store NAME[@V]) is required")
     from scorecard_studio.engines.design_file import load_design
@@ -71,10 +73,10 @@ def _load_tables(card: Scorecard, data: list[str]) -> dict[str, pd.DataFrame]:
     return load_source_tables(card, data)
 
 
-def _from_store(ref: str, store_path: str | None, data: list[str]) -> LoadedDesign:
-    from scorecard_studio.engines.store import open_store, resolve_store_ref
+def _from_store(ref: str, args: argparse.Namespace, data: list[str]) -> LoadedDesign:
+    from scorecard_studio.engines.store import resolve_store_ref
 
-    store = open_store(store_path)
+    store = open_store_from(args)
     try:
         version = resolve_store_ref(ref, store)
         tables = version.load_snapshots()

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from typing import cast
 
 from scorecard_studio import __version__
+from scorecard_studio.cli.store_location import add_store_url
 from scorecard_studio.domain.errors import ScorecardError
 
 #: Command modules, in the order ``--help`` lists them.
@@ -52,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Customer balanced scorecards: score, check, import, version and export.",
     )
     parser.add_argument("--version", action="version", version=f"scorecard-studio {__version__}")
+    add_store_url(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for _name, module_name in _COMMAND_MODULES:
         try:

@@ -80,8 +80,13 @@ def run_app(argv: Sequence[str], store_path: str | None = None) -> int:
     _install_excepthook(_setup_logging())
 
     from scorecard_studio.qt.main_window import MainWindow
+    from scorecard_studio.qt.team_sync import team_store_url, works_on_team_store
 
-    window = MainWindow(store_path=store_path or os.environ.get("SCORECARD_STUDIO_STORE"))
+    if not store_path and not os.environ.get("SCORECARD_STUDIO_STORE_URL"):
+        # The window setting "work directly on the team store", else the store file.
+        store_path = team_store_url() if works_on_team_store() else None
+        store_path = store_path or os.environ.get("SCORECARD_STUDIO_STORE")
+    window = MainWindow(store_path=store_path)
     window.show()
     paths = [a for a in argv if not a.startswith("-")]
     # Open the first document once the event loop runs: the window paints first.

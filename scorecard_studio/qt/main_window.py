@@ -262,6 +262,16 @@ class MainWindow(QMainWindow):
         self.export_portable_action = self._action(
             "Share as portable file…", "export", ws.exports.export_portable
         )
+        self.team_store_action = self._action(
+            "&Team store…", "", ws.team.choose, None, "Where the team's shared store is"
+        )
+        self.sync_action = self._action(
+            "S&ync with team store",
+            "",
+            ws.team.sync,
+            None,
+            "Send this computer's versions to the team store and receive the team's",
+        )
         self.start_action = self._action(
             "Start page", "start", lambda: self.show_start_page(True), QKeySequence("Ctrl+Shift+H")
         )
@@ -317,6 +327,8 @@ class MainWindow(QMainWindow):
         file_menu.addActions(
             [self.export_action, self.export_pdf_action, self.export_portable_action]
         )
+        file_menu.addSeparator()
+        file_menu.addActions([self.team_store_action, self.sync_action])
         file_menu.addSeparator()
         file_menu.addActions([self.start_action, self.quit_action])
 

@@ -8,7 +8,6 @@ nothing here lets an exception reach the user as a traceback.
 
 from __future__ import annotations
 
-import getpass
 import logging
 import threading
 from dataclasses import replace
@@ -31,6 +30,7 @@ from scorecard_studio.qt.settings import (
 )
 from scorecard_studio.qt.store_recovery import StoreRecovery
 from scorecard_studio.qt.tasks import BackgroundTask, run_with_progress
+from scorecard_studio.qt.team_sync import TeamSync
 from scorecard_studio.resources import resource
 
 if TYPE_CHECKING:
@@ -82,6 +82,9 @@ class Workspace(QObject):
         self.recovery = StoreRecovery(window, self._open_store_at, self.warn, self.status)
         self.drafts = DraftKeeper(window, document, self.store, self.status, self.open_card)
         self.exports = Exports(window, document, self.store, self.status, self.warn, self._run)
+        self.team = TeamSync(
+            window, self.store, self._open_store_at, self._run, self.warn, self.inform
+        )
 
     # --- the store ----------------------------------------------------------------------
 
@@ -130,6 +133,9 @@ class Workspace(QObject):
 
     def warn(self, title: str, message: str) -> None:
         QMessageBox.warning(self.window, title, message)
+
+    def inform(self, title: str, message: str) -> None:
+        QMessageBox.information(self.window, title, message)
 
     def status(self, message: str, ms: int = 6000) -> None:
         self.window.statusBar().showMessage(message, ms)
@@ -425,7 +431,7 @@ class Workspace(QObject):
                 doc.card,
                 doc.tables,
                 message=message,
-                author=getpass.getuser(),
+                author=None,  # the store knows who saves (on a team store: the login)
                 parent=doc.base_version,
                 name=name,
             )

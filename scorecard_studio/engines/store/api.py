@@ -13,12 +13,15 @@ If someone else saved meanwhile, the head has moved, the save is refused with a
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Iterator, Mapping
+import random
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.engine import URL
@@ -26,11 +29,16 @@ from sqlalchemy.engine import URL
 from scorecard_studio.domain.design_diff import DesignDiff, diff_designs
 from scorecard_studio.domain.errors import ConflictError, StoreError
 from scorecard_studio.domain.model import Scorecard
-from scorecard_studio.engines.store import governance_store, migrate
+from scorecard_studio.engines.store import governance_store, migrate, postgres
 from scorecard_studio.engines.store.dialect import configure_sqlite_engine
 from scorecard_studio.engines.store.documents import EncodedDesign, design_text, encode_design
 from scorecard_studio.engines.store.hashing import freeze_seal
-from scorecard_studio.engines.store.location import default_author, now_utc, resolve_store_path
+from scorecard_studio.engines.store.location import (
+    STORE_URL_ENV,
+    default_author,
+    now_utc,
+    resolve_store_path,
+)
 from scorecard_studio.engines.store.lookups import (
     MAX_NAME,
     check_name,
@@ -70,15 +78,53 @@ if TYPE_CHECKING:
     )
     from scorecard_studio.engines.governance import ImpactRun
     from scorecard_studio.engines.store.governance_checks import FreezeBlockers
+    from scorecard_studio.engines.store.sync import SyncReport
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+#: Attempts of one write on a team store when other writers keep it busy.
+WRITE_ATTEMPTS = 6
+
+
+def _retrying(
+    method: Callable[Concatenate[Store, _P], _R],
+) -> Callable[Concatenate[Store, _P], _R]:
+    """Run a write again when the team store reported contention (a lock wait that timed
+    out, a serialization failure, a deadlock): every write is one transaction that left
+    nothing behind, so another attempt is safe. Only the last failure reaches the caller,
+    as one line."""
+
+    @functools.wraps(method)
+    def run(self: Store, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        for attempt in range(WRITE_ATTEMPTS):
+            try:
+                return method(self, *args, **kwargs)
+            except postgres.StoreBusyError:
+                if attempt == WRITE_ATTEMPTS - 1:
+                    raise
+                time.sleep(random.uniform(0.01, 0.05 * 2**attempt))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    return run
 
 
 class SaveConflictError(ConflictError):
     """A save based on a stale head; its content was kept as draft ``draft_id``."""
 
     def __init__(
-        self, message: str, *, scorecard: str, head: int | None, base: int | None, draft_id: int
+        self,
+        message: str,
+        *,
+        scorecard: str,
+        head: int | None,
+        base: int | None,
+        draft_id: int,
+        head_author: str | None = None,
     ) -> None:
         super().__init__(message)
+        #: Who saved the version this save conflicts with (the latest one).
+        self.head_author = head_author
         self.scorecard = scorecard
         self.head = head
         self.base = base
@@ -131,11 +177,21 @@ class StoredVersion:
         }
 
 
-def open_store(path: str | os.PathLike[str] | None = None) -> Store:
-    """Open (creating and migrating as needed) the store at ``path``.
+def open_store(path: str | os.PathLike[str] | None = None, *, url: str | None = None) -> Store:
+    """Open (creating and migrating as needed) a store: a file, or a team store's URL.
 
-    ``path`` None means ``$SCORECARD_STUDIO_STORE`` or the per-user default location.
+    ``url`` (``postgresql://USER@HOST/DATABASE``) opens the team store on PostgreSQL; so does
+    a ``path`` written as such a URL. Without either: ``$SCORECARD_STUDIO_STORE_URL``, else
+    the file ``$SCORECARD_STUDIO_STORE``, else the per-user default file.
     """
+    if url is not None and url.strip():
+        return _open_team(url.strip())
+    if path is None or not os.fspath(path):
+        env = os.environ.get(STORE_URL_ENV, "").strip()
+        if env:
+            return _open_team(env)
+    elif postgres.is_team_url(os.fspath(path)):
+        return _open_team(str(os.fspath(path)))
     file = resolve_store_path(path)
     if file.is_dir():
         raise StoreError(f"{file}: is a folder, not a store file")
@@ -157,12 +213,95 @@ def open_store(path: str | os.PathLike[str] | None = None) -> Store:
     return Store(engine, file)
 
 
+def _open_team(location: str) -> Store:
+    """The team store at a ``postgresql://`` URL, created and migrated as needed."""
+    url = postgres.parse_team_url(location)
+    name = postgres.public_name(url)
+    try:
+        engine = postgres.team_engine(url)
+    except ModuleNotFoundError:
+        raise StoreError(
+            f"{name}: a team store needs the psycopg package (pip install 'psycopg[binary]')"
+        ) from None
+    try:
+        created = migrate.upgrade(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    if created:
+        from scorecard_studio.engines.store import witness
+
+        witness.forget(name)
+    return Store(engine, None, name=name)
+
+
 class Store:
     """The versioned scorecard store (see the module docstring)."""
 
-    def __init__(self, engine: Engine, path: Path | None = None) -> None:
+    def __init__(self, engine: Engine, path: Path | None = None, *, name: str = "") -> None:
         self.engine = engine
+        #: The store file (None for a team store).
         self.path = path
+        #: True for a team store on PostgreSQL.
+        self.team = engine.dialect.name == "postgresql"
+        #: Where the store is, as it may be shown (a team store's URL without its password).
+        self.name = name or (str(path) if path is not None else "")
+        self._identity: str | None = None
+
+    @property
+    def witness_key(self) -> Path | str | None:
+        """What the witness outside the store is filed under: its file, or its URL."""
+        return self.path if self.path is not None else (self.name or None)
+
+    def identity(self) -> str:
+        """Who writes: on a team store the database login (or its display name), else the
+        ``SCORECARD_STUDIO_AUTHOR`` or login name."""
+        if not self.team:
+            return default_author()
+        if self._identity is None:
+            with self.unit_of_work() as uow:
+                self._identity = postgres.identity(uow.session.connection())
+        return self._identity
+
+    def author(self, requested: str | None = None) -> str:
+        """The author recorded for an operation. On a team store that is always the database
+        login, so nobody can save in someone else's name; naming another is refused."""
+        if not self.team:
+            return requested or default_author()
+        who = self.identity()
+        if requested and requested.strip() and requested.strip() != who:
+            raise StoreError(
+                f"on the team store the author is your database login ({who}); "
+                f"it cannot be given as {requested.strip()!r}"
+            )
+        return who
+
+    def can_freeze(self) -> bool:
+        """Whether this user may freeze versions (on a team store: the approver role)."""
+        if not self.team:
+            return True
+        with self.unit_of_work() as uow:
+            return postgres.can_freeze(uow.session.connection())
+
+    def can_write(self) -> bool:
+        """Whether this user may save (on a team store: the editor or approver role)."""
+        if not self.team:
+            return True
+        with self.unit_of_work() as uow:
+            return postgres.can_write(uow.session.connection())
+
+    def setup_roles(self) -> tuple[str, ...]:
+        """Create the team roles and grant them their rights on this team store (run by its
+        owner, again after an upgrade adds tables); the roles' names."""
+        from scorecard_studio.engines.store import team
+
+        return team.setup_roles(self)
+
+    def grant_role(self, login: str, role: str) -> str:
+        """Give a database login one of the roles ``viewer``, ``editor``, ``approver``."""
+        from scorecard_studio.engines.store import team
+
+        return team.grant_role(self, login, role)
 
     # --- life cycle ---------------------------------------------------------------------
 
@@ -245,6 +384,7 @@ class Store:
 
     # --- writing versions ---------------------------------------------------------------
 
+    @_retrying
     def save(
         self,
         card: Scorecard,
@@ -263,7 +403,7 @@ class Store:
         kept as a draft.
         """
         key = check_name(name if name is not None else card.name)
-        who = author or default_author()
+        who = self.author(author)
         design = encode_design(card)
         snapshots = encode_tables(card, tables)
         try:
@@ -284,19 +424,21 @@ class Store:
         except StaleHeadError as stale:
             base = None if parent is LATEST else parent
             sources = frozenset(s.id for s in card.sources)
-            draft = keep_conflict(
+            kept = keep_conflict(
                 self, key, design, snapshots, sources, message, who, base, stale.head
             )
             raise SaveConflictError(
-                f"{key!r} was saved meanwhile by someone else: the latest version is "
-                f"{version_name(stale.head)}, this save was based on {version_name(base)}; "
-                f"your changes are kept as draft {draft}",
+                f"{key!r} was saved meanwhile by {kept.head_author or 'someone else'}: the "
+                f"latest version is {version_name(kept.head)}, this save was based on "
+                f"{version_name(base)}; your changes are kept as draft {kept.draft_id}",
                 scorecard=key,
-                head=stale.head,
+                head=kept.head,
                 base=base,
-                draft_id=draft,
+                draft_id=kept.draft_id,
+                head_author=kept.head_author,
             ) from None
 
+    @_retrying
     def restore(
         self,
         name: str,
@@ -306,7 +448,7 @@ class Store:
         parent: Parent = LATEST,
     ) -> VersionInfo:
         """Save an old version's design and data again, as a new version on the head."""
-        who = author or default_author()
+        who = self.author(author)
         with self.unit_of_work(write=True) as uow:
             card, old = find_version(uow.repo, name, number)
             blob = uow.repo.design_blob(old.design_hash)
@@ -336,9 +478,10 @@ class Store:
         self._witness()
         return info
 
+    @_retrying
     def freeze(self, name: str, number: int, label: str, author: str | None = None) -> VersionInfo:
         """Freeze a version under ``label``: from now on it cannot change or be deleted."""
-        who = author or default_author()
+        who = self.author(author)
         label = label.strip()
         if not label:
             raise StoreError("a freeze needs a label, e.g. 'FY26 Q3 QBR'")
@@ -351,6 +494,11 @@ class Store:
             if blockers:
                 raise FreezeRefusedError(blockers.message(name, number), blockers)
         with self.unit_of_work(write=True) as uow:
+            if self.team and not postgres.can_freeze(uow.session.connection()):
+                raise StoreError(
+                    f"only an approver may freeze versions on the team store, and {who} is not "
+                    "one; ask the store's administrator for the approver role"
+                )
             card, row = find_version(uow.repo, name, number)
             if row.frozen_label is not None:
                 raise StoreError(f"{name} v{number} is already frozen as {row.frozen_label!r}")
@@ -382,9 +530,10 @@ class Store:
         self._witness()
         return info
 
+    @_retrying
     def delete_version(self, name: str, number: int, author: str | None = None) -> None:
         """Delete an unfrozen version that no later version builds on (normally the head)."""
-        who = author or default_author()
+        who = self.author(author)
         with self.unit_of_work(write=True) as uow:
             card, row = find_version(uow.repo, name, number)
             if row.frozen_label is not None:
@@ -412,6 +561,7 @@ class Store:
 
     # --- drafts, verification and portable files (in their own modules) ----------------
 
+    @_retrying
     def autosave_draft(
         self,
         name: str,
@@ -423,22 +573,24 @@ class Store:
         """Keep the working design as the scorecard's autosave draft (one per name)."""
         from scorecard_studio.engines.store import autosave
 
-        return autosave.autosave(self, name, card, tables, base_version, author)
+        return autosave.autosave(self, name, card, tables, base_version, self.author(author))
 
     def recover_drafts(self, name: str | None = None) -> list[DraftInfo]:
         from scorecard_studio.engines.store import autosave
 
         return autosave.recover(self, name)
 
+    @_retrying
     def discard_draft(self, name: str, author: str | None = None) -> bool:
         from scorecard_studio.engines.store import autosave
 
-        return autosave.discard(self, name, author)
+        return autosave.discard(self, name, self.author(author))
 
+    @_retrying
     def delete_draft(self, draft_id: int, author: str | None = None) -> None:
         from scorecard_studio.engines.store import autosave
 
-        autosave.delete(self, draft_id, author)
+        autosave.delete(self, draft_id, self.author(author))
 
     def draft_tables(self, draft_id: int) -> dict[str, pd.DataFrame]:
         from scorecard_studio.engines.store import autosave
@@ -448,7 +600,7 @@ class Store:
     def verify(self) -> list[Problem]:
         from scorecard_studio.engines.store import verify
 
-        return verify.verify(self, self.path)
+        return verify.verify(self, self.witness_key)
 
     def verify_against(self, path: str | os.PathLike[str]) -> list[Problem]:
         """Whether the versions a report or ``.scorecard`` file names are still here, unchanged."""
@@ -458,31 +610,76 @@ class Store:
 
     def _witness(self) -> None:
         """Record the heads and audit digest outside the store file (never fails the caller)."""
-        if self.path is None:
+        key = self.witness_key
+        if key is None:
             return
         from scorecard_studio.engines.store import witness
 
         try:
             with self.unit_of_work() as uow:
-                witness.update(uow, self.path)
+                witness.update(uow, key)
         except (OSError, StoreError):
             pass
 
+    # --- offline work: push and pull by hash (sync.py) ---------------------------------
+
+    @_retrying
+    def push(self, team: Store, names: Sequence[str] | None = None) -> list[SyncReport]:
+        """Bring this store's versions of ``names`` (default: all) into ``team``, extending its
+        histories only; work built on an older team version is kept there as a draft."""
+        from scorecard_studio.engines.store import sync
+
+        chosen = list(names) if names else sync.scorecard_names(self)
+        reports = sync.merge(
+            self,
+            team,
+            chosen,
+            direction="push",
+            source_name=f"{self.identity()}'s {'team' if self.team else 'local'} store",
+            author=team.author(),
+            may_freeze=team.can_freeze(),
+        )
+        team._witness()
+        return reports
+
+    @_retrying
+    def pull(self, team: Store, names: Sequence[str] | None = None) -> list[SyncReport]:
+        """Bring every version of ``names`` (default: all) that ``team`` has and this store
+        lacks; no version here is changed."""
+        from scorecard_studio.engines.store import sync
+
+        chosen = list(names) if names else sync.scorecard_names(team)
+        reports = sync.merge(
+            team,
+            self,
+            chosen,
+            direction="pull",
+            source_name=team.name,
+            author=self.author(),
+            may_freeze=self.can_freeze(),
+        )
+        self._witness()
+        return reports
+
+    @_retrying
     def export_scorecard(
         self, name: str, out_path: str | os.PathLike[str], author: str | None = None
     ) -> Path:
         from scorecard_studio.engines.store import portable
 
-        out = portable.export_scorecard(self, name, Path(out_path), author)
+        out = portable.export_scorecard(
+            self, name, Path(out_path), self.author(author), audit=self.can_write()
+        )
         self._witness()
         return out
 
+    @_retrying
     def import_scorecard(
         self, path: str | os.PathLike[str], author: str | None = None
     ) -> ImportSummary:
         from scorecard_studio.engines.store import portable
 
-        summary = portable.import_scorecard(self, Path(path), author)
+        summary = portable.import_scorecard(self, Path(path), self.author(author))
         self._witness()
         return summary
 

@@ -12,6 +12,7 @@ Autosaves are working state, not store operations: they are not written to the a
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -96,12 +97,31 @@ def recover(store: Transactions, name: str | None = None) -> list[DraftInfo]:
     with store.unit_of_work() as uow:
         rows = uow.repo.drafts(name)
         refs = uow.repo.draft_snapshot_refs([r.id for r in rows])
+        conflicts = _conflicts(uow.repo, name) if any(r.kind == CONFLICT for r in rows) else {}
         for row in rows:
             try:
                 card = design_from_text(design_text(DESIGN_CODEC, row.design), f"draft {row.id}")
             except StoreError:
                 continue
-            out.append(_draft_info(row, card, refs.get(row.id, {})))
+            info = _draft_info(row, card, refs.get(row.id, {}))
+            if row.id in conflicts:
+                info = dataclasses.replace(info, conflicts_with=conflicts[row.id])
+            out.append(info)
+    return out
+
+
+def _conflicts(repo: SqlRepository, name: str | None) -> dict[int, str]:
+    """Draft id -> the change a kept conflict conflicts with (``v5 by ana``), from the
+    audit entry written when it was kept."""
+    out: dict[int, str] = {}
+    for entry in repo.audit_entries(name):
+        if entry.operation != CONFLICT:
+            continue
+        draft, head = entry.detail.get("draft"), entry.detail.get("head")
+        if not isinstance(draft, int) or not isinstance(head, int):
+            continue
+        who = entry.detail.get("head_author")
+        out[draft] = f"v{head} by {who}" if isinstance(who, str) else f"v{head}"
     return out
 
 

@@ -12,7 +12,7 @@
 * **Guard triggers** make frozen versions unchangeable and undeletable, versions and
   content-addressed blobs immutable, and the audit log append-only, in the database
   itself, so raw SQL cannot bypass them. They are written for SQLite and for PostgreSQL
-  (the PostgreSQL text is kept for a future shared store; the test suite runs SQLite only).
+  (PL/pgSQL functions, for the team store; ``postgres.py`` holds its other specifics).
 
 The trigger texts below are part of migration revisions: a released text never changes; a
 new guard gets a new constant and a new revision.
@@ -262,7 +262,13 @@ def missing_guards(connection: Connection) -> list[str]:
     if connection.dialect.name == "sqlite":
         sql = "SELECT name FROM sqlite_master WHERE type = 'trigger'"
     elif connection.dialect.name == "postgresql":
-        sql = "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal"
+        # Triggers on this store's own tables (its schema), and only enabled ones: a trigger
+        # switched off with ALTER TABLE … DISABLE TRIGGER guards nothing either.
+        sql = (
+            "SELECT t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE NOT t.tgisinternal AND t.tgenabled <> 'D' "
+            "AND c.relnamespace = current_schema()::regnamespace"
+        )
     else:
         return []
     present = {row[0] for row in connection.exec_driver_sql(sql)}

@@ -12,6 +12,10 @@ from pathlib import Path
 #: Environment variable naming the store file; the ``--store-path`` option wins over it.
 STORE_ENV = "SCORECARD_STUDIO_STORE"
 
+#: Environment variable naming a team store (``postgresql://…``); ``--store-url`` wins over it,
+#: and an explicit ``--store-path`` too.
+STORE_URL_ENV = "SCORECARD_STUDIO_STORE_URL"
+
 #: Environment variable naming the author recorded on saves (default: the login name).
 AUTHOR_ENV = "SCORECARD_STUDIO_AUTHOR"
 

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Engine, func, inspect, select, text
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.exc import DatabaseError, OperationalError, ProgrammingError
 
-from scorecard_studio.domain.errors import StoreOpenError
+from scorecard_studio.domain.errors import StoreError, StoreOpenError
+from scorecard_studio.engines.store import postgres
 from scorecard_studio.engines.store.dialect import WRITE_OPTION
 from scorecard_studio.engines.store.faults import explain
+from scorecard_studio.engines.store.unit_of_work import translate
 
 #: The newest revision in ``migrations/versions``; a test keeps it equal to alembic's head.
 HEAD_REVISION = "0003"
@@ -29,9 +31,22 @@ SCRIPT_LOCATION = "scorecard_studio.engines.store:migrations"
 
 def current_revision(connection: Connection) -> str | None:
     """The store's alembic revision, or None for an empty database."""
+    if connection.dialect.name == "postgresql":
+        # Looked up first: a failed query would end PostgreSQL's transaction. A refusal to
+        # read the table (a login without a role) is then an error, not an empty store.
+        if connection.execute(select(func.current_schema())).scalar() is None:
+            raise StoreError(
+                "the team store refused this: your database role does not allow it (the "
+                "login may use no schema of its search path); ask the store's administrator "
+                "for the role you need (viewer, editor or approver)"
+            )
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        row = connection.execute(text("SELECT version_num FROM alembic_version")).first()
+        return None if row is None else str(row[0])
     try:
         row = connection.execute(text("SELECT version_num FROM alembic_version")).first()
-    except OperationalError:
+    except (OperationalError, ProgrammingError):  # no such table (SQLite, PostgreSQL)
         return None
     return None if row is None else str(row[0])
 
@@ -50,9 +65,18 @@ def upgrade(engine: Engine, target: str = "head") -> bool:
             _check_known(connection, revision)
             connection.execution_options(**{WRITE_OPTION: True})
             with connection.begin():
+                if connection.dialect.name == "postgresql":
+                    # Two users opening a new team store at once: one creates it, the other
+                    # waits and then finds it current.
+                    postgres.take_write_lock(connection)
+                    revision = current_revision(connection)
+                    if target == "head" and revision == HEAD_REVISION:
+                        return False
                 _run_alembic(connection, target)
             return revision is None
     except DatabaseError as exc:
+        if engine.dialect.name == "postgresql":
+            raise translate(exc, engine, writing=True) from None
         raise explain(Path(str(engine.url.database)), str(exc.orig)) from None
 
 

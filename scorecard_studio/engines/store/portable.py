@@ -55,8 +55,14 @@ _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 # --- export -------------------------------------------------------------------------------
 
 
-def export_scorecard(store: Transactions, name: str, out: Path, author: str | None) -> Path:
-    """Write ``name`` with all its versions, designs and snapshots to ``out`` atomically."""
+def export_scorecard(
+    store: Transactions, name: str, out: Path, author: str | None, *, audit: bool = True
+) -> Path:
+    """Write ``name`` with all its versions, designs and snapshots to ``out`` atomically.
+
+    ``audit`` False: the export is not written to the audit log (a team store's viewer, who
+    may read everything and write nothing).
+    """
     who = author or default_author()
     with store.unit_of_work() as uow:
         card = find_scorecard(uow.repo, name)
@@ -146,6 +152,8 @@ def export_scorecard(store: Transactions, name: str, out: Path, author: str | No
             for d, (_meta, data) in sorted(snapshots.items())
         ],
     )
+    if not audit:
+        return out
     with store.unit_of_work(write=True) as uow:
         uow.repo.audit(
             at=now,

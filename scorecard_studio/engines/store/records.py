@@ -97,6 +97,8 @@ class DraftInfo:
     design: Scorecard
     design_hash: str
     snapshot_hashes: dict[str, str] = field(default_factory=dict)
+    #: For a conflict: the version it conflicts with and its author, e.g. ``v5 by ana``.
+    conflicts_with: str | None = None
 
     @property
     def name(self) -> str:
@@ -124,6 +126,7 @@ class DraftInfo:
             "updated_at": self.updated_at,
             "design_hash": self.design_hash,
             "snapshot_hashes": dict(sorted(self.snapshot_hashes.items())),
+            "conflicts_with": self.conflicts_with,
         }
 
 

@@ -9,6 +9,7 @@ keeps the content of a refused save so that nothing typed is lost.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Final, Literal
 
@@ -37,6 +38,15 @@ Parent = int | None | Literal[_Latest.LATEST]
 #: Highest version number the store gives: every reader of a number (SQLite's 64-bit
 #: integers, JSON readers that use doubles) holds it exactly.
 MAX_VERSION_NUMBER = 2**53
+
+
+@dataclass(frozen=True, slots=True)
+class KeptConflict:
+    """A refused save kept as a draft, and the change it conflicts with (the head now)."""
+
+    draft_id: int
+    head: int | None
+    head_author: str | None
 
 
 class StaleHeadError(Exception):
@@ -136,13 +146,20 @@ def keep_conflict(
     author: str,
     base: int | None,
     head: int | None,
-) -> int:
-    """Keep a refused save as a conflict draft in its own transaction; the draft's id."""
+) -> KeptConflict:
+    """Keep a refused save as a conflict draft in its own transaction.
+
+    The head is read again here, so the draft names the change it conflicts with as it is
+    now (the save that won, or a later one), with its author.
+    """
     with store.unit_of_work(write=True) as uow:
         repo = uow.repo
         now = now_utc()
         refs: dict[str, str] = {}
         card = repo.scorecard(name)
+        head_row = repo.head(card.id) if card is not None else None
+        head = head_row.number if head_row is not None else head
+        head_author = head_row.author if head_row is not None else None
         if card is not None and base is not None:
             base_row = repo.version(card.id, base)
             if base_row is not None:
@@ -170,7 +187,13 @@ def keep_conflict(
             operation="conflict",
             scorecard=name,
             version=base,
-            detail={"draft": draft.id, "head": head, "message": message},
+            detail={
+                "draft": draft.id,
+                "head": head,
+                "head_author": head_author,
+                "head_hash": None if head_row is None else head_row.hash,
+                "message": message,
+            },
         )
         uow.commit()
-        return draft.id
+        return KeptConflict(draft.id, head, head_author)

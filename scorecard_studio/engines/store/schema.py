@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     CheckConstraint,
+    FetchedValue,
     ForeignKey,
     Index,
     Integer,
@@ -98,10 +99,13 @@ class VersionRow(Base):
     author: Mapped[str] = mapped_column(NAME)
     created_at: Mapped[str] = mapped_column(TIME)
     hash: Mapped[str] = mapped_column(HASH)
-    frozen_label: Mapped[str | None] = mapped_column(NAME)
-    frozen_at: Mapped[str | None] = mapped_column(TIME)
-    frozen_by: Mapped[str | None] = mapped_column(NAME)
-    freeze_seal: Mapped[str | None] = mapped_column(HASH)
+    # FetchedValue (no DDL): an INSERT that sets no freeze leaves these columns out rather
+    # than writing NULL into them, so a team store's editor, whose INSERT grant leaves out
+    # the freeze columns (only an approver freezes), can save.
+    frozen_label: Mapped[str | None] = mapped_column(NAME, server_default=FetchedValue())
+    frozen_at: Mapped[str | None] = mapped_column(TIME, server_default=FetchedValue())
+    frozen_by: Mapped[str | None] = mapped_column(NAME, server_default=FetchedValue())
+    freeze_seal: Mapped[str | None] = mapped_column(HASH, server_default=FetchedValue())
 
 
 class VersionSnapshot(Base):

@@ -6,8 +6,9 @@ half-way through a save leaves no trace; a process killed half-way leaves none e
 because SQLite's journal undoes the open transaction on the next open.
 
 A writing unit of work marks its connection so that, on SQLite, the transaction starts with
-``BEGIN IMMEDIATE`` (see ``dialect.py``): the write lock is held from the first read, so
-what the operation checked (the head of a scorecard) is still true when it writes.
+``BEGIN IMMEDIATE`` (see ``dialect.py``), and on PostgreSQL takes the team store's advisory
+write lock first (``postgres.py``): the write lock is held from the first read, so what the
+operation checked (the head of a scorecard) is still true when it writes.
 
 Database errors are translated into one-line :class:`StoreError` messages here, once, so no
 operation shows a driver's traceback: a guard trigger's refusal keeps its own message, a
@@ -27,6 +28,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from scorecard_studio.domain.errors import StoreError
+from scorecard_studio.engines.store import postgres
 from scorecard_studio.engines.store.dialect import WRITE_OPTION
 from scorecard_studio.engines.store.faults import explain
 from scorecard_studio.engines.store.repository import SqlRepository
@@ -62,11 +64,25 @@ class SqlUnitOfWork:
             connection = self._engine.connect()
         except DBAPIError as exc:
             raise translate(exc, self._engine, writing=self._write) from None
+        team = connection.dialect.name == "postgresql"
         if self._write:
             connection.execution_options(**{WRITE_OPTION: True})
+        if team:
+            postgres.begin(connection, write=self._write)
         self._connection = connection
         self.session = Session(bind=connection, expire_on_commit=False, autoflush=True)
         self.repo = SqlRepository(self.session)
+        if team and self._write:
+            try:
+                postgres.take_write_lock(self.session.connection())
+            except BaseException as exc:
+                # Never leave the connection checked out with its transaction (and the
+                # lock) open: nobody else could write until it was collected.
+                self.session.close()
+                connection.close()
+                if isinstance(exc, DBAPIError):
+                    raise translate(exc, self._engine, writing=True) from None
+                raise
         return self
 
     def commit(self) -> None:
@@ -105,6 +121,16 @@ def translate(
     disk never reads as a damaged store.
     """
     detail = " ".join(str(exc.orig).split()) if exc.orig is not None else str(exc)
+    if engine is not None and engine.dialect.name == "postgresql":
+        where = postgres.public_name(engine.url)
+        explained = postgres.explain_error(
+            exc.orig, detail, where, operational=isinstance(exc, OperationalError)
+        )
+        if explained is not None:
+            return explained
+        if isinstance(exc, IntegrityError):
+            return StoreError(f"the store refused the change: {detail}")
+        return StoreError(f"store error: {detail}")
     if isinstance(exc, OperationalError) and "locked" in detail:
         return StoreError(
             "the store is busy: another window or process holds it; try again in a moment"

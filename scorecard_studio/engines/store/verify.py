@@ -54,7 +54,7 @@ from scorecard_studio.engines.store.unit_of_work import SqlUnitOfWork, Transacti
 _DAMAGE = (TypeError, ValueError, KeyError, AttributeError, OverflowError, zlib.error, StoreError)
 
 
-def verify(store: Transactions, path: Path | None = None) -> list[Problem]:
+def verify(store: Transactions, path: Path | str | None = None) -> list[Problem]:
     problems: list[Problem] = []
     with store.unit_of_work() as uow:
         connection = uow.session.connection()
@@ -273,7 +273,7 @@ def _check_audit_saves(
         if operation in ("save", "restore") and isinstance(version, int):
             digest = detail.get("hash")
             expected[(name, version)] = (digest if isinstance(digest, str) else None, str(at))
-        elif operation == "import":
+        elif operation in ("import", "push", "pull"):
             for number in detail.get("added") or []:
                 if isinstance(number, int):
                     expected[(name, number)] = (None, str(at))

@@ -13,7 +13,7 @@ to write it never fails the operation, and two processes writing at once may lea
 older of two true states. It never claims what the store does not hold.
 
 Location: ``$SCORECARD_STUDIO_WITNESS_DIR``, else ``user_config_dir("Scorecard Studio")``
-``/witness``, one file per store path.
+``/witness``, one file per store path (or team store URL, without its password).
 """
 
 from __future__ import annotations
@@ -51,13 +51,19 @@ def witness_dir() -> Path:
     return Path(user_config_dir(APP_NAME, appauthor=False)) / "witness"
 
 
-def witness_path(store_file: Path) -> Path:
-    """The witness file of the store at ``store_file`` (one per absolute path)."""
-    key = hashlib.sha256(str(store_file.resolve()).encode("utf-8", "surrogatepass")).hexdigest()
+def store_identity(store: Path | str) -> str:
+    """What a witness is about: a store file's absolute path, or a team store's URL."""
+    return str(store.resolve()) if isinstance(store, Path) else store
+
+
+def witness_path(store_file: Path | str) -> Path:
+    """The witness file of the store at ``store_file`` (one per absolute path or URL)."""
+    identity = store_identity(store_file)
+    key = hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()
     return witness_dir() / f"{key[:32]}.json"
 
 
-def read_witness(store_file: Path) -> dict[str, Any] | None:
+def read_witness(store_file: Path | str) -> dict[str, Any] | None:
     """The witness of a store, or None when there is none (or it is unreadable)."""
     try:
         document = json.loads(witness_path(store_file).read_text(encoding="utf-8"))
@@ -68,7 +74,7 @@ def read_witness(store_file: Path) -> dict[str, Any] | None:
     return document
 
 
-def forget(store_file: Path) -> None:
+def forget(store_file: Path | str) -> None:
     """Drop the witness of a path (a new, empty store was just created there)."""
     with contextlib.suppress(OSError):
         witness_path(store_file).unlink(missing_ok=True)
@@ -119,7 +125,7 @@ def heads(uow: SqlUnitOfWork) -> dict[str, dict[str, Any]]:
     return {str(name): {"number": number, "hash": digest} for name, number, digest in rows}
 
 
-def update(uow: SqlUnitOfWork, store_file: Path) -> None:
+def update(uow: SqlUnitOfWork, store_file: Path | str) -> None:
     """Record the store's current heads and audit digest (inside a read unit of work)."""
     old = read_witness(store_file) or {}
     audit = old.get("audit") if isinstance(old.get("audit"), dict) else None
@@ -130,7 +136,7 @@ def update(uow: SqlUnitOfWork, store_file: Path) -> None:
         last, count, digest = audit_digest(uow)
     document = {
         "format": WITNESS_FORMAT,
-        "store": str(store_file.resolve()),
+        "store": store_identity(store_file),
         "written_at": now_utc(),
         "scorecards": heads(uow),
         "audit": {"last_id": last, "count": count, "digest": digest},
@@ -150,7 +156,7 @@ def _write_atomically(path: Path, text: str) -> None:
         raise
 
 
-def check(uow: SqlUnitOfWork, store_file: Path) -> list[Problem]:
+def check(uow: SqlUnitOfWork, store_file: Path | str) -> list[Problem]:
     """What the store no longer agrees with its witness on (nothing without a witness)."""
     witness = read_witness(store_file)
     if witness is None:

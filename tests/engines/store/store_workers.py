@@ -123,7 +123,8 @@ def race_child(store_path: str, log_path: str, worker: int, saves: int, go: int)
 
 
 def race(store_path: str, log_prefix: str, saves: int) -> None:
-    warm_up(store_path + ".warm")
+    if "://" not in store_path:  # a team store's URL has no scratch file beside it
+        warm_up(store_path + ".warm")
     with open_store(store_path) as store:
         store.save(design(0), None, "start")
     read_end, write_end = os.pipe()

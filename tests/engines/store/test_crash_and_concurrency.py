@@ -91,11 +91,14 @@ def test_sigkill_at_random_moments_loses_nothing_reported(tmp_path: Path) -> Non
             assert text in (_design(last_autosave), _design(last_autosave + 1))
 
 
-def test_two_processes_saving_concurrently_lose_no_update(tmp_path: Path) -> None:
-    store_path = tmp_path / "race.sqlite3"
+def test_two_processes_saving_concurrently_lose_no_update(
+    tmp_path: Path, store_location: str
+) -> None:
+    """On either backend: a SQLite file, or a team store on a real PostgreSQL server."""
+    store_path = store_location
     prefix = tmp_path / "worker"
     saves = 25
-    _workers("race", str(store_path), str(prefix), str(saves))
+    _workers("race", store_path, str(prefix), str(saves))
     records = _records(tmp_path / "worker1.jsonl") + _records(tmp_path / "worker2.jsonl")
     assert len(records) == 2 * saves  # every attempt ended as a save or a conflict
     committed = [r for r in records if r["op"] == "save"]

@@ -259,6 +259,7 @@ def test_a_full_disk_says_so_and_that_the_store_is_intact(
     assert _state(store_path) == before
 
 
+@pytest.mark.sqlite_only("a full disk is a fault of the store file")
 def test_a_write_that_fills_the_disk_is_rolled_back_and_said_plainly(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -280,6 +281,7 @@ def test_a_write_that_fills_the_disk_is_rolled_back_and_said_plainly(
     assert [v.message for v in store.log("Retention")] == ["one", "two"]
 
 
+@pytest.mark.sqlite_only("cuts the store file short")
 def test_damaged_and_foreign_files_are_told_apart(tmp_path: Path, store: Store) -> None:
     _history(store)
     store.close()

@@ -215,7 +215,7 @@ def test_a_legitimate_delete_moves_the_witness_and_verifies_clean(store: Store) 
     _three_versions(store)
     store.delete_version("Retention", 3)
     assert store.verify() == []
-    assert read_witness(store.path)["scorecards"]["Retention"]["number"] == 2  # type: ignore[arg-type,index]
+    assert read_witness(store.witness_key)["scorecards"]["Retention"]["number"] == 2  # type: ignore[arg-type,index]
 
 
 def test_a_store_without_a_witness_verifies_as_before(store: Store, store_path: Path) -> None:
