@@ -4,8 +4,10 @@
 run:
 	@UV=$$(scripts/bootstrap.sh) && $$UV run --frozen scorecard-studio
 
+# The store tests run on SQLite and on a team store on PostgreSQL: with_postgres.sh starts a
+# throw-away server for them (installing the distribution's PostgreSQL when it can).
 test:
-	@UV=$$(scripts/bootstrap.sh) && $$UV run --frozen pytest -n 2 --dist loadfile
+	@UV=$$(scripts/bootstrap.sh) && scripts/with_postgres.sh $$UV run --frozen pytest -n 2 --dist loadfile
 
 lint:
 	@UV=$$(scripts/bootstrap.sh) && $$UV run --frozen ruff check . && \
