@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QThreadPool, Signal
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow, QMessageBox
 
 from scorecard_studio.domain.errors import ConflictError, ScorecardError, StoreOpenError
@@ -28,10 +28,10 @@ from scorecard_studio.qt.settings import (
     remember_folder,
     settings,
 )
+from scorecard_studio.qt.startup import StartUp, sample_data_dir
 from scorecard_studio.qt.store_recovery import StoreRecovery
 from scorecard_studio.qt.tasks import BackgroundTask, run_with_progress
 from scorecard_studio.qt.team_sync import TeamSync
-from scorecard_studio.resources import resource
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -39,16 +39,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DEFAULT_PERSPECTIVES = ("Financial", "Customer", "Internal Process", "Learning & Growth")
-SAMPLE_NAME = "Customer-centric scorecard (sample)"
-#: Milliseconds after the window shows before the store opens in the background: the first
-#: paint and first clicks get the interpreter to themselves.
-STORE_OPEN_DELAY_MS = 250
-
-
-def sample_data_dir() -> Path:
-    """Where the bundled sample workbooks are (source tree or package)."""
-    bundled = resource("sample_data")
-    return bundled if bundled.is_dir() else resource("..", "sample_workbooks")
 
 
 def find_source_file(source: DataSource, near: Path | None) -> Path | None:
@@ -85,6 +75,7 @@ class Workspace(QObject):
         self.team = TeamSync(
             window, self.store, self._open_store_at, self._run, self.warn, self.inform
         )
+        self.startup = StartUp(self)
 
     # --- the store ----------------------------------------------------------------------
 
@@ -259,69 +250,7 @@ class Workspace(QObject):
                 self.document.set_tables({**self.document.tables, **tables})
                 self.status(f"Loaded data for {len(tables)} source(s)")
 
-        self._loading_while(self._run("Reading data…", work, done))
-
-    def open_sample(self) -> None:
-        """The bundled sample scorecard, with its saved versions, from the store."""
-        if not self.confirm_discard("opening the sample"):
-            return
-        self._show_sample_design()
-        self._attach_sample()
-
-    def _show_sample_design(self) -> bool:
-        """Show the sample's design at once (a small JSON file); data and history follow."""
-        # The bundled design is trusted and checked by the tests: decoding it without the
-        # JSON-schema pass keeps jsonschema out of the start-up path.
-        from scorecard_studio.domain.design_codec import loads_design
-
-        design = resource("sample", "sample_design.json")
-        if not design.is_file():
-            design = resource("templates", "customer_centric.json")
-        if not design.is_file():
-            return False
-        try:
-            card = loads_design(design.read_text(encoding="utf-8"))
-        except (ScorecardError, OSError) as exc:
-            log.warning("sample design not shown: %s", exc)
-            return False
-        self.open_card(card, {})
-        self.status("Opening the sample scorecard…", 3000)
-        return True
-
-    def _attach_sample(self) -> None:
-        """Put the sample into the store (first start) and open its head version.
-
-        Runs in the background: loading SQL and the data snapshots takes longer than the
-        window takes to appear, and the window stays usable meanwhile.
-        """
-        portable = resource("sample", "sample.scorecard")
-
-        def work(progress: Any, _cancel: Any) -> Any:
-            store = self.store()
-            names = {s.name for s in store.list_scorecards()}
-            if SAMPLE_NAME not in names:
-                if not portable.is_file():
-                    return None
-                store.import_scorecard(portable)
-            progress(0.5)
-            version = store.checkout(SAMPLE_NAME)
-            return version, version.load_snapshots()
-
-        def done(outcome: Any) -> None:
-            if outcome is None:
-                self.load_source_files(self.document.card, None)
-                return
-            version, tables = outcome
-            if self.document.is_modified():
-                return  # the user started editing: keep their work, do not replace it
-            self.open_card(
-                version.design, tables, store_name=SAMPLE_NAME, base_version=version.number
-            )
-            self.status(f"Sample scorecard, version {version.number}")
-
-        self._loading_while(
-            self._run_quietly(work, done, "The sample scorecard could not be opened")
-        )
+        self.loading_while(self._run("Reading data…", work, done))
 
     def open_from_store(self, name: str, number: int | None = None) -> None:
         """Open a version (default: the head). Edits of an older version save on top of the
@@ -349,54 +278,15 @@ class Workspace(QObject):
         self.open_from_store(summary.name)
         self.status(f"Imported {path.name} into the store")
 
-    # --- first start and recovery -------------------------------------------------------
+    # --- first start and the sample (see :class:`~.startup.StartUp`) ---------------------
 
     def start(self, paths: list[str]) -> None:
-        """What the window shows first: a given file, the last scorecard, or the sample.
+        """What the window shows first: a given file, the last scorecard, or the sample."""
+        self.startup.start(paths)
 
-        The first start shows the sample's design immediately and fetches its history and
-        data in the background; later starts reopen the scorecard used last. A draft left
-        by a crash is offered for recovery in every case.
-        """
-        if paths:
-            self.open_path(paths[0])
-            self._check_recovery()
-            return
-        last = settings().value("last/store_name")
-        if not last:
-            self._show_sample_design()
-
-        def work(_progress: Any, _cancel: Any) -> Any:
-            store = self.store()
-            return store.recover_drafts(), {s.name for s in store.list_scorecards()}
-
-        def done(outcome: Any) -> None:
-            drafts, names = outcome
-            if drafts and self.drafts.offer_recovery(drafts[0]):
-                return
-            if last and str(last) in names:
-                self.open_from_store(str(last))
-            elif not names or SAMPLE_NAME in names or not last:
-                self._attach_sample()
-            else:
-                self.window.show_start_page(True)  # type: ignore[attr-defined]
-
-        def open_store() -> None:
-            task = self._run_quietly(
-                work, done, "The version store cannot be opened", self.store_failed
-            )
-            task.finished.connect(self.document.end_loading)
-
-        # Open the store (SQL, migrations) once the window has painted and is usable; the
-        # views say data is on its way from now until the scorecard's data is in.
-        self.document.begin_loading()
-        QTimer.singleShot(STORE_OPEN_DELAY_MS, open_store)
-
-    def _check_recovery(self) -> None:
-        def work(_progress: Any, _cancel: Any) -> Any:
-            return self.store().recover_drafts()
-
-        self._run_quietly(work, lambda d: d and self.drafts.offer_recovery(d[0]), "Version store")
+    def open_sample(self) -> None:
+        """The bundled sample scorecard, with its saved versions, from the store."""
+        self.startup.open_sample()
 
     def autosave_now(self) -> None:
         """Keep the working draft in the store now (see :class:`~.drafts.DraftKeeper`)."""
@@ -505,12 +395,12 @@ class Workspace(QObject):
 
     # --- background work ----------------------------------------------------------------
 
-    def _loading_while(self, task: Any) -> None:
+    def loading_while(self, task: Any) -> None:
         """The document is loading until ``task`` ends, however it ends."""
         self.document.begin_loading()
         task.finished.connect(self.document.end_loading)
 
-    def _run_quietly(
+    def run_quietly(
         self, work: Any, on_success: Any, failure_title: str, on_failure: Any = None
     ) -> Any:
         """Background work without a progress dialog (start-up chores)."""

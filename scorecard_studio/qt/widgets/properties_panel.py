@@ -14,7 +14,6 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
-    QComboBox,
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
@@ -32,11 +31,8 @@ from PySide6.QtWidgets import (
 )
 
 from scorecard_studio.domain import edits
-from scorecard_studio.domain.errors import DesignError
 from scorecard_studio.domain.findings import Finding, Severity
 from scorecard_studio.domain.model import (
-    SIMPLE_AGGREGATIONS,
-    Aggregation,
     Direction,
     IndicatorType,
     Kpi,
@@ -46,48 +42,15 @@ from scorecard_studio.domain.model import (
 )
 from scorecard_studio.qt.document import ScorecardDocument
 from scorecard_studio.qt.wheel_guard import guard_wheel_in
+from scorecard_studio.qt.widgets.form_fields import TextField, combo, set_combo
+from scorecard_studio.qt.widgets.measure_form import MeasureForm
 from scorecard_studio.qt.widgets.target_fields import TargetFields
 
-_INVALID_STYLE = "border: 1px solid #c62828;"
 #: Fields whose name in the undo history differs from the attribute's.
 _FIELD_WORDS = {
     "method": "scoring method",
     "aggregation_of_denominator": "denominator aggregation",
 }
-_AGGREGATION_LABELS = {
-    Aggregation.SUM: "Sum",
-    Aggregation.MEAN: "Mean",
-    Aggregation.MEDIAN: "Median",
-    Aggregation.MIN: "Minimum",
-    Aggregation.MAX: "Maximum",
-    Aggregation.COUNT: "Count of rows",
-    Aggregation.DISTINCT_COUNT: "Distinct count",
-    Aggregation.LAST: "Latest value",
-    Aggregation.RATIO: "Ratio of two columns",
-    Aggregation.TTM_SUM: "Trailing twelve months sum",
-    Aggregation.NPS: "NPS (0–10 responses)",
-    Aggregation.CSAT: "CSAT (top-2-box of 1–5)",
-    Aggregation.CES: "CES (mean of 1–7)",
-    Aggregation.CHURN_RATE: "Churn rate",
-    Aggregation.CLV_SIMPLE: "CLV, simple",
-    Aggregation.CLV_DISCOUNTED: "CLV, discounted",
-    Aggregation.FORMULA: "Formula over other KPIs",
-}
-
-
-def _combo(values: list[tuple[str, str]]) -> QComboBox:
-    box = QComboBox()
-    for value, label in values:
-        box.addItem(label, value)
-    return box
-
-
-def _set_combo(box: QComboBox, value: str | None) -> None:
-    index = box.findData(value)
-    if index < 0 and value is not None and box.isEditable():
-        box.setEditText(value)
-        return
-    box.setCurrentIndex(max(index, 0))
 
 
 class _WeightBox(QDoubleSpinBox):
@@ -111,43 +74,6 @@ class _WeightBox(QDoubleSpinBox):
             self.refused.emit(message)
             return
         super().keyPressEvent(event)
-
-
-class _TextField(QWidget):
-    """A line edit with as-you-type validation and a message line under it."""
-
-    def __init__(self, validate: Callable[[str], str | None], commit: Callable[[str], None]):
-        super().__init__()
-        self.edit = QLineEdit()
-        self.message = QLabel()
-        self.message.setObjectName("validationMessage")
-        self.message.setStyleSheet("color: #c62828;")
-        self.message.setWordWrap(True)
-        self.message.hide()
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        layout.addWidget(self.edit)
-        layout.addWidget(self.message)
-        self._validate = validate
-        self._commit = commit
-        self.edit.textEdited.connect(self._check)
-        self.edit.editingFinished.connect(self._finish)
-
-    def set_text(self, text: str) -> None:
-        self.edit.setText(text)
-        self._check(text)
-
-    def _check(self, text: str) -> bool:
-        problem = self._validate(text)
-        self.edit.setStyleSheet(_INVALID_STYLE if problem else "")
-        self.message.setText(problem or "")
-        self.message.setVisible(bool(problem))
-        return problem is None
-
-    def _finish(self) -> None:
-        if self._check(self.edit.text()):
-            self._commit(self.edit.text())
 
 
 class PropertiesPanel(QWidget):
@@ -206,7 +132,7 @@ class PropertiesPanel(QWidget):
         form = QFormLayout(box)
         outer.addWidget(box)
         outer.addStretch(1)
-        self.group_name = _TextField(_required("name"), lambda t: self._group(name=t.strip()))
+        self.group_name = TextField(_required("name"), lambda t: self._group(name=t.strip()))
         self.group_weight = self._weight_box()
         self.group_description = QPlainTextEdit()
         self.group_description.setMaximumHeight(80)
@@ -233,7 +159,7 @@ class PropertiesPanel(QWidget):
         layout = QVBoxLayout(page)
         general = QGroupBox("KPI")
         form = QFormLayout(general)
-        self.kpi_name = _TextField(_required("name"), lambda t: self._kpi(name=t.strip()))
+        self.kpi_name = TextField(_required("name"), lambda t: self._kpi(name=t.strip()))
         self.kpi_weight = self._weight_box()
         self.kpi_description = QPlainTextEdit()
         self.kpi_description.setMaximumHeight(70)
@@ -245,17 +171,17 @@ class PropertiesPanel(QWidget):
         self.kpi_unit = QLineEdit()
         self.kpi_unit.setPlaceholderText("e.g. %, USD, days")
         self.kpi_unit.editingFinished.connect(lambda: self._kpi(unit=self.kpi_unit.text()))
-        self.kpi_direction = _combo(
+        self.kpi_direction = combo(
             [
                 (Direction.HIGHER.value, "Higher is better"),
                 (Direction.LOWER.value, "Lower is better"),
             ]
         )
-        self.kpi_indicator = _combo(
+        self.kpi_indicator = combo(
             [(IndicatorType.LEADING.value, "Leading"), (IndicatorType.LAGGING.value, "Lagging")]
         )
-        self.kpi_method = _combo([(m.value, m.value.capitalize()) for m in ScoringMethod])
-        self.kpi_status_rule = _combo(
+        self.kpi_method = combo([(m.value, m.value.capitalize()) for m in ScoringMethod])
+        self.kpi_status_rule = combo(
             [(StatusRule.SCORE.value, "From the score"), (StatusRule.RED_FLAG.value, "Red flag")]
         )
         for box, field, kind in (
@@ -279,52 +205,11 @@ class PropertiesPanel(QWidget):
         layout.addWidget(general)
         self.targets = TargetFields(self.document)
         layout.addWidget(self.targets)
+        self.measure_form = MeasureForm(self._measure)
+        layout.addWidget(self.measure_form)
 
-        measure = QGroupBox("Measure")
-        mform = QFormLayout(measure)
-        # A long label ("Denominator aggregation") puts its field on the next line rather
-        # than making the whole panel wider than a laptop's Design workspace can give it.
-        mform.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        self.aggregation = _combo([(a.value, _AGGREGATION_LABELS[a]) for a in Aggregation])
-        self.aggregation.currentIndexChanged.connect(
-            lambda _i: self._measure(aggregation=Aggregation(self.aggregation.currentData()))
-        )
-        self.source = QComboBox()
-        self.source.currentIndexChanged.connect(self._source_changed)
-        self.column = self._column_box(lambda text: self._measure(column=text or None))
-        self.denominator = self._column_box(lambda text: self._measure(denominator=text or None))
-        self.denominator_aggregation = _combo(
-            [(a.value, _AGGREGATION_LABELS[a]) for a in Aggregation if a in SIMPLE_AGGREGATIONS]
-        )
-        self.denominator_aggregation.currentIndexChanged.connect(
-            lambda _i: self._measure(
-                aggregation_of_denominator=Aggregation(self.denominator_aggregation.currentData())
-            )
-        )
-        self.formula = _TextField(_formula_problem, lambda t: self._measure(formula=t or None))
-        self.column_note = QLabel()
-        self.column_note.setWordWrap(True)
-        self.column_note.setStyleSheet("color: #b26a00;")
-        mform.addRow("Aggregation", self.aggregation)
-        mform.addRow("Source", self.source)
-        mform.addRow("Column", self.column)
-        mform.addRow("Denominator", self.denominator)
-        mform.addRow("Denominator aggregation", self.denominator_aggregation)
-        mform.addRow("Formula", self.formula)
-        mform.addRow(self.column_note)
-        layout.addWidget(measure)
         layout.addStretch(1)
         return page
-
-    def _column_box(self, commit: Callable[[str], None]) -> QComboBox:
-        box = QComboBox()
-        box.setEditable(True)
-        box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        line = box.lineEdit()
-        assert line is not None
-        line.editingFinished.connect(lambda: commit(box.currentText().strip()))
-        box.activated.connect(lambda _i: commit(box.currentText().strip()))
-        return box
 
     # --- showing ------------------------------------------------------------------------
 
@@ -374,37 +259,11 @@ class PropertiesPanel(QWidget):
             self.kpi_description.setPlainText(kpi.description)
         self.kpi_owner.setText(kpi.owner)
         self.kpi_unit.setText(kpi.unit)
-        _set_combo(self.kpi_direction, kpi.direction.value)
-        _set_combo(self.kpi_indicator, kpi.indicator.value)
-        _set_combo(self.kpi_method, kpi.method.value)
-        _set_combo(self.kpi_status_rule, kpi.status_rule.value)
-        m = kpi.measure
-        _set_combo(self.aggregation, m.aggregation.value)
-        self.source.clear()
-        self.source.addItem("(none)", None)
-        for s in card.sources:
-            self.source.addItem(s.name, s.id)
-        _set_combo(self.source, m.source)
-        source_ids = {s.id for s in card.sources}
-        columns = list(card.source(m.source).columns) if m.source in source_ids else []
-        for box, value in ((self.column, m.column), (self.denominator, m.denominator)):
-            box.clear()
-            box.addItems(columns)
-            box.setEditText(value or "")
-        _set_combo(self.denominator_aggregation, m.aggregation_of_denominator.value)
-        self.formula.set_text(m.formula or "")
-        is_formula = m.aggregation is Aggregation.FORMULA
-        is_ratio = m.aggregation is Aggregation.RATIO
-        self.formula.setEnabled(is_formula)
-        self.column.setEnabled(not is_formula)
-        self.source.setEnabled(not is_formula)
-        self.denominator.setEnabled(is_ratio)
-        self.denominator_aggregation.setEnabled(is_ratio)
-        missing = [c for c in (m.column, m.denominator) if c and columns and c not in columns]
-        self.column_note.setText(
-            f"Not a column of this source: {', '.join(missing)}" if missing else ""
-        )
-        self.column_note.setVisible(bool(missing))
+        set_combo(self.kpi_direction, kpi.direction.value)
+        set_combo(self.kpi_indicator, kpi.indicator.value)
+        set_combo(self.kpi_method, kpi.method.value)
+        set_combo(self.kpi_status_rule, kpi.status_rule.value)
+        self.measure_form.load(card, kpi.measure)
 
     def _item_findings(self, card: Scorecard) -> list[Finding]:
         """The design findings about the shown item (checked once per design)."""
@@ -494,24 +353,9 @@ class PropertiesPanel(QWidget):
             merge_key=f"weight:{self.item_id}",
         )
 
-    def _source_changed(self, _index: int) -> None:
-        self._measure(source=self.source.currentData())
-
 
 def _required(what: str) -> Callable[[str], str | None]:
     def check(text: str) -> str | None:
         return f"The {what} cannot be empty" if not text.strip() else None
 
     return check
-
-
-def _formula_problem(text: str) -> str | None:
-    if not text.strip():
-        return None
-    try:
-        from scorecard_studio.domain.formula import parse_formula
-
-        parse_formula(text)
-    except DesignError as exc:
-        return exc.detail
-    return None

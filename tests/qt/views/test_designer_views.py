@@ -113,14 +113,16 @@ def test_properties_formula_errors_and_aggregation(qtbot: QtBot, doc: ScorecardD
     qtbot.addWidget(panel)
     panel.show()
     panel.show_item("kpi", "margin")
-    panel.aggregation.setCurrentIndex(panel.aggregation.findData(Aggregation.FORMULA.value))
+    panel.measure_form.aggregation.setCurrentIndex(
+        panel.measure_form.aggregation.findData(Aggregation.FORMULA.value)
+    )
     assert doc.card.kpi("margin").measure.aggregation is Aggregation.FORMULA
-    assert panel.formula.isEnabled()
-    qtbot.keyClicks(panel.formula.edit, "revenue / (")
-    assert panel.formula.message.isVisible()
-    panel.formula.edit.clear()
-    qtbot.keyClicks(panel.formula.edit, "revenue / 2")
-    qtbot.keyClick(panel.formula.edit, Qt.Key.Key_Return)
+    assert panel.measure_form.formula.isEnabled()
+    qtbot.keyClicks(panel.measure_form.formula.edit, "revenue / (")
+    assert panel.measure_form.formula.message.isVisible()
+    panel.measure_form.formula.edit.clear()
+    qtbot.keyClicks(panel.measure_form.formula.edit, "revenue / 2")
+    qtbot.keyClick(panel.measure_form.formula.edit, Qt.Key.Key_Return)
     assert doc.card.kpi("margin").measure.formula == "revenue / 2"
 
 

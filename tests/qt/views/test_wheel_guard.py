@@ -57,19 +57,21 @@ def test_wheel_over_an_unfocused_source_box_scrolls_the_form(
     panel, scroll = small_panel(qtbot, doc)
     bar = scroll.verticalScrollBar()
     bar.setValue(bar.maximum())  # the Measure group, with the source box, in view
-    scroll.ensureWidgetVisible(panel.source)
+    scroll.ensureWidgetVisible(panel.measure_form.source)
     start = bar.value()
     assert start > 0
-    assert panel.source.currentText() == "Source"  # index 1; a notch up would pick "(none)"
+    assert (
+        panel.measure_form.source.currentText() == "Source"
+    )  # index 1; a notch up would pick "(none)"
     panel.kpi_name.edit.setFocus()
-    assert not panel.source.hasFocus()
+    assert not panel.measure_form.source.hasFocus()
 
-    wheel(panel.source)
+    wheel(panel.measure_form.source)
 
     assert doc.card.kpi("nps").measure.source == "src"
-    assert panel.source.currentText() == "Source"
+    assert panel.measure_form.source.currentText() == "Source"
     assert bar.value() < start  # the notch scrolled the form up instead
-    assert not panel.source.hasFocus()  # and the wheel did not give the box the focus
+    assert not panel.measure_form.source.hasFocus()  # and the wheel did not give the box the focus
     assert doc.undo_stack.count() == 0
 
 
@@ -85,9 +87,9 @@ def test_every_choice_and_number_in_the_form_is_guarded(
         panel.kpi_indicator,
         panel.kpi_method,
         panel.kpi_status_rule,
-        panel.aggregation,
-        panel.column,
-        panel.denominator_aggregation,
+        panel.measure_form.aggregation,
+        panel.measure_form.column,
+        panel.measure_form.denominator_aggregation,
     ):
         assert box.focusPolicy() == Qt.FocusPolicy.StrongFocus
         wheel(box, notches=-1)
@@ -97,10 +99,10 @@ def test_every_choice_and_number_in_the_form_is_guarded(
 
 def test_a_focused_box_still_follows_the_wheel(qtbot: QtBot, doc: ScorecardDocument) -> None:
     panel, _scroll = small_panel(qtbot, doc)
-    panel.source.setFocus()
-    assert panel.source.hasFocus()
-    wheel(panel.source)
-    assert panel.source.currentText() == "(none)"
+    panel.measure_form.source.setFocus()
+    assert panel.measure_form.source.hasFocus()
+    wheel(panel.measure_form.source)
+    assert panel.measure_form.source.currentText() == "(none)"
     assert doc.card.kpi("nps").measure.source is None
 
 

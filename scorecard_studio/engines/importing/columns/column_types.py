@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import warnings
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -26,9 +25,15 @@ import numpy.typing as npt
 import pandas as pd
 
 from scorecard_studio.domain.model import DateOrder
-from scorecard_studio.domain.periods import TIMESTAMP_WITH_OFFSET
 from scorecard_studio.engines.importing.columns.arrow_text import text_cells
 from scorecard_studio.engines.importing.columns.cells import ERROR_CODES, ExcelError
+from scorecard_studio.engines.importing.columns.text_dates import (
+    as_utc,
+    has_offsets,
+    mixed_zones_note,
+    naive,
+    parse_dates,
+)
 
 #: A column stays text unless this share of its filled cells fit a typed reading (booleans:
 #: all of them, so a third answer such as "No phone service" keeps the column text).
@@ -86,13 +91,6 @@ _CURRENCY = re.compile(r"[$€£¥₹₽₩₪]|\b(?:USD|EUR|GBP|CHF|JPY|CAD|AUD
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009']")
 _EU_NUMBER = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+(,\d+)?|\d+,\d+)$")
 _US_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+(\.\d+)?|\d+\.\d+)$")
-_MONTH_NAME = re.compile(
-    r"(?i)^(?=.*\d)(?:\d{1,2}[ .\-/]*)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
-    r"[ .,\-/]*\d"
-)
-_NUMERIC_DATE = re.compile(
-    r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$"
-)
 
 
 def type_column(
@@ -113,9 +111,9 @@ def type_column(
             return _done(name, ColumnType.TEXT, series.astype("str"), n_errors)
         return _done(name, ColumnType.NUMBER, series.astype("float64"), n_errors)
     if pd.api.types.is_datetime64_any_dtype(dtype):
-        values = _naive(series)
+        values = naive(series)
         if isinstance(dtype, pd.DatetimeTZDtype):
-            values = _as_utc(values)
+            values = as_utc(values)
         return _done(name, ColumnType.DATE, values, n_errors)
     return _type_mixed(name, series, date_order, n_errors)
 
@@ -136,23 +134,6 @@ def _error_note(name: str, errors: int) -> tuple[str, str, str]:
         "excel_error_cells",
         f"{name!r}: {errors:,} cells hold Excel errors (#N/A, #DIV/0!…) and are treated as missing",
     )
-
-
-def _naive(series: pd.Series) -> pd.Series:
-    """Naive datetime64[ns] (aware values as UTC wall time); years pandas cannot hold: NaT.
-
-    Callers that met an offset put it back with :func:`_as_utc`, so a timestamp written
-    with a zone keeps it through the snapshot and is converted to the scorecard's zone
-    only when it is bucketed.
-    """
-    if isinstance(series.dtype, pd.DatetimeTZDtype):
-        series = series.dt.tz_convert("UTC").dt.tz_localize(None)
-    if series.dtype != "datetime64[ns]":
-        lo, hi = series.min(), series.max()
-        if not (pd.isna(lo) or (lo.year > 1677 and hi.year < 2262)):  # else all fit
-            years = series.dt.year
-            series = series.where((years > 1677) & (years < 2262))
-    return series.astype("datetime64[ns]")
 
 
 def _type_mixed(name: str, series: pd.Series, order: DateOrder, n_errors: int) -> TypedColumn:
@@ -279,7 +260,7 @@ _NUMBER_LIKE = re.compile(
     r"|GBP|CHF|JPY|CAD|AUD|SEK|NOK|DKK|INR)*$"
 )
 #: Text that could be a date: starting with a digit (ISO and numeric dates) or naming a
-#: month. A superset of what _parse_dates reads.
+#: month. A superset of what parse_dates reads.
 _DATE_LIKE = re.compile(r"^[+-]?\d|(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
 
 
@@ -308,7 +289,7 @@ def _candidates(
     }
     quick = {
         "number": _parse_numbers(sample)[0].notna().mean() if could["number"] else 0.0,
-        "date": _parse_dates(sample, order)[0].notna().mean() if could["date"] else 0.0,
+        "date": parse_dates(sample, order)[0].notna().mean() if could["date"] else 0.0,
         "bool": sum(w.lower() in _BOOL_WORDS for w in seen) / len(seen) if seen else 0.0,
     }
     native_share = sum(int(m.sum()) for m in natives.values()) / filled
@@ -330,7 +311,7 @@ def _candidates(
         ok = ~np.isnan(values)
         out.append((kind, pd.Series(values, index=index, dtype="float64"), ok, []))
     if quick["date"] >= MIN_SHARE or natives["d"].any():
-        dates, notes = _parse_dates(texts, order)
+        dates, notes = parse_dates(texts, order)
         values = dates.to_numpy(dtype="datetime64[ns]")
         if natives["d"].any():
             objs = raw
@@ -338,7 +319,7 @@ def _candidates(
                 pd.Series([v if k else None for v, k in zip(objs, natives["d"], strict=True)]),
                 errors="coerce",
             )
-            values = np.where(natives["d"], _naive(native).to_numpy(dtype="datetime64[ns]"), values)
+            values = np.where(natives["d"], naive(native).to_numpy(dtype="datetime64[ns]"), values)
         real_dates = bool(natives["d"].any()) or bool((~np.isnat(values)).any())
         if natives["n"].any() and real_dates:  # serial day numbers among real dates
             objs = raw
@@ -361,10 +342,10 @@ def _candidates(
                 ]
         ok = ~np.isnat(values)
         date_values = pd.Series(values, index=index)
-        if _has_offsets(texts):
-            date_values = _as_utc(date_values)
-            if natives["d"].any() or not _has_offsets(texts, every=True):
-                notes = [*notes, _mixed_zones_note()]
+        if has_offsets(texts):
+            date_values = as_utc(date_values)
+            if natives["d"].any() or not has_offsets(texts, every=True):
+                notes = [*notes, mixed_zones_note()]
         out.append((ColumnType.DATE, date_values, ok, notes))
     if quick["bool"] >= MIN_SHARE or natives["b"].any():
         words = texts.str.lower().map(_BOOL_WORDS)
@@ -448,94 +429,3 @@ def _parse_numbers(texts: pd.Series) -> tuple[pd.Series, ColumnType]:
     else:
         kind = ColumnType.NUMBER
     return nums, kind
-
-
-_OFFSET = TIMESTAMP_WITH_OFFSET
-
-
-def _has_offsets(texts: pd.Series, every: bool = False) -> bool:
-    """Whether any (or every non-empty) text is a timestamp with a time-zone offset."""
-    filled = texts.dropna()
-    if filled.empty:
-        return False
-    marked = filled.astype("str").str.strip().str.contains(_OFFSET, case=False, regex=True)
-    return bool(marked.all() if every else marked.any())
-
-
-def _as_utc(values: pd.Series) -> pd.Series:
-    """Naive UTC wall times as an aware UTC column (what the snapshot keeps)."""
-    return values.astype("datetime64[ns]").dt.tz_localize("UTC")
-
-
-def _mixed_zones_note() -> tuple[str, str, str]:
-    return (
-        "warning",
-        "mixed_time_zones",
-        "some timestamps carry a time-zone offset and some do not; those without one are "
-        "taken to be in UTC",
-    )
-
-
-def _parse_dates(
-    texts: pd.Series, order: DateOrder
-) -> tuple[pd.Series, list[tuple[str, str, str]]]:
-    """Dates written as text; the day/month order is detected per column."""
-    notes: list[tuple[str, str, str]] = []
-    t = texts.astype("str")
-    out = pd.to_datetime(t, format="ISO8601", errors="coerce", utc=True)
-    out = out.dt.tz_localize(None)
-    rest = out.isna() & t.notna()
-    if rest.any():
-        parts = t[rest].str.extract(_NUMERIC_DATE)
-        found = parts[0].notna()
-        if found.any():
-            a = parts[0].astype("float64")
-            b = parts[1].astype("float64")
-            day_first = bool((a > 12).any())
-            month_first = bool((b > 12).any())
-            if day_first and not month_first:
-                dayfirst = True
-            elif month_first and not day_first:
-                dayfirst = False
-            else:
-                dayfirst = order is not DateOrder.MONTH_FIRST
-                if order is DateOrder.AUTO and not (day_first and month_first):
-                    notes.append(
-                        (
-                            "warning",
-                            "ambiguous_dates",
-                            "text dates such as "
-                            f"{t[rest][found].iloc[0]!r} could be day-first or month-first; "
-                            "read as day-first (change the data source's date order if wrong)",
-                        )
-                    )
-            if order is DateOrder.DAY_FIRST:
-                dayfirst = True
-            elif order is DateOrder.MONTH_FIRST:
-                dayfirst = False
-            year = parts[2].astype("float64")
-            year = year.where(year >= 100, year + np.where(year < 70, 2000, 1900))
-            frame = pd.DataFrame(
-                {
-                    "year": year,
-                    "month": b if dayfirst else a,
-                    "day": a if dayfirst else b,
-                    "hour": parts[3].astype("float64").fillna(0),
-                    "minute": parts[4].astype("float64").fillna(0),
-                    "second": parts[5].astype("float64").fillna(0),
-                }
-            )
-            parsed = pd.to_datetime(frame[found], errors="coerce")
-            out.loc[parsed.index] = parsed
-        rest = out.isna() & t.notna() & t.str.contains(_MONTH_NAME).fillna(False)
-        if rest.any():
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                loose = pd.to_datetime(
-                    t[rest],
-                    format="mixed",
-                    errors="coerce",
-                    dayfirst=order is not DateOrder.MONTH_FIRST,
-                )
-            out.loc[loose.index] = loose
-    return _naive(out), notes
