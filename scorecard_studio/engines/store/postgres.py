@@ -152,7 +152,9 @@ def role_statements(schema: str) -> list[str]:
     """DDL creating the three team roles (if missing) and granting them their rights on the
     store in ``schema``. Run by the database owner; running it again changes nothing."""
     s = _quoted(schema)
-    tables = "scorecards, designs, snapshots, versions, version_snapshots, audit_log"
+    tables = (
+        "scorecards, designs, snapshots, versions, version_snapshots, audit_log, governance_entries"
+    )
     drafts = "drafts, draft_snapshots"
     content = ", ".join(
         c
@@ -181,12 +183,15 @@ def role_statements(schema: str) -> list[str]:
         f"GRANT USAGE ON SCHEMA {s} TO {VIEWER}",
         f"GRANT SELECT ON {_each(s, tables + ', ' + drafts + ', alembic_version')} TO {VIEWER}",
         f"GRANT INSERT ON {_each(s, 'scorecards, designs, snapshots, version_snapshots')},"
-        f" {_each(s, 'audit_log, ' + drafts)} TO {EDITOR}",
+        f" {_each(s, 'audit_log, governance_entries, ' + drafts)} TO {EDITOR}",
         f"GRANT INSERT ({content}) ON {s}.versions TO {EDITOR}",
         f"GRANT UPDATE (last_number) ON {s}.scorecards TO {EDITOR}",
         f"GRANT UPDATE ON {_each(s, drafts)} TO {EDITOR}",
         f"GRANT DELETE ON {_each(s, 'versions, version_snapshots, designs, snapshots, ' + drafts)}"
         f" TO {EDITOR}",
+        # Commentary, exceptions, actions and reviews: the guard triggers keep the entries of
+        # a frozen version, and every entry, from being changed whoever asks.
+        f"GRANT DELETE ON {s}.governance_entries TO {EDITOR}",
         f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {s} TO {EDITOR}",
         f"GRANT INSERT ({freeze}) ON {s}.versions TO {APPROVER}",
         f"GRANT UPDATE ({freeze}) ON {s}.versions TO {APPROVER}",
