@@ -12,9 +12,9 @@ from scorecard_studio.engines.store.api import (
     SaveConflictError,
     Store,
     StoredVersion,
-    open_store,
 )
 from scorecard_studio.engines.store.location import default_store_path, resolve_store_path
+from scorecard_studio.engines.store.opening import open_store
 from scorecard_studio.engines.store.records import (
     AuditRecord,
     DraftInfo,

@@ -13,31 +13,24 @@ If someone else saved meanwhile, the head has moved, the save is refused with a
 
 from __future__ import annotations
 
-import functools
 import os
-import random
-import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, create_engine
-from sqlalchemy.engine import URL
+from sqlalchemy import Engine
 
 from scorecard_studio.domain.design_diff import DesignDiff, diff_designs
 from scorecard_studio.domain.errors import ConflictError, StoreError
 from scorecard_studio.domain.model import Scorecard
-from scorecard_studio.engines.store import governance_store, migrate, postgres
-from scorecard_studio.engines.store.dialect import configure_sqlite_engine
+from scorecard_studio.engines.store import governance_store, postgres
 from scorecard_studio.engines.store.documents import EncodedDesign, design_text, encode_design
+from scorecard_studio.engines.store.governance_methods import GovernanceMethods
 from scorecard_studio.engines.store.hashing import freeze_seal
+from scorecard_studio.engines.store.identity_methods import IdentityMethods
 from scorecard_studio.engines.store.location import (
-    STORE_URL_ENV,
-    default_author,
     now_utc,
-    resolve_store_path,
 )
 from scorecard_studio.engines.store.lookups import (
     MAX_NAME,
@@ -65,177 +58,17 @@ from scorecard_studio.engines.store.saving import (
     save_version,
 )
 from scorecard_studio.engines.store.snapshots import decode_table, encode_tables
+from scorecard_studio.engines.store.stored_version import StoredVersion
 from scorecard_studio.engines.store.unit_of_work import SqlUnitOfWork
+from scorecard_studio.engines.store.writes import FreezeRefusedError, SaveConflictError, retrying
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from scorecard_studio.domain.governance import (
-        Action,
-        Entry,
-        GovernanceView,
-        ReviewState,
-    )
-    from scorecard_studio.engines.governance import ImpactRun
-    from scorecard_studio.engines.store.governance_checks import FreezeBlockers
     from scorecard_studio.engines.store.sync import SyncReport
 
-_P = ParamSpec("_P")
-_R = TypeVar("_R")
 
-#: Attempts of one write on a team store when other writers keep it busy.
-WRITE_ATTEMPTS = 6
-
-
-def _retrying(
-    method: Callable[Concatenate[Store, _P], _R],
-) -> Callable[Concatenate[Store, _P], _R]:
-    """Run a write again when the team store reported contention (a lock wait that timed
-    out, a serialization failure, a deadlock): every write is one transaction that left
-    nothing behind, so another attempt is safe. Only the last failure reaches the caller,
-    as one line."""
-
-    @functools.wraps(method)
-    def run(self: Store, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
-        for attempt in range(WRITE_ATTEMPTS):
-            try:
-                return method(self, *args, **kwargs)
-            except postgres.StoreBusyError:
-                if attempt == WRITE_ATTEMPTS - 1:
-                    raise
-                time.sleep(random.uniform(0.01, 0.05 * 2**attempt))
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    return run
-
-
-class SaveConflictError(ConflictError):
-    """A save based on a stale head; its content was kept as draft ``draft_id``."""
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        scorecard: str,
-        head: int | None,
-        base: int | None,
-        draft_id: int,
-        head_author: str | None = None,
-    ) -> None:
-        super().__init__(message)
-        #: Who saved the version this save conflicts with (the latest one).
-        self.head_author = head_author
-        self.scorecard = scorecard
-        self.head = head
-        self.base = base
-        self.draft_id = draft_id
-
-
-class FreezeRefusedError(StoreError):
-    """A freeze the scorecard's governance settings refuse; ``blockers`` says why."""
-
-    def __init__(self, message: str, blockers: FreezeBlockers) -> None:
-        super().__init__(message)
-        self.blockers = blockers
-
-
-@dataclass(frozen=True, slots=True)
-class StoredVersion:
-    """A checked-out version: its record, its design, and its data on request."""
-
-    info: VersionInfo
-    design: Scorecard
-    _store: Store = field(repr=False, compare=False)
-    #: The scorecard's latest version (number, hash) when this one was checked out.
-    head: tuple[int, str] | None = None
-
-    @property
-    def number(self) -> int:
-        return self.info.number
-
-    def load_snapshots(self) -> dict[str, pd.DataFrame]:
-        """Source id -> the table this version was scored on, exactly as it was saved."""
-        return self._store.load_snapshots(self.info.snapshot_hashes)
-
-    def provenance(self) -> dict[str, Any]:
-        """What a report states so it can be produced again from the store."""
-        info = self.info
-        return {
-            "scorecard": info.scorecard,
-            "version": info.number,
-            "hash": info.hash,
-            "version_hash": info.hash,
-            "design_hash": info.design_hash,
-            "parent": info.parent,
-            "snapshot_hashes": dict(sorted(info.snapshot_hashes.items())),
-            "frozen_label": info.frozen_label,
-            "author": info.author,
-            "created_at": info.created_at,
-            "message": info.message,
-            "head": None if self.head is None else self.head[0],
-            "head_hash": None if self.head is None else self.head[1],
-        }
-
-
-def open_store(path: str | os.PathLike[str] | None = None, *, url: str | None = None) -> Store:
-    """Open (creating and migrating as needed) a store: a file, or a team store's URL.
-
-    ``url`` (``postgresql://USER@HOST/DATABASE``) opens the team store on PostgreSQL; so does
-    a ``path`` written as such a URL. Without either: ``$SCORECARD_STUDIO_STORE_URL``, else
-    the file ``$SCORECARD_STUDIO_STORE``, else the per-user default file.
-    """
-    if url is not None and url.strip():
-        return _open_team(url.strip())
-    if path is None or not os.fspath(path):
-        env = os.environ.get(STORE_URL_ENV, "").strip()
-        if env:
-            return _open_team(env)
-    elif postgres.is_team_url(os.fspath(path)):
-        return _open_team(str(os.fspath(path)))
-    file = resolve_store_path(path)
-    if file.is_dir():
-        raise StoreError(f"{file}: is a folder, not a store file")
-    try:
-        file.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise StoreError(f"{file}: cannot create the store's folder ({exc.strerror})") from None
-    engine = create_engine(URL.create("sqlite", database=str(file)))
-    configure_sqlite_engine(engine)
-    try:
-        created = migrate.upgrade(engine)
-    except BaseException:
-        engine.dispose()
-        raise
-    if created:
-        from scorecard_studio.engines.store import witness
-
-        witness.forget(file)  # a new store at this path: an older witness is not about it
-    return Store(engine, file)
-
-
-def _open_team(location: str) -> Store:
-    """The team store at a ``postgresql://`` URL, created and migrated as needed."""
-    url = postgres.parse_team_url(location)
-    name = postgres.public_name(url)
-    try:
-        engine = postgres.team_engine(url)
-    except ModuleNotFoundError:
-        raise StoreError(
-            f"{name}: a team store needs the psycopg package (pip install 'psycopg[binary]')"
-        ) from None
-    try:
-        created = migrate.upgrade(engine)
-    except BaseException:
-        engine.dispose()
-        raise
-    if created:
-        from scorecard_studio.engines.store import witness
-
-        witness.forget(name)
-    return Store(engine, None, name=name)
-
-
-class Store:
+class Store(IdentityMethods, GovernanceMethods):
     """The versioned scorecard store (see the module docstring)."""
 
     def __init__(self, engine: Engine, path: Path | None = None, *, name: str = "") -> None:
@@ -252,56 +85,6 @@ class Store:
     def witness_key(self) -> Path | str | None:
         """What the witness outside the store is filed under: its file, or its URL."""
         return self.path if self.path is not None else (self.name or None)
-
-    def identity(self) -> str:
-        """Who writes: on a team store the database login (or its display name), else the
-        ``SCORECARD_STUDIO_AUTHOR`` or login name."""
-        if not self.team:
-            return default_author()
-        if self._identity is None:
-            with self.unit_of_work() as uow:
-                self._identity = postgres.identity(uow.session.connection())
-        return self._identity
-
-    def author(self, requested: str | None = None) -> str:
-        """The author recorded for an operation. On a team store that is always the database
-        login, so nobody can save in someone else's name; naming another is refused."""
-        if not self.team:
-            return requested or default_author()
-        who = self.identity()
-        if requested and requested.strip() and requested.strip() != who:
-            raise StoreError(
-                f"on the team store the author is your database login ({who}); "
-                f"it cannot be given as {requested.strip()!r}"
-            )
-        return who
-
-    def can_freeze(self) -> bool:
-        """Whether this user may freeze versions (on a team store: the approver role)."""
-        if not self.team:
-            return True
-        with self.unit_of_work() as uow:
-            return postgres.can_freeze(uow.session.connection())
-
-    def can_write(self) -> bool:
-        """Whether this user may save (on a team store: the editor or approver role)."""
-        if not self.team:
-            return True
-        with self.unit_of_work() as uow:
-            return postgres.can_write(uow.session.connection())
-
-    def setup_roles(self) -> tuple[str, ...]:
-        """Create the team roles and grant them their rights on this team store (run by its
-        owner, again after an upgrade adds tables); the roles' names."""
-        from scorecard_studio.engines.store import team
-
-        return team.setup_roles(self)
-
-    def grant_role(self, login: str, role: str) -> str:
-        """Give a database login one of the roles ``viewer``, ``editor``, ``approver``."""
-        from scorecard_studio.engines.store import team
-
-        return team.grant_role(self, login, role)
 
     # --- life cycle ---------------------------------------------------------------------
 
@@ -384,7 +167,7 @@ class Store:
 
     # --- writing versions ---------------------------------------------------------------
 
-    @_retrying
+    @retrying
     def save(
         self,
         card: Scorecard,
@@ -438,7 +221,7 @@ class Store:
                 head_author=kept.head_author,
             ) from None
 
-    @_retrying
+    @retrying
     def restore(
         self,
         name: str,
@@ -478,7 +261,7 @@ class Store:
         self._witness()
         return info
 
-    @_retrying
+    @retrying
     def freeze(self, name: str, number: int, label: str, author: str | None = None) -> VersionInfo:
         """Freeze a version under ``label``: from now on it cannot change or be deleted."""
         who = self.author(author)
@@ -530,7 +313,7 @@ class Store:
         self._witness()
         return info
 
-    @_retrying
+    @retrying
     def delete_version(self, name: str, number: int, author: str | None = None) -> None:
         """Delete an unfrozen version that no later version builds on (normally the head)."""
         who = self.author(author)
@@ -561,7 +344,7 @@ class Store:
 
     # --- drafts, verification and portable files (in their own modules) ----------------
 
-    @_retrying
+    @retrying
     def autosave_draft(
         self,
         name: str,
@@ -580,13 +363,13 @@ class Store:
 
         return autosave.recover(self, name)
 
-    @_retrying
+    @retrying
     def discard_draft(self, name: str, author: str | None = None) -> bool:
         from scorecard_studio.engines.store import autosave
 
         return autosave.discard(self, name, self.author(author))
 
-    @_retrying
+    @retrying
     def delete_draft(self, draft_id: int, author: str | None = None) -> None:
         from scorecard_studio.engines.store import autosave
 
@@ -623,7 +406,7 @@ class Store:
 
     # --- offline work: push and pull by hash (sync.py) ---------------------------------
 
-    @_retrying
+    @retrying
     def push(self, team: Store, names: Sequence[str] | None = None) -> list[SyncReport]:
         """Bring this store's versions of ``names`` (default: all) into ``team``, extending its
         histories only; work built on an older team version is kept there as a draft."""
@@ -642,7 +425,7 @@ class Store:
         team._witness()
         return reports
 
-    @_retrying
+    @retrying
     def pull(self, team: Store, names: Sequence[str] | None = None) -> list[SyncReport]:
         """Bring every version of ``names`` (default: all) that ``team`` has and this store
         lacks; no version here is changed."""
@@ -661,7 +444,7 @@ class Store:
         self._witness()
         return reports
 
-    @_retrying
+    @retrying
     def export_scorecard(
         self, name: str, out_path: str | os.PathLike[str], author: str | None = None
     ) -> Path:
@@ -673,7 +456,7 @@ class Store:
         self._witness()
         return out
 
-    @_retrying
+    @retrying
     def import_scorecard(
         self, path: str | os.PathLike[str], author: str | None = None
     ) -> ImportSummary:
@@ -683,129 +466,5 @@ class Store:
         self._witness()
         return summary
 
-    # --- governance (commentary, exceptions, actions, review, impact) -------------------
 
-    def governance(self, name: str, number: int | None = None) -> GovernanceView:
-        """Commentary, exceptions and actions version ``number`` sees, and its reviews."""
-        return governance_store.view(self, name, number)
-
-    def governance_entries(self, name: str) -> list[Entry]:
-        """Every governance entry of a scorecard, oldest first."""
-        return governance_store.scorecard_entries(self, name)
-
-    def comment(
-        self,
-        name: str,
-        number: int | None,
-        kpi: str,
-        period: str,
-        analysis: str = "",
-        recommendation: str = "",
-        author: str | None = None,
-        replaces: str | None = None,
-    ) -> Entry:
-        """Commentary on a KPI in a period (``replaces``: edit one of an unfrozen version)."""
-        entry = governance_store.comment(
-            self, name, number, kpi, period, analysis, recommendation, author, replaces
-        )
-        self._witness()
-        return entry
-
-    def mark_exception(
-        self,
-        name: str,
-        number: int | None,
-        period: str,
-        reason: str,
-        kpi: str | None = None,
-        tier: str | None = None,
-        author: str | None = None,
-    ) -> Entry:
-        """Mark a period, or one KPI's value in it, exceptional."""
-        entry = governance_store.mark_exception(
-            self, name, number, period, reason, author, kpi, tier
-        )
-        self._witness()
-        return entry
-
-    def withdraw_exception(
-        self, name: str, number: int | None, exception_id: str, author: str | None = None
-    ) -> Entry:
-        entry = governance_store.withdraw_exception(self, name, number, exception_id, author)
-        self._witness()
-        return entry
-
-    def add_action(
-        self,
-        name: str,
-        number: int | None,
-        title: str,
-        *,
-        owner: str = "",
-        due: str | None = None,
-        kpis: tuple[str, ...] = (),
-        tiers: tuple[str, ...] = (),
-        notes: str = "",
-        author: str | None = None,
-    ) -> Action:
-        """A new action item on the version (default: the head)."""
-        fields = {
-            "title": title,
-            "owner": owner,
-            "due": due,
-            "kpis": kpis,
-            "tiers": tiers,
-            "notes": notes,
-        }
-        action = governance_store.add_action(self, name, number, fields, author)
-        self._witness()
-        return action
-
-    def update_action(
-        self,
-        name: str,
-        number: int | None,
-        action_id: str,
-        *,
-        note: str = "",
-        author: str | None = None,
-        **fields: object,
-    ) -> Action:
-        """Change an action (status, owner, due, title, kpis, tiers, notes) with a note."""
-        action = governance_store.update_action(self, name, number, action_id, fields, note, author)
-        self._witness()
-        return action
-
-    def review(
-        self,
-        name: str,
-        number: int,
-        state: ReviewState,
-        comment: str = "",
-        author: str | None = None,
-    ) -> Entry:
-        """Propose, approve or reject a version (rules: ``domain.governance``)."""
-        entry = governance_store.review(self, name, number, state, comment, author)
-        self._witness()
-        return entry
-
-    def freeze_blockers(self, name: str, number: int, label: str = "") -> FreezeBlockers:
-        """What the scorecard's governance settings still require before a freeze."""
-        from scorecard_studio.engines.store.governance_checks import freeze_blockers
-
-        return freeze_blockers(self, name, number, label)
-
-    def impact(
-        self,
-        name: str,
-        number: int,
-        *,
-        against: int | None = None,
-        periods: int = 4,
-        frozen: bool = True,
-    ) -> list[ImpactRun]:
-        """Version ``number`` scored on the data of the version it replaces and of every
-        frozen version, compared value by value with their own scores."""
-        from scorecard_studio.engines.store.governance_checks import impact
-
-        return impact(self, name, number, against=against, periods=periods, frozen=frozen)
+__all__ = ["FreezeRefusedError", "SaveConflictError", "Store", "StoredVersion"]

@@ -22,7 +22,7 @@ from team_fixtures import TeamServer
 
 from scorecard_studio.domain.errors import StoreError
 from scorecard_studio.domain.model import Scorecard
-from scorecard_studio.engines.store import api, open_store
+from scorecard_studio.engines.store import open_store, writes
 from scorecard_studio.engines.store.postgres import is_team_url, parse_team_url, public_name
 
 
@@ -220,7 +220,7 @@ def test_contention_is_retried_and_never_a_traceback(
         assert info.number == 2
         monkeypatch.setattr(postgres, "take_write_lock", real)
         monkeypatch.setattr(postgres, "LOCK_TIMEOUT_MS", 50)
-        monkeypatch.setattr(api, "WRITE_ATTEMPTS", 3)
+        monkeypatch.setattr(writes, "WRITE_ATTEMPTS", 3)
         holder = store.engine.connect()  # another user holds the write lock for a long while
         holder.execute(select(func.pg_advisory_xact_lock(postgres.WRITE_LOCK_KEY)))
         try:
