@@ -20,9 +20,9 @@ import pandas as pd
 
 from scorecard_studio.domain.findings import Finding, Severity
 from scorecard_studio.domain.model import TARGET_FIELDS, Aggregation, Scorecard
-from scorecard_studio.domain.periods import Calendar, calendar_of
+from scorecard_studio.domain.periods import calendar_of
 from scorecard_studio.engines.scoring.aggregate import Aggregator, Grid
-from scorecard_studio.engines.scoring.engine import evaluate_formulas
+from scorecard_studio.engines.scoring.engine import evaluate_formulas, period_axis
 from scorecard_studio.engines.scoring.prepare import (
     UNASSIGNED,
     PreparedSource,
@@ -122,7 +122,7 @@ def build_panel(
         )
     keys, codes = _customer_codes(keyed)
     tier = _customer_tiers(keys, codes, keyed, key_tiers)
-    axis = _period_axis(prepared, calendar, periods)
+    axis = period_axis(prepared, calendar, periods)
     by_customer = {
         sid: dataclasses.replace(p, tier=codes.get(sid, np.full(len(p.frame), UNASSIGNED)))
         for sid, p in prepared.items()
@@ -229,20 +229,6 @@ def _customer_tiers(
         known = mapped.notna().to_numpy()
         tier[known] = mapped[known].to_numpy(dtype=np.int64)
     return tier
-
-
-def _period_axis(
-    prepared: Mapping[str, PreparedSource], calendar: Calendar, periods: Sequence[str] | None
-) -> list[int]:
-    """The same axis as the scorecard's own scoring: first to last period with a dated row."""
-    if periods:
-        ordinals = sorted({calendar.parse(label) for label in periods})
-        return list(range(ordinals[0], ordinals[-1] + 1))
-    found = [p.period[p.period >= 0] for p in prepared.values()]
-    found = [f for f in found if f.size]
-    if not found:
-        return []
-    return list(range(min(int(f.min()) for f in found), max(int(f.max()) for f in found) + 1))
 
 
 def _customer_values(

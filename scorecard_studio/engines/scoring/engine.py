@@ -78,11 +78,11 @@ def compute_actuals(
             prep = prepare_source(card, source, tables[source.id], calendar, key_tiers)
             prepared[source.id] = prep
             findings.extend(prep.findings)
-    period_axis = _period_axis(prepared, calendar, periods)
+    axis = period_axis(prepared, calendar, periods)
     grid = Grid(
         len(card.tiers),
-        period_axis[0] if period_axis else 0,
-        len(period_axis),
+        axis[0] if axis else 0,
+        len(axis),
         calendar,
         card.settings.timezone,
     )
@@ -115,8 +115,8 @@ def compute_actuals(
     return Actuals(
         kpi_ids=tuple(k.id for k in kpis),
         tier_ids=tuple(card.tier_ids()),
-        periods=tuple(period_axis),
-        period_labels=tuple(calendar.label(p) for p in period_axis),
+        periods=tuple(axis),
+        period_labels=tuple(calendar.label(p) for p in axis),
         value=value,
         sample=sample,
         tier_weights=_tier_weights(card, aggregator, grid, findings),
@@ -126,9 +126,10 @@ def compute_actuals(
     )
 
 
-def _period_axis(
+def period_axis(
     prepared: Mapping[str, PreparedSource], calendar: Calendar, periods: Sequence[str] | None
 ) -> list[int]:
+    """The period axis: the labels asked for, else first to last period with a dated row."""
     if periods:
         ordinals = sorted({calendar.parse(label) for label in periods})
         return list(range(ordinals[0], ordinals[-1] + 1))
