@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "screenshots"
 SIZES = ((1024, 700), (1600, 1000))
-WORKSPACES = ("design", "data", "targets", "dashboard", "history", "governance")
+WORKSPACES = ("design", "data", "targets", "dashboard", "history", "governance", "report")
 
 
 def _screen_config(folder: Path, width: int, height: int) -> str:

@@ -49,7 +49,7 @@ class Exports:
         if not path:
             return
         remember_folder("export", path)
-        provenance = self._provenance()
+        provenance = self.provenance()
 
         def work(progress: Any, _cancel: Any) -> Any:
             from scorecard_studio.engines.export import export_report
@@ -78,7 +78,7 @@ class Exports:
         if not path:
             return
         remember_folder("export", path)
-        provenance = self._provenance()
+        provenance = self.provenance()
 
         def work(progress: Any, _cancel: Any) -> Any:
             from scorecard_studio.engines.export.context import ReportProvenance
@@ -98,7 +98,8 @@ class Exports:
             failure_title="Cannot export the briefing",
         )
 
-    def _provenance(self) -> dict[str, Any]:
+    def provenance(self) -> dict[str, Any]:
+        """The open version's provenance when it is saved and unmodified; else nothing."""
         doc = self.document
         if doc.store_name is None or doc.base_version is None or doc.is_modified():
             return {}

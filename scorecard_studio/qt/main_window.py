@@ -2,7 +2,7 @@
 
 The window owns one :class:`ScorecardDocument`; every view is a view of it. Instead of
 every panel at once, each job has a workspace with the room it needs (Design, Data,
-Targets, Dashboard, History; see :mod:`scorecard_studio.qt.modes`), switched from the mode
+Targets, Dashboard, History, Governance, Report; see :mod:`scorecard_studio.qt.modes`), switched from the mode
 bar or with Ctrl+1…; :meth:`MainWindow.register_workspace` adds another in one call. The
 undo stack and the selected KPI are the window's, so they follow the user from one
 workspace to the next. Opening, saving and exporting live in
@@ -42,6 +42,7 @@ from scorecard_studio.qt.widgets.findings_panel import FindingsPanel
 from scorecard_studio.qt.widgets.governance_panel import GovernancePanel
 from scorecard_studio.qt.widgets.history_panel import HistoryPanel
 from scorecard_studio.qt.widgets.properties_panel import PropertiesPanel
+from scorecard_studio.qt.widgets.report_preview import ReportPreview
 from scorecard_studio.qt.widgets.results_view import ResultsView
 from scorecard_studio.qt.widgets.scorecard_editor import ScorecardEditor
 from scorecard_studio.qt.widgets.start_page import StartPage
@@ -92,6 +93,10 @@ class MainWindow(WindowActions):
         self.lagging = ResultsView(self.document, indicator=IndicatorType.LAGGING)
         self.history = HistoryPanel(self.workspace)
         self.governance = GovernancePanel(self.workspace)
+        self.report = ReportPreview(self.document, self.workspace.exports.provenance)
+        # The actions are built after the workspaces, so they are looked up when clicked.
+        self.report.exportReportRequested.connect(lambda: self.export_action.trigger())
+        self.report.exportPdfRequested.connect(lambda: self.export_pdf_action.trigger())
         self.workspace.historyChanged.connect(self.governance.refresh)
         self.workspace.documentOpened.connect(self.governance.refresh)
         self.workspace.historyChanged.connect(self.history.refresh)
@@ -122,7 +127,7 @@ class MainWindow(WindowActions):
     # --- construction -------------------------------------------------------------------
 
     def _build_workspaces(self) -> None:
-        """Design, Data, Targets, Dashboard and History, in the order of the job."""
+        """Design, Data, Targets, Dashboard, History, Governance and Report, in the job's order."""
         horizontal, vertical = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
         self.design_tree_slot = SharedSlot()
         self.data_tree_slot = SharedSlot()
@@ -155,6 +160,7 @@ class MainWindow(WindowActions):
         governance.setFrameShape(QFrame.Shape.NoFrame)
         governance.setWidget(self.governance)
         self.register_workspace("Governance", governance, icon_name="freeze")
+        self.register_workspace("Report", self.report, icon_name="report")
         self.rooms.on_show("governance", self.governance.refresh)
         self.rooms.on_show("design", lambda: self.design_tree_slot.take(self.editor))
         self.rooms.on_show("data", lambda: self.data_tree_slot.take(self.editor))

@@ -17,8 +17,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QMarginsF, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPageLayout, QPageSize, QPainter, QPdfWriter, QPen
+from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QImage,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QPen,
+)
 
 from scorecard_studio.domain.errors import ScorecardError
 from scorecard_studio.domain.model import STATUS_BY_CODE, STATUS_LABELS, IndicatorType, Status
@@ -333,35 +342,83 @@ def write_briefing_pdf(ctx: ReportContext, path: str | os.PathLike[str]) -> int:
     return pages
 
 
+class BriefingPages:
+    """The briefing's pages laid out on its paper, ready to paint on any device.
+
+    The PDF writer and the window's report preview paint the same pages, so what the
+    preview shows is what the PDF will hold. Painter units are points: a device that is
+    not a 72 dpi PDF page scales the painter (see :func:`render_page`).
+    """
+
+    def __init__(self, ctx: ReportContext) -> None:
+        self.layout = QPageLayout(
+            QPageSize(_PAGE_SIZES[ctx.paper]),
+            QPageLayout.Orientation.Landscape,
+            QMarginsF(_MARGIN, _MARGIN, _MARGIN, _MARGIN),
+            QPageLayout.Unit.Point,
+        )
+        self._rect = self.layout.paintRect(QPageLayout.Unit.Point)
+        self._area = QRectF(0, 0, self._rect.width(), self._rect.height() - 18)
+        rows = int((self._area.height() - 24 - _ROW) // _ROW)
+        self._pages = [_summary_page(ctx), _bar_chart_page(ctx), *_kpi_pages(ctx, rows)]
+        self._footer = ctx.compact_provenance()
+
+    def __len__(self) -> int:
+        return len(self._pages)
+
+    def page_size(self) -> QSizeF:
+        """The whole page, margins included, in points."""
+        return self.layout.fullRect(QPageLayout.Unit.Point).size()
+
+    def paint(self, painter: QPainter, index: int) -> None:
+        """Draw page ``index`` (from 0) with its footer, origin at the printable area."""
+        rect = self._rect
+        painter.setPen(QColor("black"))
+        self._pages[index](painter, self._area)
+        bottom = QRectF(0, rect.height() - 14, rect.width(), 12)
+        _text(painter, bottom, self._footer, 6.5)
+        _text(painter, bottom, f"page {index + 1} of {len(self._pages)}", 7, align=_RIGHT)
+
+
+#: Dots per metre of a 72 dpi device: a point font is then one painter unit, as on the PDF.
+_POINTS_PER_METRE = round(72 / 0.0254)
+
+
+def render_page(pages: BriefingPages, index: int, width: int) -> QImage:
+    """Page ``index`` as a white image ``width`` pixels wide, margins included."""
+    size = pages.page_size()
+    scale = width / size.width()
+    image = QImage(width, max(1, round(size.height() * scale)), QImage.Format.Format_RGB32)
+    image.setDotsPerMeterX(_POINTS_PER_METRE)
+    image.setDotsPerMeterY(_POINTS_PER_METRE)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    try:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+        painter.scale(scale, scale)
+        painter.translate(_MARGIN, _MARGIN)
+        pages.paint(painter, index)
+    finally:
+        painter.end()
+    return image
+
+
 def _draw(ctx: ReportContext, file: str) -> int:
+    pages = BriefingPages(ctx)
     writer = QPdfWriter(file)
     writer.setResolution(72)  # painter units are points
     writer.setTitle(f"{ctx.card.name} — QBR {ctx.period_label}")
     writer.setCreator(ctx.author or "Scorecard Studio")
-    layout = QPageLayout(
-        QPageSize(_PAGE_SIZES[ctx.paper]),
-        QPageLayout.Orientation.Landscape,
-        QMarginsF(_MARGIN, _MARGIN, _MARGIN, _MARGIN),
-        QPageLayout.Unit.Point,
-    )
-    writer.setPageLayout(layout)
-    rect = layout.paintRect(QPageLayout.Unit.Point)
-    area = QRectF(0, 0, rect.width(), rect.height() - 18)
-    rows = int((area.height() - 24 - _ROW) // _ROW)
-    pages = [_summary_page(ctx), _bar_chart_page(ctx), *_kpi_pages(ctx, rows)]
+    writer.setPageLayout(pages.layout)
     painter = QPainter()
     if not painter.begin(writer):
         raise ScorecardError(f"{file}: cannot write a PDF there")
     try:
-        footer = ctx.compact_provenance()
-        for n, page in enumerate(pages, start=1):
-            if n > 1:
+        for n in range(len(pages)):
+            if n > 0:
                 writer.newPage()
-            painter.setPen(QColor("black"))
-            page(painter, area)
-            bottom = QRectF(0, rect.height() - 14, rect.width(), 12)
-            _text(painter, bottom, footer, 6.5)
-            _text(painter, bottom, f"page {n} of {len(pages)}", 7, align=_RIGHT)
+            pages.paint(painter, n)
     finally:
         painter.end()
     return len(pages)

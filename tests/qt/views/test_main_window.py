@@ -24,7 +24,7 @@ def window(qtbot: QtBot, tmp_path: Path) -> MainWindow:
 def test_workspaces_menus_and_start_page(window: MainWindow) -> None:
     assert window.findChildren(QDockWidget) == []
     titles = [e.title for e in window.rooms.entries.values()]
-    assert titles == ["Design", "Data", "Targets", "Dashboard", "History", "Governance"]
+    assert titles == ["Design", "Data", "Targets", "Dashboard", "History", "Governance", "Report"]
     menus = [a.text() for a in window.menuBar().actions()]
     assert menus == ["&File", "&Edit", "&Scorecard", "&View", "&Help"]
     assert window.central.currentWidget() is window.start_page

@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 from scorecard_studio.domain import edits
 from scorecard_studio.qt.main_window import MainWindow
 
-KEYS = ["design", "data", "targets", "dashboard", "history", "governance"]
+KEYS = ["design", "data", "targets", "dashboard", "history", "governance", "report"]
 
 
 def make_window(qtbot: QtBot, tmp_path: Path) -> MainWindow:
@@ -39,7 +39,7 @@ def test_ctrl_digits_switch_workspaces_and_leave_the_start_page(
     w = make_window(qtbot, tmp_path)
     assert w.central.currentWidget() is w.start_page
     shortcuts = [e.action.shortcut().toString() for e in w.rooms.entries.values()]
-    assert shortcuts == ["Ctrl+1", "Ctrl+2", "Ctrl+3", "Ctrl+4", "Ctrl+5", "Ctrl+6"]
+    assert shortcuts == ["Ctrl+1", "Ctrl+2", "Ctrl+3", "Ctrl+4", "Ctrl+5", "Ctrl+6", "Ctrl+7"]
     w.activateWindow()
     qtbot.waitUntil(w.isActiveWindow)
     for n, key in reversed(list(enumerate(KEYS, start=1))):
@@ -52,10 +52,10 @@ def test_ctrl_digits_switch_workspaces_and_leave_the_start_page(
 
 
 def test_register_workspace_is_one_call(window: MainWindow) -> None:
-    page = QLabel("QBR pages")
-    action = window.register_workspace("Report", page, "Ctrl+7")
-    assert action.shortcut() == QKeySequence("Ctrl+7")
-    assert window.rooms.entries["report"].widget is page
+    page = QLabel("Meeting notes")
+    action = window.register_workspace("Notes", page, "Ctrl+8")
+    assert action.shortcut() == QKeySequence("Ctrl+8")
+    assert window.rooms.entries["notes"].widget is page
     assert action in window.rooms.bar.actions()
     assert action in window.workspace_menu.actions()
     action.trigger()

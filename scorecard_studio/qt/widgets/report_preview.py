@@ -1,0 +1,158 @@
+"""The Report workspace: the QBR briefing's pages, as they will print, before exporting.
+
+The pages are painted by the same code as the PDF briefing (:mod:`scorecard_studio.qt.report_pdf`)
+onto images, so a glance here answers "what will the pack look like?" without writing a file.
+Rendering every page takes a moment on a large scorecard, so it waits until the scores have
+settled (a short timer after the last change) and until the workspace is on screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QPixmap, QShowEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from scorecard_studio.domain.errors import ScorecardError
+from scorecard_studio.qt.document import ScorecardDocument
+
+#: Width of a page thumbnail, in pixels: a landscape page is then legible at a glance.
+THUMBNAIL_WIDTH = 640
+#: How long the scores must stay unchanged before the pages are drawn again.
+SETTLE_MS = 300
+LOADING_TEXT = "Reading data…"
+EMPTY_TEXT = "No scores to report yet: import data first."
+
+
+class ReportPreview(QWidget):
+    """Page thumbnails of the QBR briefing for the document's current result."""
+
+    exportReportRequested = Signal()
+    exportPdfRequested = Signal()
+
+    def __init__(
+        self,
+        document: ScorecardDocument,
+        provenance: Callable[[], Mapping[str, Any]] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.document = document
+        self._provenance = provenance or dict
+        self._dirty = True
+        self.images: list[QPixmap] = []
+
+        self.page_counter = QLabel()
+        self.page_counter.setObjectName("reportPageCounter")
+        self.export_report_button = QPushButton("Export QBR report…")
+        self.export_pdf_button = QPushButton("Export PDF briefing…")
+        self.export_report_button.clicked.connect(self.exportReportRequested)
+        self.export_pdf_button.clicked.connect(self.exportPdfRequested)
+        bar = QHBoxLayout()
+        bar.addWidget(self.page_counter)
+        bar.addStretch(1)
+        bar.addWidget(self.export_report_button)
+        bar.addWidget(self.export_pdf_button)
+
+        self.message = QLabel()
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message.setWordWrap(True)
+        self.pages_box = QWidget()
+        self.pages_layout = QVBoxLayout(self.pages_box)
+        self.pages_layout.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidget(self.pages_box)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.message)
+        self.stack.addWidget(self.scroll)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.stack, 1)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(SETTLE_MS)
+        self._timer.timeout.connect(self.refresh)
+        document.resultChanged.connect(self._schedule)
+        document.loadingChanged.connect(self._schedule)
+        self._show_message(EMPTY_TEXT)
+
+    def _schedule(self, *_args: object) -> None:
+        self._dirty = True
+        self._timer.start()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._dirty:
+            self._timer.start()
+
+    def refresh(self) -> None:
+        """Draw the pages again now (off screen it waits until the workspace is shown)."""
+        if not self.isVisible():
+            return
+        self._dirty = False
+        doc = self.document
+        result = doc.result
+        if result is None:
+            self._show_message(LOADING_TEXT if doc.loading else EMPTY_TEXT)
+            return
+        from scorecard_studio.engines.export.context import ReportProvenance
+        from scorecard_studio.engines.export.report import report_context
+        from scorecard_studio.qt.report_pdf import BriefingPages, render_page
+
+        try:
+            provenance = ReportProvenance.from_mapping(self._provenance())
+            pages = BriefingPages(report_context(result, provenance=provenance))
+        except ScorecardError as exc:
+            self._show_message(f"The report cannot be drawn: {exc}")
+            return
+        self.images = [
+            QPixmap.fromImage(render_page(pages, n, THUMBNAIL_WIDTH)) for n in range(len(pages))
+        ]
+        self._show_pages()
+
+    def _show_message(self, text: str) -> None:
+        self.images = []
+        self._clear_pages()
+        self.message.setText(text)
+        self.page_counter.setText("")
+        self.stack.setCurrentWidget(self.message)
+        has_result = self.document.result is not None
+        self.export_report_button.setEnabled(has_result)
+        self.export_pdf_button.setEnabled(has_result)
+
+    def _clear_pages(self) -> None:
+        while self.pages_layout.count():
+            item = self.pages_layout.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+
+    def _show_pages(self) -> None:
+        self._clear_pages()
+        for n, pixmap in enumerate(self.images, start=1):
+            label = QLabel()
+            label.setObjectName(f"reportPage{n}")
+            label.setPixmap(pixmap)
+            label.setFrameShape(QFrame.Shape.Box)
+            label.setToolTip(f"Page {n} of {len(self.images)}")
+            self.pages_layout.addWidget(label)
+        count = len(self.images)
+        self.page_counter.setText(f"{count} page{'s' if count != 1 else ''}")
+        self.stack.setCurrentWidget(self.scroll)
+        self.export_report_button.setEnabled(True)
+        self.export_pdf_button.setEnabled(True)
