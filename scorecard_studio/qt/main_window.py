@@ -2,10 +2,10 @@
 
 The window owns one :class:`ScorecardDocument`; every view is a view of it. Instead of
 every panel at once, each job has a workspace with the room it needs (Design, Data,
-Targets, Dashboard, History, Governance, Report; see :mod:`scorecard_studio.qt.modes`), switched from the mode
-bar or with Ctrl+1…; :meth:`MainWindow.register_workspace` adds another in one call. The
-undo stack and the selected KPI are the window's, so they follow the user from one
-workspace to the next. Opening, saving and exporting live in
+Targets, Dashboard, History, Governance, Report; see :mod:`scorecard_studio.qt.modes`),
+switched from the mode bar or with Ctrl+1…; :meth:`MainWindow.register_workspace` adds
+another in one call. The undo stack and the selected KPI are the window's, so they follow
+the user from one workspace to the next. Opening, saving and exporting live in
 :mod:`scorecard_studio.qt.workspace`, and the actions, menus and toolbar in
 :mod:`scorecard_studio.qt.window_actions`, so this module only assembles the views.
 """
@@ -94,9 +94,6 @@ class MainWindow(WindowActions):
         self.history = HistoryPanel(self.workspace)
         self.governance = GovernancePanel(self.workspace)
         self.report = ReportPreview(self.document, self.workspace.exports.provenance)
-        # The actions are built after the workspaces, so they are looked up when clicked.
-        self.report.exportReportRequested.connect(lambda: self.export_action.trigger())
-        self.report.exportPdfRequested.connect(lambda: self.export_pdf_action.trigger())
         self.workspace.historyChanged.connect(self.governance.refresh)
         self.workspace.documentOpened.connect(self.governance.refresh)
         self.workspace.historyChanged.connect(self.history.refresh)
@@ -117,6 +114,8 @@ class MainWindow(WindowActions):
 
         self._connect()
         self._build_actions()
+        self.report.exportReportRequested.connect(self.export_action.trigger)
+        self.report.exportPdfRequested.connect(self.export_pdf_action.trigger)
         self._build_menus()
         self._build_toolbar()
         self._build_status_bar()

@@ -8,7 +8,7 @@ settled (a short timer after the last change) and until the workspace is on scre
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -44,7 +44,7 @@ class ReportPreview(QWidget):
     def __init__(
         self,
         document: ScorecardDocument,
-        provenance: Callable[[], Mapping[str, Any]] | None = None,
+        provenance: Callable[[], dict[str, Any]] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -71,13 +71,13 @@ class ReportPreview(QWidget):
         self.pages_box = QWidget()
         self.pages_layout = QVBoxLayout(self.pages_box)
         self.pages_layout.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setWidget(self.pages_box)
+        self.pages_scroll = QScrollArea()
+        self.pages_scroll.setWidgetResizable(True)
+        self.pages_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.pages_scroll.setWidget(self.pages_box)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.message)
-        self.stack.addWidget(self.scroll)
+        self.stack.addWidget(self.pages_scroll)
 
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
@@ -153,6 +153,6 @@ class ReportPreview(QWidget):
             self.pages_layout.addWidget(label)
         count = len(self.images)
         self.page_counter.setText(f"{count} page{'s' if count != 1 else ''}")
-        self.stack.setCurrentWidget(self.scroll)
+        self.stack.setCurrentWidget(self.pages_scroll)
         self.export_report_button.setEnabled(True)
         self.export_pdf_button.setEnabled(True)

@@ -52,7 +52,7 @@ def test_the_pages_are_drawn_as_the_pdf_has_them(window: MainWindow, tmp_path: P
     assert pages >= 3  # summary, charts, at least one KPI page
     assert len(report.images) == pages
     assert report.page_counter.text() == f"{pages} pages"
-    assert report.stack.currentWidget() is report.scroll
+    assert report.stack.currentWidget() is report.pages_scroll
     # A page is a landscape sheet with ink on it: text, tables, bars.
     first = report.images[0].toImage()
     assert first.width() > first.height()
