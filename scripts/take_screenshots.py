@@ -95,6 +95,8 @@ def main() -> int:
         for key in WORKSPACES:
             window.show_workspace(key)
             settle()
+            if key == "report":  # its pages are drawn a moment after it is shown
+                wait(lambda: bool(window.report.images), 30)
             label = "2x" if scale == 2 else f"{width}x{height}"
             shot(f"{key}-{label}")
     if scale == 2:

@@ -33,6 +33,7 @@ THUMBNAIL_WIDTH = 640
 SETTLE_MS = 300
 LOADING_TEXT = "Reading data…"
 EMPTY_TEXT = "No scores to report yet: import data first."
+DRAWING_TEXT = "Drawing the pages…"
 
 
 class ReportPreview(QWidget):
@@ -89,7 +90,13 @@ class ReportPreview(QWidget):
         self._timer.timeout.connect(self.refresh)
         document.resultChanged.connect(self._schedule)
         document.loadingChanged.connect(self._schedule)
-        self._show_message(EMPTY_TEXT)
+        self._show_message(self._waiting_text())
+
+    def _waiting_text(self) -> str:
+        """What the workspace says until its pages are drawn."""
+        if self.document.result is not None:
+            return DRAWING_TEXT
+        return LOADING_TEXT if self.document.loading else EMPTY_TEXT
 
     def _schedule(self, *_args: object) -> None:
         self._dirty = True
