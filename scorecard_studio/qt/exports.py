@@ -38,18 +38,11 @@ class Exports:
         self._run = run
 
     def export_report(self) -> None:
-        result = self.document.result
-        if result is None:
-            self._warn("Export QBR report", "There are no scores to report: import data first.")
+        """The Excel QBR report (live formulas), written in the background."""
+        chosen = self._target("Export QBR report", "xlsx", "Excel workbook (*.xlsx)")
+        if chosen is None:
             return
-        default = Path(last_folder("export")) / f"{self.document.card.name} QBR.xlsx"
-        path, _ = QFileDialog.getSaveFileName(
-            self.window, "Export QBR report", str(default), "Excel workbook (*.xlsx)"
-        )
-        if not path:
-            return
-        remember_folder("export", path)
-        provenance = self.provenance()
+        result, path, provenance = chosen
 
         def work(progress: Any, _cancel: Any) -> Any:
             from scorecard_studio.engines.export import export_report
@@ -67,18 +60,10 @@ class Exports:
 
     def export_briefing_pdf(self) -> None:
         """The PDF briefing, drawn by the app (Qt's PDF writer), in the background."""
-        result = self.document.result
-        if result is None:
-            self._warn("Export QBR briefing", "There are no scores to report: import data first.")
+        chosen = self._target("Export QBR briefing", "pdf", "PDF document (*.pdf)")
+        if chosen is None:
             return
-        default = Path(last_folder("export")) / f"{self.document.card.name} QBR.pdf"
-        path, _ = QFileDialog.getSaveFileName(
-            self.window, "Export QBR briefing", str(default), "PDF document (*.pdf)"
-        )
-        if not path:
-            return
-        remember_folder("export", path)
-        provenance = self.provenance()
+        result, path, provenance = chosen
 
         def work(progress: Any, _cancel: Any) -> Any:
             from scorecard_studio.engines.export.context import ReportProvenance
@@ -97,6 +82,22 @@ class Exports:
             ),
             failure_title="Cannot export the briefing",
         )
+
+    def _target(
+        self, title: str, suffix: str, kinds: str
+    ) -> tuple[Any, str, dict[str, Any]] | None:
+        """The scores, the file the user chose and the provenance, or None (nothing to report,
+        or the dialog was cancelled)."""
+        result = self.document.result
+        if result is None:
+            self._warn(title, "There are no scores to report: import data first.")
+            return None
+        default = Path(last_folder("export")) / f"{self.document.card.name} QBR.{suffix}"
+        path, _ = QFileDialog.getSaveFileName(self.window, title, str(default), kinds)
+        if not path:
+            return None
+        remember_folder("export", path)
+        return result, path, self.provenance()
 
     def provenance(self) -> dict[str, Any]:
         """The open version's provenance when it is saved and unmodified; else nothing."""
