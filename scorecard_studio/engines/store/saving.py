@@ -167,33 +167,69 @@ def keep_conflict(
         for source_id, snapshot in snapshots.items():
             repo.add_snapshot(snapshot)
             refs[source_id] = snapshot.hash
-        draft = repo.add_draft(
-            DraftRow(
-                scorecard=name,
-                kind="conflict",
-                base_number=base,
-                message=message,
-                author=author,
-                created_at=now,
-                updated_at=now,
-                design_hash=design.hash,
-                design=design.stored,
-            ),
-            refs,
-        )
-        repo.audit(
-            at=now,
+        draft_id = add_conflict_draft(
+            repo,
+            name=name,
+            base=base,
+            message=message,
             author=author,
-            operation="conflict",
-            scorecard=name,
-            version=base,
-            detail={
-                "draft": draft.id,
-                "head": head,
-                "head_author": head_author,
-                "head_hash": None if head_row is None else head_row.hash,
-                "message": message,
-            },
+            now=now,
+            design_hash=design.hash,
+            design=design.stored,
+            refs=refs,
+            head=(head, head_author, None if head_row is None else head_row.hash),
         )
         uow.commit()
-        return KeptConflict(draft.id, head, head_author)
+        return KeptConflict(draft_id, head, head_author)
+
+
+def add_conflict_draft(
+    repo: Any,
+    *,
+    name: str,
+    base: int | None,
+    message: str,
+    author: str,
+    now: str,
+    design_hash: str,
+    design: bytes,
+    refs: Mapping[str, str],
+    head: tuple[int | None, str | None, str | None],
+    detail: Mapping[str, Any] | None = None,
+) -> int:
+    """Keep work that could not become a version as a conflict draft, and audit it.
+
+    Used for a save on a stale head and for work a sync could not merge; ``head`` is the
+    (number, author, hash) of the version it conflicts with. Returns the draft's id.
+    """
+    draft = repo.add_draft(
+        DraftRow(
+            scorecard=name,
+            kind="conflict",
+            base_number=base,
+            message=message,
+            author=author,
+            created_at=now,
+            updated_at=now,
+            design_hash=design_hash,
+            design=design,
+        ),
+        dict(refs),
+    )
+    number, head_author, head_hash = head
+    repo.audit(
+        at=now,
+        author=author,
+        operation="conflict",
+        scorecard=name,
+        version=base,
+        detail={
+            "draft": draft.id,
+            "head": number,
+            "head_author": head_author,
+            "head_hash": head_hash,
+            "message": message,
+            **(detail or {}),
+        },
+    )
+    return int(draft.id)

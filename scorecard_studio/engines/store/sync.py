@@ -35,7 +35,8 @@ from scorecard_studio.engines.store.location import now_utc
 from scorecard_studio.engines.store.lookups import find_scorecard
 from scorecard_studio.engines.store.records import VersionInfo
 from scorecard_studio.engines.store.repository import SqlRepository
-from scorecard_studio.engines.store.schema import DraftRow, VersionRow
+from scorecard_studio.engines.store.saving import add_conflict_draft
+from scorecard_studio.engines.store.schema import VersionRow
 from scorecard_studio.engines.store.snapshots import EncodedSnapshot
 from scorecard_studio.engines.store.unit_of_work import Transactions
 
@@ -327,37 +328,24 @@ def _keep_diverged(
         for snapshot in v.snapshots.values():
             repo.add_snapshot(snapshot)
         base = _base_number(repo, latest, info.parent_hash)
-        draft = repo.add_draft(
-            DraftRow(
-                scorecard=name,
-                kind="conflict",
-                base_number=base,
-                message=message,
-                author=author,
-                created_at=now,
-                updated_at=now,
-                design_hash=info.design_hash,
-                design=compress_design_text(v.design),
-            ),
-            {s: snap.hash for s, snap in v.snapshots.items()},
-        )
-        repo.audit(
-            at=now,
+        draft_id = add_conflict_draft(
+            repo,
+            name=name,
+            base=base,
+            message=message,
             author=author,
-            operation="conflict",
-            scorecard=name,
-            version=base,
-            detail={
-                "draft": draft.id,
-                "head": None if latest is None else latest.number,
-                "head_author": None if latest is None else latest.author,
-                "head_hash": None if latest is None else latest.hash,
-                "message": message,
-                "from": source_name,
-                "hash": info.hash,
-            },
+            now=now,
+            design_hash=info.design_hash,
+            design=compress_design_text(v.design),
+            refs={s: snap.hash for s, snap in v.snapshots.items()},
+            head=(
+                None if latest is None else latest.number,
+                None if latest is None else latest.author,
+                None if latest is None else latest.hash,
+            ),
+            detail={"from": source_name, "hash": info.hash},
         )
-        drafts.append(draft.id)
+        drafts.append(draft_id)
     return drafts
 
 
