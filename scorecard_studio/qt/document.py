@@ -105,14 +105,20 @@ class ScorecardDocument(QObject):
         path: Path | None = None,
         store_name: str | None = None,
         base_version: int | None = None,
+        actuals: Actuals | None = None,
     ) -> None:
-        """Open a design: a fresh undo history, a clean state, new scores."""
+        """Open a design: a fresh undo history, a clean state, new scores.
+
+        ``actuals`` computed off the UI thread from these very ``tables`` and the data
+        side of ``card`` spare the first score its longest step (the start-up does this).
+        """
         self.undo_stack.clear()
         self.path = path
         self.store_name = store_name
         self.base_version = base_version
         self._tables = dict(tables)
-        self._actuals = None
+        self._actuals = actuals
+        self._actuals_key = data_signature(card) if actuals is not None else None
         self.set_card(card)
         self.undo_stack.setClean()
         self.tablesChanged.emit()

@@ -352,6 +352,9 @@ class MainWindow(WindowActions):
 
             try:
                 importlib.import_module("scorecard_studio.qt.preview")
+                # pyqtgraph takes a few hundred milliseconds to import: here, not on the
+                # UI thread when the first result arrives (it creates no Qt objects).
+                importlib.import_module("scorecard_studio.qt.preview.chart_base")
             except ImportError:
                 return False
             importlib.import_module("scorecard_studio.engines.scoring")

@@ -25,6 +25,9 @@ from scorecard_studio.resources import resource
 if TYPE_CHECKING:
     import pandas as pd
 
+    from scorecard_studio.engines.scoring import Actuals
+    from scorecard_studio.engines.store.portable_head import PortableHead
+
 log = logging.getLogger(__name__)
 
 SAMPLE_NAME = "Customer-centric scorecard (sample)"
@@ -56,6 +59,7 @@ class StartHost(Protocol):
         path: Path | None = None,
         store_name: str | None = None,
         base_version: int | None = None,
+        actuals: Actuals | None = None,
     ) -> None: ...
 
     def open_path(self, path: str) -> None: ...
@@ -82,6 +86,9 @@ class StartUp:
 
     def __init__(self, host: StartHost) -> None:
         self._host = host
+        #: The bundled sample as shown before the store had it (first start), if so.
+        self._preview: PortableHead | None = None
+        self._shown: Scorecard | None = None
 
     def open_sample(self) -> None:
         """The bundled sample scorecard, with its saved versions, from the store."""
@@ -107,8 +114,51 @@ class StartUp:
             log.warning("sample design not shown: %s", exc)
             return False
         self._host.open_card(card, {})
+        self._shown = card
         self._host.status("Opening the sample scorecard…", 3000)
         return True
+
+    def preview_sample(self) -> Any:
+        """First start: the sample's scores straight from its bundled file.
+
+        Reading the file's latest version needs pandas and pyarrow but no SQL, so the
+        scores reach the screen while the store opens and imports the file's history
+        beside it (about a second sooner). Nothing is shown if the user has opened or
+        changed anything meanwhile; any failure leaves the store's way to bring the sample.
+        """
+        portable = resource("sample", "sample.scorecard")
+        if not portable.is_file():
+            return None
+
+        def work(_progress: Any, _cancel: Any) -> Any:
+            from scorecard_studio.engines.scoring import compute_actuals
+            from scorecard_studio.engines.store.portable_head import read_portable_head
+
+            head = read_portable_head(portable)
+            return head, compute_actuals(head.design, head.tables)
+
+        def done(outcome: Any) -> None:
+            head, actuals = outcome
+            if not self._still_shown():
+                return
+            self._preview = head
+            self._host.open_card(head.design, head.tables, actuals=actuals)
+            self._shown = self._host.document.card
+
+        return self._host.run_quietly(
+            work, done, "Sample", lambda _t, m: log.info("sample preview skipped: %s", m)
+        )
+
+    def _still_shown(self) -> bool:
+        """True while the window shows the sample as start-up put it there, untouched."""
+        document = self._host.document
+        return (
+            self._shown is not None
+            and document.card is self._shown
+            and document.store_name is None
+            and document.path is None
+            and not document.is_modified()
+        )
 
     def attach_sample(self) -> None:
         """Put the sample into the store (first start) and open its head version.
@@ -127,6 +177,9 @@ class StartUp:
                 store.import_scorecard(portable)
             progress(0.5)
             version = store.checkout(SAMPLE_NAME)
+            preview = self._preview
+            if preview is not None and preview.hash == version.info.hash:
+                return version, None  # the tables on screen are this version's
             return version, version.load_snapshots()
 
         def done(outcome: Any) -> None:
@@ -136,8 +189,19 @@ class StartUp:
             version, tables = outcome
             if self._host.document.is_modified():
                 return  # the user started editing: keep their work, do not replace it
+            actuals = None
+            if tables is None:
+                if self._preview is None or not self._still_shown():
+                    tables = version.load_snapshots()
+                else:
+                    tables, actuals = self._preview.tables, self._host.document.actuals
+            self._preview = None
             self._host.open_card(
-                version.design, tables, store_name=SAMPLE_NAME, base_version=version.number
+                version.design,
+                tables,
+                store_name=SAMPLE_NAME,
+                base_version=version.number,
+                actuals=actuals if version.design == self._host.document.card else None,
             )
             self._host.status(f"Sample scorecard, version {version.number}")
 
@@ -157,8 +221,7 @@ class StartUp:
             self.check_recovery()
             return
         last = settings().value("last/store_name")
-        if not last:
-            self.show_sample_design()
+        preview = self.preview_sample() if not last and self.show_sample_design() else None
 
         def work(_progress: Any, _cancel: Any) -> Any:
             store = self._host.store()
@@ -182,9 +245,14 @@ class StartUp:
             task.finished.connect(self._host.document.end_loading)
 
         # Open the store (SQL, migrations) once the window has painted and is usable; the
-        # views say data is on its way from now until the scorecard's data is in.
+        # views say data is on its way from now until the scorecard's data is in. On a
+        # first start the sample's scores come first: loading SQL beside them would only
+        # share the interpreter with them.
         self._host.document.begin_loading()
-        QTimer.singleShot(STORE_OPEN_DELAY_MS, open_store)
+        if preview is not None:
+            preview.finished.connect(lambda: QTimer.singleShot(0, open_store))
+        else:
+            QTimer.singleShot(STORE_OPEN_DELAY_MS, open_store)
 
     def check_recovery(self) -> None:
         """Offer a draft a crash left behind, once the store is open."""

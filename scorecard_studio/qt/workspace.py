@@ -36,6 +36,8 @@ from scorecard_studio.qt.team_sync import TeamSync
 if TYPE_CHECKING:
     import pandas as pd
 
+    from scorecard_studio.engines.scoring import Actuals
+
 log = logging.getLogger(__name__)
 
 DEFAULT_PERSPECTIVES = ("Financial", "Customer", "Internal Process", "Learning & Growth")
@@ -161,8 +163,9 @@ class Workspace(QObject):
         path: Path | None = None,
         store_name: str | None = None,
         base_version: int | None = None,
+        actuals: Actuals | None = None,
     ) -> None:
-        self.document.load(card, tables, path, store_name, base_version)
+        self.document.load(card, tables, path, store_name, base_version, actuals)
         self.documentOpened.emit()
 
     def new_scorecard(self) -> None:

@@ -33,8 +33,6 @@ from scorecard_studio.engines.store.location import (
     now_utc,
 )
 from scorecard_studio.engines.store.lookups import (
-    MAX_NAME,
-    check_name,
     find_scorecard,
     find_version,
     load_design,
@@ -42,6 +40,7 @@ from scorecard_studio.engines.store.lookups import (
     version_info,
     version_name,
 )
+from scorecard_studio.engines.store.names import MAX_NAME, check_name
 from scorecard_studio.engines.store.records import (
     AuditRecord,
     DraftInfo,

@@ -25,7 +25,8 @@ from scorecard_studio.engines.store.documents import (
     encode_design,
 )
 from scorecard_studio.engines.store.location import default_author, now_utc
-from scorecard_studio.engines.store.lookups import check_name, snapshot_blobs
+from scorecard_studio.engines.store.lookups import snapshot_blobs
+from scorecard_studio.engines.store.names import check_name
 from scorecard_studio.engines.store.records import DraftInfo
 from scorecard_studio.engines.store.repository import SqlRepository
 from scorecard_studio.engines.store.schema import DraftRow

@@ -17,21 +17,6 @@ from scorecard_studio.engines.store.records import VersionInfo
 from scorecard_studio.engines.store.repository import SqlRepository
 from scorecard_studio.engines.store.schema import ScorecardRow, VersionRow
 
-#: Longest scorecard name or freeze label, in characters.
-MAX_NAME = 200
-
-
-def check_name(name: str) -> str:
-    """The name as stored (trimmed), or a StoreError saying what is wrong with it."""
-    key = name.strip()
-    if not key:
-        raise StoreError("a scorecard needs a name to be saved")
-    if len(key) > MAX_NAME:
-        raise StoreError(f"a scorecard name is at most {MAX_NAME} characters")
-    if any(ord(c) < 32 for c in key):
-        raise StoreError("a scorecard name cannot contain control characters")
-    return key
-
 
 def find_scorecard(repo: SqlRepository, name: str) -> ScorecardRow:
     """The scorecard row, or an error that lists a few names the store does have."""

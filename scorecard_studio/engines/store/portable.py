@@ -37,7 +37,8 @@ from scorecard_studio.engines.store.documents import (
 from scorecard_studio.engines.store.faults import from_os_error
 from scorecard_studio.engines.store.hashing import version_hash
 from scorecard_studio.engines.store.location import default_author, now_utc
-from scorecard_studio.engines.store.lookups import check_name, find_scorecard
+from scorecard_studio.engines.store.lookups import find_scorecard
+from scorecard_studio.engines.store.names import check_name
 from scorecard_studio.engines.store.portable_check import (
     FORMAT,
     FORMAT_VERSION,

@@ -30,7 +30,7 @@ from scorecard_studio.engines.store.hashing import (
     sha256_hex,
     version_hash,
 )
-from scorecard_studio.engines.store.lookups import check_name
+from scorecard_studio.engines.store.names import check_name
 from scorecard_studio.engines.store.snapshots import SNAPSHOT_FORMAT, EncodedSnapshot, decode_table
 
 FORMAT = "scorecard-studio/portable"

@@ -118,3 +118,30 @@ def test_first_start_opens_the_bundled_sample_with_its_history(
     assert float(result.rollup.headline_coverage[-1]) == 1.0
     assert not window.document.loading
     assert window.results.headline.text().startswith("<b>Headline")
+
+
+def test_first_start_scores_the_sample_before_the_store_is_open(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    # The sample's scores come from its bundled file while SQL is not even loaded; the
+    # store's copy of the same version then takes over without scoring the data again.
+    first: list[tuple[bool, object]] = []
+
+    def seen(result: object) -> None:
+        if result is not None and not first:
+            first.append((window.workspace._store is None, window.document.actuals))
+
+    window.document.resultChanged.connect(seen)
+    window.workspace.start([])
+    qtbot.waitUntil(lambda: bool(first), timeout=60000)
+    store_was_closed, preview_actuals = first[0]
+    assert store_was_closed
+    assert window.document.store_name is None
+    headline = window.document.result.rollup.headline[-1]
+    qtbot.waitUntil(lambda: window.document.base_version is not None, timeout=60000)
+    assert window.document.store_name == "Customer-centric scorecard (sample)"
+    assert window.document.base_version == 3
+    assert window.document.actuals is preview_actuals
+    assert window.document.result.rollup.headline[-1] == headline
+    assert not window.document.is_modified()
+    assert window.document.undo_stack.count() == 0
