@@ -68,9 +68,26 @@ def cut_cells(ws: Worksheet) -> list[tuple[str, int]]:
     return cells
 
 
+#: Excel's last row (openpyxl checks it on every lookup; here once per new cell).
+_MAX_ROW = 1_048_576
+
+
 def _cell(ws: Worksheet, row: int, column: int) -> Cell:
-    """A writable cell (the report never writes into merged ranges)."""
-    return cast(Cell, ws.cell(row=row, column=column))
+    """A writable cell (the report never writes into merged ranges).
+
+    The worksheet's own ``cell()`` checks the coordinates and looks the cell up twice on
+    every call; a large report asks for hundreds of thousands of cells, each once, so the
+    cell is made here with the same checks, once.
+    """
+    cells = ws._cells
+    cell = cells.get((row, column))
+    if cell is None:
+        if not (0 < row <= _MAX_ROW and column > 0):
+            raise ValueError(f"no cell at row {row}, column {column}")
+        cell = Cell(ws, row=row, column=column)
+        cells[(row, column)] = cell
+        ws._current_row = max(ws._current_row, row)  # type: ignore[attr-defined]
+    return cast(Cell, cell)
 
 
 def put_text(ws: Worksheet, row: int, column: int, value: str) -> Cell:
@@ -81,7 +98,10 @@ def put_text(ws: Worksheet, row: int, column: int, value: str) -> Cell:
         return cell  # an empty cell, not an empty string
     if cut:
         cut_cells(ws).append((cell.coordinate, utf16_units(clean_text(value))))
-    cell.value = text
+    # Stored as openpyxl's value setter would after its checks, which clean_text and the
+    # cut above have made (no XML-illegal characters, within Excel's length), and with the
+    # string type forced: never a formula or an error code.
+    cell._value = text  # type: ignore[attr-defined]
     cell.data_type = "s"
     if text.startswith(_FORMULA_TRIGGERS):
         cell.quotePrefix = True
@@ -94,7 +114,8 @@ def put_number(
     """Write a number; missing (None or NaN) stays an empty cell, never 0."""
     cell = _cell(ws, row, column)
     if value is not None and not (isinstance(value, float) and math.isnan(value)):
-        cell.value = float(value)
+        cell._value = float(value)  # type: ignore[attr-defined]  # a number: no type to infer
+        cell.data_type = "n"
         if number_format:
             _apply_number_format(ws, cell, number_format)
     return cell

@@ -12,6 +12,7 @@ columns, with their key columns repeated on every page.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -32,17 +33,26 @@ PAPER_SIZES = {"a4": 9, "letter": 1}  # the OOXML paperSize codes
 _QUOTED = re.compile(r'"([^"]*)"')
 
 
+@functools.lru_cache(maxsize=256)
+def _format_parts(number_format: str) -> tuple[int, bool, int, bool]:
+    """(quoted literal characters, percent, decimals, thousands separator) of a format.
+
+    A report measures tens of thousands of columns in a handful of formats: parsed once.
+    """
+    literals = sum(len(m) for m in _QUOTED.findall(number_format))
+    core = _QUOTED.sub("", number_format).split(";")[0]
+    match = re.search(r"\.([0#]+)", core)
+    decimals = len(match.group(1)) if match else 0
+    return literals, core.endswith("%"), decimals, "," in core
+
+
 def number_text_width(value: float, number_format: str) -> int:
     """Characters ``value`` takes when shown with an Excel ``number_format``."""
     if not math.isfinite(value):
         return 0
-    literals = sum(len(m) for m in _QUOTED.findall(number_format))
-    core = _QUOTED.sub("", number_format).split(";")[0]
-    percent = core.endswith("%")
+    literals, percent, decimals, grouped = _format_parts(number_format)
     shown = abs(value) * (100 if percent else 1)
-    match = re.search(r"\.([0#]+)", core)
-    decimals = len(match.group(1)) if match else 0
-    text = f"{shown:,.{decimals}f}" if "," in core else f"{shown:.{decimals}f}"
+    text = f"{shown:,.{decimals}f}" if grouped else f"{shown:.{decimals}f}"
     return len(text) + literals + (1 if percent else 0) + (1 if value < 0 else 0)
 
 
@@ -51,9 +61,9 @@ def max_number_width(values: npt.NDArray[np.float64], number_format: str) -> int
     finite = values[np.isfinite(values)]
     if finite.size == 0:
         return 0
-    widest = max(float(finite.max()), float(finite.min()), key=abs)
-    negative = float(finite.min()) < 0
-    return number_text_width(abs(widest), number_format) + (1 if negative else 0)
+    high, low = float(finite.max()), float(finite.min())
+    widest = high if abs(high) >= abs(low) else low
+    return number_text_width(abs(widest), number_format) + (1 if low < 0 else 0)
 
 
 def text_width(text: str) -> int:
