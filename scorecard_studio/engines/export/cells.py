@@ -11,10 +11,10 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
-from copy import copy
 from typing import Any, cast
 
 from openpyxl.cell.cell import Cell
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.worksheet.worksheet import Worksheet
 
 from scorecard_studio.domain.units import Unit, UnitKind
@@ -131,11 +131,11 @@ def _apply_number_format(ws: Worksheet, cell: Cell, number_format: str) -> None:
     cache: dict[str, Any] = ws.__dict__.setdefault("_number_style_cache", {})
     template = cache.get(number_format)
     if template is not None and not cell.has_style:
-        cell._style = copy(template)  # type: ignore[attr-defined]
+        cell._style = StyleArray(template)  # type: ignore[attr-defined]
         return
     cell.number_format = number_format
     if number_format not in cache and not _has_other_style(cell):
-        cache[number_format] = copy(cell._style)  # type: ignore[attr-defined]
+        cache[number_format] = StyleArray(cell._style)  # type: ignore[attr-defined]
 
 
 def _has_other_style(cell: Cell) -> bool:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import math
-from copy import copy
 from typing import Any
 
 from openpyxl.cell.cell import Cell
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -64,14 +64,14 @@ def _rag_style(ws: Worksheet, cell: Cell, key: tuple[str, str]) -> None:
     cache: dict[tuple[str, str], Any] = ws.__dict__.setdefault("_rag_style_cache", {})
     template = cache.get(key)
     if template is not None:
-        cell._style = copy(template)  # type: ignore[attr-defined]
+        cell._style = StyleArray(template)  # type: ignore[attr-defined]
         return
     status = key[1]
     cell.fill = RAG_FILLS[status]
     cell.font = RAG_FONTS[status]
     cell.alignment = CENTER
     cell.border = BOX
-    cache[key] = copy(cell._style)  # type: ignore[attr-defined]
+    cache[key] = StyleArray(cell._style)  # type: ignore[attr-defined]
 
 
 def rag_cell(ws: Worksheet, row: int, column: int, status: str, suffix: str = "") -> None:
