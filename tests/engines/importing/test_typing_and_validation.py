@@ -349,3 +349,11 @@ def test_generated_workbooks_read_back_equal(
     }
     assert dropped == all_empty
     assert np.all(frame.index.to_numpy() > offset + 1)
+
+
+def test_a_duplicated_numeric_key_is_reported_as_written(tmp_path: Path) -> None:
+    path = tmp_path / "accounts.csv"
+    path.write_text("account,arr\n1001,5\n1001,6\n1002,7\n", encoding="utf-8")
+    result = import_table(path, DataSource("a", "Accounts", key_column="account"))
+    issues = [i for i in result.report.to_json_dict()["row_issues"] if i["issue"] == "duplicated"]
+    assert [i["value"] for i in issues] == ["1001", "1001"]

@@ -182,7 +182,9 @@ def validate(
         if name == key:
             duplicated = int(dup_mask.sum())
             for i in np.flatnonzero(dup_mask)[:MAX_ROW_ISSUES]:
-                report.add_issue(RowIssue(int(rows[i]), name, "duplicated", str(values.iat[i])))
+                report.add_issue(
+                    RowIssue(int(rows[i]), name, "duplicated", _key_text(values.iat[i]))
+                )
             if duplicated:
                 what = f"{key!r}" + (f" and {when!r}" if when and when in frame.columns else "")
                 report.findings.append(
@@ -209,3 +211,10 @@ def validate(
         for severity, code, text in col.notes:
             report.findings.append(Finding(Severity(severity), code, item, text))
     return report
+
+
+def _key_text(value: object) -> str:
+    """A key as the file wrote it: an account number typed as a number is 1001, not 1001.0."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
