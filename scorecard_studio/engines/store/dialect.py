@@ -20,6 +20,7 @@ new guard gets a new constant and a new revision.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlalchemy import Engine, event
@@ -255,6 +256,31 @@ def guard_statements_v3(dialect_name: str) -> list[str]:
     if dialect_name == "postgresql":
         return _postgresql_guards_v3()
     raise NotImplementedError(f"no guard triggers written for the {dialect_name} dialect")
+
+
+def drop_guard_statements(created: list[str], dialect_name: str) -> list[str]:
+    """DDL undoing ``created`` (guard DDL of one revision): its triggers, then its functions.
+
+    PostgreSQL names a trigger with its table and keeps trigger functions apart, so a
+    downgrade drops them as ``DROP TRIGGER name ON table`` and ``DROP FUNCTION name()``;
+    SQLite knows triggers by name alone.
+    """
+    triggers: list[str] = []
+    functions: list[str] = []
+    for statement in created:
+        trigger = _CREATED_TRIGGER.match(statement)
+        if trigger is not None:
+            name, table = trigger.groups()
+            on = f" ON {table}" if dialect_name == "postgresql" else ""
+            triggers.append(f"DROP TRIGGER IF EXISTS {name}{on}")
+        function = _CREATED_FUNCTION.match(statement)
+        if function is not None:
+            functions.append(f"DROP FUNCTION IF EXISTS {function.group(1)}()")
+    return triggers + functions
+
+
+_CREATED_TRIGGER = re.compile(r"CREATE TRIGGER (\w+) .*? ON (\w+)")
+_CREATED_FUNCTION = re.compile(r"CREATE FUNCTION (\w+)\(\)")
 
 
 def missing_guards(connection: Connection) -> list[str]:

@@ -136,3 +136,36 @@ def test_store_made_by_the_previous_release_gains_governance(store_path: Path) -
         assert store.verify() == []
     finally:
         store.close()
+
+
+def test_every_revision_downgrades_to_an_empty_database_and_upgrades_again(
+    store_location: str,
+) -> None:
+    # Down to nothing (triggers, trigger functions and tables of every revision), then up
+    # again to a store that verifies: each downgrade is valid SQL on both dialects.
+    from alembic import command
+    from sqlalchemy import inspect, text
+
+    open_store(store_location).close()
+    engine = open_store(store_location).engine
+    config = Config()
+    config.set_main_option("script_location", migrate.SCRIPT_LOCATION)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "base")
+    with engine.connect() as connection:
+        left = set(inspect(connection).get_table_names()) - {"alembic_version"}
+        if connection.dialect.name == "postgresql":
+            functions = connection.execute(
+                text(
+                    "SELECT proname FROM pg_proc WHERE pronamespace = "
+                    "(SELECT oid FROM pg_namespace WHERE nspname = current_schema())"
+                )
+            ).all()
+        else:
+            functions = []
+    engine.dispose()
+    assert left == set()
+    assert functions == []
+    with open_store(store_location) as store:
+        assert store.verify() == []

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from scorecard_studio.engines.store.dialect import GUARD_TRIGGERS_V1, guard_statements_v1
+from scorecard_studio.engines.store.dialect import drop_guard_statements, guard_statements_v1
 
 revision = "0001"
 down_revision = None
@@ -92,8 +92,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for name in GUARD_TRIGGERS_V1:
-        op.execute(f"DROP TRIGGER IF EXISTS {name}")
+    dialect_name = op.get_bind().dialect.name
+    for statement in drop_guard_statements(guard_statements_v1(dialect_name), dialect_name):
+        op.execute(statement)
     for table in (
         "audit_log",
         "version_snapshots",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from scorecard_studio.engines.store.dialect import GUARD_TRIGGERS_V3, guard_statements_v3
+from scorecard_studio.engines.store.dialect import drop_guard_statements, guard_statements_v3
 
 revision = "0003"
 down_revision = "0002"
@@ -47,6 +47,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for name in GUARD_TRIGGERS_V3:
-        op.execute(f"DROP TRIGGER IF EXISTS {name}")
+    dialect_name = op.get_bind().dialect.name
+    for statement in drop_guard_statements(guard_statements_v3(dialect_name), dialect_name):
+        op.execute(statement)
     op.drop_table("governance_entries")
