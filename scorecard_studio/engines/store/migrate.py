@@ -73,11 +73,33 @@ def upgrade(engine: Engine, target: str = "head") -> bool:
                     if target == "head" and revision == HEAD_REVISION:
                         return False
                 _run_alembic(connection, target)
+                if connection.dialect.name == "postgresql" and revision is not None:
+                    _regrant_roles(connection)
             return revision is None
     except DatabaseError as exc:
         if engine.dialect.name == "postgresql":
             raise translate(exc, engine, writing=True) from None
         raise explain(Path(str(engine.url.database)), str(exc.orig)) from None
+
+
+def _regrant_roles(connection: Connection) -> None:
+    """After an upgrade of a team store whose roles were set up: their rights again.
+
+    Tables a revision adds are granted to nobody; without this, viewers could not read
+    them until the owner ran ``store roles`` again. A store whose roles were never set up
+    is left as it is.
+    """
+    schema = connection.execute(select(func.current_schema())).scalar_one()
+    granted = connection.execute(
+        text(
+            "SELECT 1 FROM pg_roles WHERE rolname = :role "
+            "AND has_schema_privilege(:role, :schema, 'USAGE')"
+        ),
+        {"role": postgres.VIEWER, "schema": schema},
+    ).first()
+    if granted is not None:
+        for statement in postgres.role_statements(str(schema)):
+            connection.execute(text(statement))
 
 
 def _check_known(connection: Connection, revision: str | None) -> None:

@@ -1,9 +1,9 @@
 """Administering a team store: its roles and who holds them.
 
 The rights themselves are database grants (``postgres.role_statements``), so they hold for
-raw SQL as much as for the app. These functions are what the store's owner runs once, and
-again after an upgrade that adds tables, from ``scorecard-studio store roles`` and
-``store grant LOGIN ROLE``.
+raw SQL as much as for the app. These functions are what the store's owner runs once, from
+``scorecard-studio store roles`` and ``store grant LOGIN ROLE``; an upgrade that adds
+tables grants them again itself (:mod:`.migrate`).
 """
 
 from __future__ import annotations

@@ -328,3 +328,25 @@ def test_an_editor_pushes_versions_but_not_their_freezes(
         assert (info.hash, info.frozen_label) == (offline.hash, None)
         assert ed.audit("Retention")[-1].author == "sc_editor_login"
         assert ed.verify() == []
+
+
+def test_an_upgrade_grants_the_roles_their_rights_on_the_new_tables(
+    team: dict[str, str], team_url: str
+) -> None:
+    # A store whose roles were set up, taken back to the release before governance and
+    # opened again by this one: the viewer reads the new table without `store roles`.
+    from alembic import command
+    from alembic.config import Config
+
+    from scorecard_studio.engines.store import migrate
+
+    owner = open_store(url=team_url)
+    config = Config()
+    config.set_main_option("script_location", migrate.SCRIPT_LOCATION)
+    with owner.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0002")
+    owner.close()
+    open_store(url=team_url).close()  # migrated back to the current schema
+    with open_store(url=team["viewer"]) as viewer:
+        assert viewer.governance_entries("Retention") == []
