@@ -1,7 +1,8 @@
 """What changed between two scorecard designs: structured, and as readable text.
 
 The diff answers the QBR question "what changed since last quarter?": KPIs, objectives,
-perspectives, tiers and data sources added, removed, renamed or moved; weights, targets,
+perspectives, tiers and data sources added, removed, renamed or moved (a KPI taken out with
+a reason, ``domain/retirement``, is "retired" with that reason); weights, targets,
 directions, formulas and settings changed, each with its old and new value side by side.
 
 Items are matched by id, which the designer keeps stable across edits, so a renamed KPI is
@@ -19,7 +20,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum, StrEnum
 from typing import Any
 
@@ -45,6 +46,7 @@ class ChangeKind(StrEnum):
     CHANGED = "changed"
     RENAMED = "renamed"
     MOVED = "moved"
+    RETIRED = "retired"
 
 
 _SYMBOL = {
@@ -53,6 +55,7 @@ _SYMBOL = {
     ChangeKind.CHANGED: "~",
     ChangeKind.RENAMED: "~",
     ChangeKind.MOVED: ">",
+    ChangeKind.RETIRED: "x",
 }
 
 
@@ -98,6 +101,9 @@ class Change:
         if self.kind is ChangeKind.REMOVED:
             where = _where(self.old)
             return f"{subject} removed{f' from {where}' if where else ''}"
+        if self.kind is ChangeKind.RETIRED:
+            where = _where(self.old)
+            return f"{subject} retired{f' from {where}' if where else ''}: {_fmt(self.new)}"
         if self.kind is ChangeKind.MOVED:
             return f"{subject} moved from {_text(self.old)} to {_text(self.new)}"
         if self.kind is ChangeKind.RENAMED:
@@ -193,14 +199,26 @@ def diff_designs(
     changes += _keyed("objective", old_o, new_o, old_o_at, new_o_at)
     old_k, old_k_at = _kpis(old)
     new_k, new_k_at = _kpis(new)
-    changes += _keyed("kpi", old_k, new_k, old_k_at, new_k_at, detect_id_renames=True)
+    kpi_changes = _keyed("kpi", old_k, new_k, old_k_at, new_k_at, detect_id_renames=True)
+    changes += _as_retirements(kpi_changes, new)
     return DesignDiff(old_label, new_label, tuple(changes))
+
+
+def _as_retirements(changes: list[Change], new: Scorecard) -> list[Change]:
+    """A removed KPI kept in ``new.retired`` was retired: say so, with the reason."""
+    reasons = {r.kpi.id: r.reason for r in new.retired}
+    return [
+        replace(c, kind=ChangeKind.RETIRED, field="reason", new=reasons[c.item_id])
+        if c.kind is ChangeKind.REMOVED and c.item_id in reasons
+        else c
+        for c in changes
+    ]
 
 
 # --- flattening ---------------------------------------------------------------------------
 
 _SCORECARD_SKIP = frozenset(
-    {"perspectives", "tiers", "tiering", "tier_weights", "settings", "sources"}
+    {"perspectives", "tiers", "tiering", "tier_weights", "settings", "sources", "retired"}
 )
 _CONTAINER_SKIP = frozenset({"id", "kpis", "objectives"})
 
