@@ -8,6 +8,7 @@ the first period its label names, else the latest period with data.
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 
 from scorecard_studio.domain.escalation import (
     TargetSuggestion,
@@ -60,12 +61,20 @@ def escalations(
 
 
 def suggestions(
-    result: ScoreResult, view: GovernanceView, period: int, window: int = 8
+    result: ScoreResult,
+    view: GovernanceView,
+    period: int,
+    window: int = 8,
+    kpis: Collection[str] | None = None,
 ) -> list[TargetSuggestion]:
     """A suggested baseline and target per KPI and tier from the trailing periods,
-    exceptional periods left out (shown beside the matrix; never applied by itself)."""
+    exceptional periods left out (shown beside the matrix; never applied by itself).
+
+    ``kpis`` limits it to those KPI ids (the window asks for the selected KPI only)."""
     out: list[TargetSuggestion] = []
     for k, kpi in enumerate(result.kpis):
+        if kpis is not None and kpi.id not in kpis:
+            continue
         for t, tier in enumerate(result.tier_ids):
             tier_key = None if tier == ALL_TIERS_ID else tier
             values = [float(v) for v in result.actuals.value[k, t, :]]
