@@ -98,9 +98,12 @@ class MainWindow(WindowActions):
         self.report = ReportPreview(self.document, self.workspace.exports.provenance)
         self.workspace.historyChanged.connect(self.governance.refresh)
         self.workspace.documentOpened.connect(self.governance.refresh)
-        self.targets.suggestions.governance = self._governance_view
-        self.workspace.historyChanged.connect(self.targets.suggestions.reload_governance)
-        self.workspace.documentOpened.connect(self.targets.suggestions.reload_governance)
+        for reader in (self.targets.suggestions, self.findings):
+            reader.governance = self._governance_view
+            self.workspace.historyChanged.connect(reader.reload_governance)
+            self.workspace.documentOpened.connect(reader.reload_governance)
+        self.governance.changed.connect(self.findings.reload_governance)
+        self.governance.changed.connect(self.targets.suggestions.reload_governance)
         self.workspace.historyChanged.connect(self.history.refresh)
         self.workspace.documentOpened.connect(self.history.refresh)
         # The charts (pyqtgraph, numpy) are built once their modules have been imported in

@@ -20,7 +20,7 @@ from scorecard_studio.domain.findings import Finding
 from scorecard_studio.domain.governance import GovernanceView
 from scorecard_studio.domain.model import STATUS_BY_CODE, Status
 from scorecard_studio.engines.export.period_choice import default_period
-from scorecard_studio.engines.scoring import ALL_TIERS_ID, ScoreResult
+from scorecard_studio.engines.scoring import ALL_TIERS_ID, ScoreResult, red_by_kpi
 
 _RED = STATUS_BY_CODE.index(Status.RED)
 
@@ -37,12 +37,6 @@ def red_kpis(result: ScoreResult, period: int) -> list[str]:
         for k, kpi in enumerate(result.kpis)
         if bool((result.status[k, :, period] == _RED).any())
     ]
-
-
-def red_by_kpi(result: ScoreResult) -> dict[str, list[bool]]:
-    """Per KPI, whether it is red (in any tier) in each period of the result."""
-    red = (result.status == _RED).any(axis=1)  # (K, P)
-    return {kpi.id: [bool(v) for v in red[k]] for k, kpi in enumerate(result.kpis)}
 
 
 def escalations(

@@ -45,9 +45,18 @@ class GovernanceMethods:
 
     # --- governance ----------------------------------------------------------------------
 
-    def governance(self, name: str, number: int | None = None) -> GovernanceView:
-        """Commentary, exceptions and actions version ``number`` sees, and its reviews."""
-        return governance_store.view(self, name, number)
+    def governance(
+        self, name: str, number: int | None = None, *, as_of: str | None = None
+    ) -> GovernanceView:
+        """Commentary, exceptions and actions version ``number`` sees, and its reviews
+        (``as_of``: only entries written up to then)."""
+        return governance_store.view(self, name, number, as_of)
+
+    def governance_for_report(self, name: str, number: int | None = None) -> GovernanceView:
+        """What a report of the version states: for a frozen version, only the entries
+        written up to its freeze (later commentary belongs to later reports)."""
+        info: VersionInfo = cast(Any, self).version_info(name, number)
+        return governance_store.view(self, name, info.number, info.frozen_at)
 
     def governance_entries(self, name: str) -> list[Entry]:
         """Every governance entry of a scorecard, oldest first."""
