@@ -83,7 +83,8 @@ def _from_store(ref: str, args: argparse.Namespace, data: list[str]) -> LoadedDe
         card = version.design
         if data:
             tables.update(_load_tables(card, data))
-        governance = store.governance(version.info.scorecard, version.number)
+        # A frozen version's report states the governance as it was when it was frozen.
+        governance = store.governance_for_report(version.info.scorecard, version.number)
         return LoadedDesign(card, tables, version.provenance(), governance)
     finally:
         store.close()

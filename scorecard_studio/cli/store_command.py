@@ -384,6 +384,13 @@ def _import(store: Store, args: argparse.Namespace) -> int:
         f"imported {summary.scorecard}: added {added}; "
         f"{summary.already_present} version(s) already present"
     )
+    if summary.governance_added:
+        print(f"  {summary.governance_added} governance entry(ies) added")
+    if summary.governance_not_merged:
+        print(
+            f"  {summary.governance_not_merged} governance entry(ies) of the file not merged: "
+            "the same versions have other entries here"
+        )
     for old, new in sorted(summary.renumbered.items()):
         print(f"  their v{old} is v{new} here (the number was taken by a local version)")
     for number in summary.freezes_kept:

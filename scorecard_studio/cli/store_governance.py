@@ -91,6 +91,39 @@ def register(add: Add, version: Callable[[str], int]) -> None:
     p.add_argument("--periods", type=int, default=4, help="periods compared (default 4)")
     p.add_argument("--no-frozen", action="store_true", help="skip the frozen versions")
 
+    p = add(
+        "retire",
+        "retire a KPI with a reason: a new version without it (its history stays, and the "
+        "diff says retired)",
+        _retire,
+    )
+    p.add_argument("name", help="scorecard name")
+    p.add_argument("kpi", help="KPI id")
+    p.add_argument("--reason", required=True, help="why, e.g. 'replaced by NRR'")
+    p.add_argument("-m", "--message", default="", help='default: "Retire KPI: reason"')
+    p.add_argument("--on", help="retirement date, YYYY-MM-DD (default: today)")
+    p.add_argument("--author", help="who retires it")
+
+
+def _retire(store: Store, args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from scorecard_studio.domain.errors import ScorecardError
+
+    if args.on is not None:
+        try:
+            date.fromisoformat(args.on)
+        except ValueError:
+            raise ScorecardError(f"--on {args.on!r} is not a date (YYYY-MM-DD)") from None
+    info = store.retire_kpi(
+        args.name, args.kpi, args.reason, message=args.message, author=args.author, on=args.on
+    )
+    if args.json:
+        print_json({"retired": args.kpi, "reason": args.reason.strip(), **info.to_json_dict()})
+    else:
+        print(f"retired {args.kpi} from {info.scorecard}: saved as v{info.number}")
+    return 0
+
 
 def _comment(store: Store, args: argparse.Namespace) -> int:
     entry = store.comment(

@@ -1,7 +1,8 @@
 """What changed between two scorecard designs: structured, and as readable text.
 
 The diff answers the QBR question "what changed since last quarter?": KPIs, objectives,
-perspectives, tiers and data sources added, removed, renamed or moved; weights, targets,
+perspectives, tiers and data sources added, removed, renamed or moved (a KPI taken out with
+a reason, ``domain/retirement``, is "retired" with that reason); weights, targets,
 directions, formulas and settings changed, each with its old and new value side by side.
 
 Items are matched by id, which the designer keeps stable across edits, so a renamed KPI is
@@ -17,12 +18,19 @@ Pure: no I/O; the store and the CLI decide where the designs come from.
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum, StrEnum
 from typing import Any
 
+from scorecard_studio.domain.diff_text import (
+    JsonValue,
+    fmt,
+    fmt_in,
+    is_target_value,
+    location_text,
+)
+from scorecard_studio.domain.diff_text import where as where_of
 from scorecard_studio.domain.model import (
     Kpi,
     Objective,
@@ -32,9 +40,7 @@ from scorecard_studio.domain.model import (
     TargetSet,
     Tiering,
 )
-from scorecard_studio.domain.units import Unit, format_value, unit_of
-
-JsonValue = None | bool | int | float | str | list[Any] | dict[str, Any]
+from scorecard_studio.domain.units import Unit, unit_of
 
 
 class ChangeKind(StrEnum):
@@ -45,6 +51,7 @@ class ChangeKind(StrEnum):
     CHANGED = "changed"
     RENAMED = "renamed"
     MOVED = "moved"
+    RETIRED = "retired"
 
 
 _SYMBOL = {
@@ -53,6 +60,7 @@ _SYMBOL = {
     ChangeKind.CHANGED: "~",
     ChangeKind.RENAMED: "~",
     ChangeKind.MOVED: ">",
+    ChangeKind.RETIRED: "x",
 }
 
 
@@ -93,21 +101,24 @@ class Change:
         if self.item_name:
             subject += f" “{self.item_name}”"
         if self.kind is ChangeKind.ADDED:
-            where = _where(self.new)
+            where = where_of(self.new)
             return f"{subject} added{f' in {where}' if where else ''}"
         if self.kind is ChangeKind.REMOVED:
-            where = _where(self.old)
+            where = where_of(self.old)
             return f"{subject} removed{f' from {where}' if where else ''}"
+        if self.kind is ChangeKind.RETIRED:
+            where = where_of(self.old)
+            return f"{subject} retired{f' from {where}' if where else ''}: {fmt(self.new)}"
         if self.kind is ChangeKind.MOVED:
-            return f"{subject} moved from {_text(self.old)} to {_text(self.new)}"
+            return f"{subject} moved from {location_text(self.old)} to {location_text(self.new)}"
         if self.kind is ChangeKind.RENAMED:
             what = "id" if self.field == "id" else "name"
-            return f"{subject} renamed ({what}) {_fmt(self.old)} → {_fmt(self.new)}"
-        if self.unit is not None and _is_target_value(self.field):
-            old = _fmt_in(self.old, self.unit)
-            new = _fmt_in(self.new, self.unit)
+            return f"{subject} renamed ({what}) {fmt(self.old)} → {fmt(self.new)}"
+        if self.unit is not None and is_target_value(self.field):
+            old = fmt_in(self.old, self.unit)
+            new = fmt_in(self.new, self.unit)
             return f"{subject}: {self.field} {old} → {new}"
-        return f"{subject}: {self.field} {_fmt(self.old)} → {_fmt(self.new)}"
+        return f"{subject}: {self.field} {fmt(self.old)} → {fmt(self.new)}"
 
 
 _ITEM_TITLES = {
@@ -193,14 +204,26 @@ def diff_designs(
     changes += _keyed("objective", old_o, new_o, old_o_at, new_o_at)
     old_k, old_k_at = _kpis(old)
     new_k, new_k_at = _kpis(new)
-    changes += _keyed("kpi", old_k, new_k, old_k_at, new_k_at, detect_id_renames=True)
+    kpi_changes = _keyed("kpi", old_k, new_k, old_k_at, new_k_at, detect_id_renames=True)
+    changes += _as_retirements(kpi_changes, new)
     return DesignDiff(old_label, new_label, tuple(changes))
+
+
+def _as_retirements(changes: list[Change], new: Scorecard) -> list[Change]:
+    """A removed KPI kept in ``new.retired`` was retired: say so, with the reason."""
+    reasons = {r.kpi.id: r.reason for r in new.retired}
+    return [
+        replace(c, kind=ChangeKind.RETIRED, field="reason", new=reasons[c.item_id])
+        if c.kind is ChangeKind.REMOVED and c.item_id in reasons
+        else c
+        for c in changes
+    ]
 
 
 # --- flattening ---------------------------------------------------------------------------
 
 _SCORECARD_SKIP = frozenset(
-    {"perspectives", "tiers", "tiering", "tier_weights", "settings", "sources"}
+    {"perspectives", "tiers", "tiering", "tier_weights", "settings", "sources", "retired"}
 )
 _CONTAINER_SKIP = frozenset({"id", "kpis", "objectives"})
 
@@ -402,45 +425,3 @@ def _same(a: JsonValue, b: JsonValue) -> bool:
     if isinstance(a, bool) or isinstance(b, bool):
         return type(a) is type(b) and a == b
     return bool(a == b)
-
-
-# --- text ---------------------------------------------------------------------------------
-
-
-def _fmt(value: JsonValue) -> str:
-    if value is None:
-        return "(none)"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, str):
-        return f"“{value}”"
-    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
-
-
-_TARGET_VALUE_FIELDS = ("baseline", "target", "stretch", "red_flag", "low", "high", "tolerance")
-
-
-def _is_target_value(path: str) -> bool:
-    return path.startswith("targets") and path.rsplit(".", 1)[-1] in _TARGET_VALUE_FIELDS
-
-
-def _fmt_in(value: JsonValue, unit: Unit) -> str:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return format_value(float(value), unit)
-    return _fmt(value)
-
-
-def _text(value: JsonValue) -> str:
-    return "(top level)" if value is None else str(value)
-
-
-def _where(fields: JsonValue) -> str:
-    if isinstance(fields, dict):
-        location = fields.get("location")
-        if isinstance(location, str):
-            return location
-    return ""

@@ -61,13 +61,14 @@ def escalation_findings(
             )
     for action in view.actions:
         if action.is_overdue(today):
+            linked = ", ".join(kpi_names.get(k, k) for k in action.kpis)
             findings.append(
                 Finding(
                     Severity.WARNING,
                     "escalation_overdue_action",
                     action.id,
-                    f"action {action.id} {action.title!r} ({action.owner or 'no owner'}) "
-                    f"was due {action.due} and is still open",
+                    f"action {action.id} {action.title!r} ({action.owner or 'no owner'})"
+                    f"{f' on {linked}' if linked else ''} was due {action.due} and is still open",
                 )
             )
     return findings

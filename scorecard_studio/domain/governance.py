@@ -223,6 +223,9 @@ class GovernanceView:
     actions: tuple[Action, ...] = ()
     reviews: tuple[Review, ...] = ()  # of this version only, oldest first
     entries: tuple[Entry, ...] = field(default=(), repr=False)
+    #: Only entries written up to this time are seen (a frozen version's report: its
+    #: freeze time); None: every entry.
+    as_of: str | None = None
 
     @property
     def review_state(self) -> ReviewState:
@@ -298,12 +301,16 @@ def next_action_id(entries: Iterable[Entry]) -> str:
     return f"A{max(used, default=0) + 1}"
 
 
-def fold(entries: Sequence[Entry], version: int) -> GovernanceView:
+def fold(entries: Sequence[Entry], version: int, as_of: str | None = None) -> GovernanceView:
     """The view of ``version`` from the entries it can see, oldest first.
 
     ``entries`` are those of the version and its ancestors, in the order they were
-    written; reviews count only on the version they were written on.
+    written; reviews count only on the version they were written on. ``as_of`` (an ISO
+    UTC time, as the store writes them) leaves out entries written after it, so a frozen
+    version's report says what had been said when it was frozen.
     """
+    if as_of is not None:
+        entries = [e for e in entries if e.at <= as_of]
     comments: dict[str, Comment] = {}
     replaced: set[str] = set()
     exceptions: dict[str, Exceptional] = {}
@@ -374,6 +381,7 @@ def fold(entries: Sequence[Entry], version: int) -> GovernanceView:
         actions=tuple(actions.values()),
         reviews=tuple(reviews),
         entries=tuple(entries),
+        as_of=as_of,
     )
 
 

@@ -395,6 +395,18 @@ DEFAULT_TIERS: tuple[Tier, ...] = tuple(Tier(f"tier_{i}", f"Tier {i}") for i in 
 
 
 @dataclass(frozen=True, slots=True)
+class RetiredKpi:
+    """A KPI taken out of the design with a reason (``domain/retirement.py``): it is no
+    longer scored, but its definition stays so trends and the version diff can name it."""
+
+    kpi: Kpi
+    reason: str
+    retired_on: str = ""  # ISO date
+    perspective: str = ""  # the perspective it sat in (id)
+    objective: str = ""  # the objective it sat in (id); "" when directly in the perspective
+
+
+@dataclass(frozen=True, slots=True)
 class Scorecard:
     """A whole scorecard design: what a version stores and a design file holds."""
 
@@ -409,6 +421,7 @@ class Scorecard:
     #: Strategy-map links, at-risk rules, health bands and outcomes (specification
     #: section 6); the default leaves a design's document unchanged.
     analytics: Analytics = field(default_factory=Analytics)
+    retired: tuple[RetiredKpi, ...] = ()
 
     def all_kpis(self) -> list[Kpi]:
         """Every KPI in tree order: per perspective, direct KPIs then objectives' KPIs."""

@@ -18,6 +18,7 @@ from PySide6.QtGui import QUndoStack
 
 from scorecard_studio.domain.errors import ScorecardError
 from scorecard_studio.domain.model import Scorecard
+from scorecard_studio.domain.retirement import with_retired_shown
 from scorecard_studio.qt.commands import EditCommand
 
 if TYPE_CHECKING:
@@ -58,6 +59,9 @@ class ScorecardDocument(QObject):
         self._actuals: Actuals | None = None
         self._actuals_key: tuple[Any, ...] | None = None
         self.result: ScoreResult | None = None
+        #: The result with retired KPIs shown, weightless and labelled (the preview's charts);
+        #: the same object as ``result`` when the design has none.
+        self.shown_result: ScoreResult | None = None
         self.path: Path | None = None
         self.store_name: str | None = None
         self.base_version: int | None = None
@@ -177,18 +181,33 @@ class ScorecardDocument(QObject):
         """Score the current design: actuals are recomputed only when the data side changed."""
         card = self._card
         if not self._tables:
-            self.result = None
+            self.result = self.shown_result = None
             self.resultChanged.emit(None)
             return
         # The engine (numpy, pandas) loads on the first score, not when the window starts.
         from scorecard_studio.engines.scoring import compute_actuals, score_actuals
 
-        key = data_signature(card)
+        # Actuals are reduced for the design with its retired KPIs shown (weightless), so
+        # the charts can still draw their past; the design's own result reads its KPIs'.
+        shown = with_retired_shown(card)
+        key = data_signature(shown)
         if self._actuals is None or key != self._actuals_key:
-            self._actuals = compute_actuals(card, self._tables)
+            self._actuals = compute_actuals(shown, self._tables)
             self._actuals_key = key
         if not self._actuals.period_labels:
-            self.result = None
+            self.result = self.shown_result = None
+        elif shown is card:
+            self.result = self.shown_result = score_actuals(card, self._actuals)
         else:
-            self.result = score_actuals(card, self._actuals)
+            self.result = score_actuals(card, _only_kpis(self._actuals, card))
+            self.shown_result = score_actuals(shown, self._actuals)
         self.resultChanged.emit(self.result)
+
+
+def _only_kpis(actuals: Actuals, card: Scorecard) -> Actuals:
+    """``actuals`` narrowed to the design's own KPIs, in its order (retired ones left out)."""
+    ids = [k.id for k in card.all_kpis()]
+    rows = [actuals.kpi_ids.index(i) for i in ids]
+    return replace(
+        actuals, kpi_ids=tuple(ids), value=actuals.value[rows], sample=actuals.sample[rows]
+    )

@@ -30,6 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from scorecard_studio.domain.errors import ScorecardError
+from scorecard_studio.domain.governance import GovernanceView
 from scorecard_studio.domain.model import IndicatorType
 from scorecard_studio.qt.document import ScorecardDocument
 from scorecard_studio.qt.icons import app_icon
@@ -96,6 +98,12 @@ class MainWindow(WindowActions):
         self.report = ReportPreview(self.document, self.workspace.exports.provenance)
         self.workspace.historyChanged.connect(self.governance.refresh)
         self.workspace.documentOpened.connect(self.governance.refresh)
+        for reader in (self.targets.suggestions, self.findings):
+            reader.governance = self._governance_view
+            self.workspace.historyChanged.connect(reader.reload_governance)
+            self.workspace.documentOpened.connect(reader.reload_governance)
+        self.governance.changed.connect(self.findings.reload_governance)
+        self.governance.changed.connect(self.targets.suggestions.reload_governance)
         self.workspace.historyChanged.connect(self.history.refresh)
         self.workspace.documentOpened.connect(self.history.refresh)
         # The charts (pyqtgraph, numpy) are built once their modules have been imported in
@@ -185,6 +193,17 @@ class MainWindow(WindowActions):
     def show_workspace(self, key: str) -> None:
         """Show a workspace by key ("design", "data", "targets", "dashboard", "history", …)."""
         self.rooms.show_workspace(key)
+
+    def _governance_view(self) -> GovernanceView | None:
+        """The governance of the stored version being edited (None: not saved yet)."""
+        name, number = self.document.store_name, self.document.base_version
+        if name is None or number is None:
+            return None
+        try:
+            view: GovernanceView = self.workspace.store().governance(name, number)
+        except ScorecardError:
+            return None
+        return view
 
     def _workspace_shown(self, _key: str) -> None:
         if self.central.currentWidget() is not self.rooms:

@@ -87,7 +87,14 @@ def test_added_removed_renamed_and_moved_kpis() -> None:
     assert "> KPI nrr “NRR” moved from Financial / Growth to Financial" in text
     assert "+ KPI up “Upsell” added in Financial / Growth" in text
     assert "- KPI churn “Churn” removed from Financial" in text
-    assert diff.counts() == {"added": 1, "removed": 1, "changed": 0, "renamed": 1, "moved": 1}
+    assert diff.counts() == {
+        "added": 1,
+        "removed": 1,
+        "changed": 0,
+        "renamed": 1,
+        "moved": 1,
+        "retired": 0,
+    }
 
 
 def test_a_kpi_whose_id_changed_but_not_its_content_is_a_rename() -> None:

@@ -347,15 +347,18 @@ def _scoring_text(kpi: Kpi) -> str:
 
 
 def write_findings(ws: Worksheet, ctx: ReportContext) -> PrintPlan:
-    """Design warnings and data findings that applied to this report."""
+    """Design warnings, data findings and escalations that applied to this report.
+
+    A KPI is named by its name (the reader of a report does not know its ids)."""
     title(ws, "Findings")
     header_row(ws, 3, ["Severity", "Code", "Item", "Finding"])
+    names = {k.id: k.name for k in ctx.card.all_kpis()}
     row = 3
     for finding in ctx.findings:
         row += 1
         put_text(ws, row, 1, finding.severity.value)
         put_text(ws, row, 2, finding.code)
-        put_text(ws, row, 3, finding.item).alignment = WRAP
+        put_text(ws, row, 3, names.get(finding.item, finding.item)).alignment = WRAP
         put_text(ws, row, 4, finding.message).alignment = WRAP
     if not ctx.findings:
         put_text(

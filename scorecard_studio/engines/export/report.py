@@ -41,6 +41,7 @@ from scorecard_studio.engines.export.detail_sheets import (
     write_kpi_detail,
     write_trends,
 )
+from scorecard_studio.engines.export.escalation_findings import report_escalations
 from scorecard_studio.engines.export.layout import PrintPlan, set_up_printing
 from scorecard_studio.engines.export.overview_sheets import write_tier_matrix
 from scorecard_studio.engines.export.period_choice import default_period
@@ -194,7 +195,11 @@ def report_context(
         period_index=index,
         provenance=prov,
         author=(author if author is not None else prov.saved_by or "").strip(),
-        findings=[*result.findings, *extra_findings],
+        findings=[
+            *result.findings,
+            *extra_findings,
+            *report_escalations(result, index, governance, now),
+        ],
         generated_at=now.strftime("%Y-%m-%d %H:%M UTC"),
         include_trends=trends,
         paper=paper,

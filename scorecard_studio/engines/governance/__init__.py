@@ -9,11 +9,11 @@ store: the store's freeze and the CLI hand it designs, tables and governance vie
 from scorecard_studio.engines.governance.impact import Impact, ImpactRun, compare_results
 from scorecard_studio.engines.governance.red import (
     escalations,
-    red_by_kpi,
     red_kpis,
     report_period_index,
     suggestions,
 )
+from scorecard_studio.engines.scoring import red_by_kpi
 
 __all__ = [
     "Impact",

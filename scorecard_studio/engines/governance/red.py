@@ -8,6 +8,7 @@ the first period its label names, else the latest period with data.
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 
 from scorecard_studio.domain.escalation import (
     TargetSuggestion,
@@ -19,7 +20,7 @@ from scorecard_studio.domain.findings import Finding
 from scorecard_studio.domain.governance import GovernanceView
 from scorecard_studio.domain.model import STATUS_BY_CODE, Status
 from scorecard_studio.engines.export.period_choice import default_period
-from scorecard_studio.engines.scoring import ALL_TIERS_ID, ScoreResult
+from scorecard_studio.engines.scoring import ALL_TIERS_ID, ScoreResult, red_by_kpi
 
 _RED = STATUS_BY_CODE.index(Status.RED)
 
@@ -38,12 +39,6 @@ def red_kpis(result: ScoreResult, period: int) -> list[str]:
     ]
 
 
-def red_by_kpi(result: ScoreResult) -> dict[str, list[bool]]:
-    """Per KPI, whether it is red (in any tier) in each period of the result."""
-    red = (result.status == _RED).any(axis=1)  # (K, P)
-    return {kpi.id: [bool(v) for v in red[k]] for k, kpi in enumerate(result.kpis)}
-
-
 def escalations(
     result: ScoreResult, view: GovernanceView, period: int, today: str
 ) -> list[Finding]:
@@ -60,12 +55,20 @@ def escalations(
 
 
 def suggestions(
-    result: ScoreResult, view: GovernanceView, period: int, window: int = 8
+    result: ScoreResult,
+    view: GovernanceView,
+    period: int,
+    window: int = 8,
+    kpis: Collection[str] | None = None,
 ) -> list[TargetSuggestion]:
     """A suggested baseline and target per KPI and tier from the trailing periods,
-    exceptional periods left out (shown beside the matrix; never applied by itself)."""
+    exceptional periods left out (shown beside the matrix; never applied by itself).
+
+    ``kpis`` limits it to those KPI ids (the window asks for the selected KPI only)."""
     out: list[TargetSuggestion] = []
     for k, kpi in enumerate(result.kpis):
+        if kpis is not None and kpi.id not in kpis:
+            continue
         for t, tier in enumerate(result.tier_ids):
             tier_key = None if tier == ALL_TIERS_ID else tier
             values = [float(v) for v in result.actuals.value[k, t, :]]

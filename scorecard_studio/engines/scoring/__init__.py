@@ -11,6 +11,7 @@ from scorecard_studio.engines.scoring.result import (
     ALL_TIERS_NAME,
     Actuals,
     ScoreResult,
+    red_by_kpi,
 )
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "ScoreResult",
     "calendar_of",
     "compute_actuals",
+    "red_by_kpi",
     "score",
     "score_actuals",
 ]

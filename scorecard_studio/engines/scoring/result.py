@@ -202,6 +202,13 @@ class ScoreResult:
         }
 
 
+def red_by_kpi(result: ScoreResult) -> dict[str, list[bool]]:
+    """Per KPI id, whether it is red in any tier (all customers included) in each period:
+    the rule the QBR summary lists red KPIs by, and escalation counts red streaks with."""
+    red = (result.status == STATUS_BY_CODE.index(Status.RED)).any(axis=1)  # (K, P)
+    return {kpi.id: [bool(v) for v in red[k]] for k, kpi in enumerate(result.kpis)}
+
+
 def _parents(card: Scorecard) -> dict[str, tuple[str, str]]:
     out: dict[str, tuple[str, str]] = {}
     for p in card.perspectives:

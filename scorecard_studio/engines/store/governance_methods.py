@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from scorecard_studio.engines.store import governance_store
 from scorecard_studio.engines.store.records import VersionInfo
@@ -45,9 +45,18 @@ class GovernanceMethods:
 
     # --- governance ----------------------------------------------------------------------
 
-    def governance(self, name: str, number: int | None = None) -> GovernanceView:
-        """Commentary, exceptions and actions version ``number`` sees, and its reviews."""
-        return governance_store.view(self, name, number)
+    def governance(
+        self, name: str, number: int | None = None, *, as_of: str | None = None
+    ) -> GovernanceView:
+        """Commentary, exceptions and actions version ``number`` sees, and its reviews
+        (``as_of``: only entries written up to then)."""
+        return governance_store.view(self, name, number, as_of)
+
+    def governance_for_report(self, name: str, number: int | None = None) -> GovernanceView:
+        """What a report of the version states: for a frozen version, only the entries
+        written up to its freeze (later commentary belongs to later reports)."""
+        info: VersionInfo = cast(Any, self).version_info(name, number)
+        return governance_store.view(self, name, info.number, info.frozen_at)
 
     def governance_entries(self, name: str) -> list[Entry]:
         """Every governance entry of a scorecard, oldest first."""
@@ -149,6 +158,29 @@ class GovernanceMethods:
         self._witness()
         return entry
 
+    def retire_kpi(
+        self,
+        name: str,
+        kpi_id: str,
+        reason: str,
+        *,
+        message: str = "",
+        author: str | None = None,
+        on: str | None = None,
+    ) -> VersionInfo:
+        """Save a new version of the latest design without ``kpi_id``, retired with
+        ``reason`` on date ``on`` (default: today); the data stays the parent's."""
+        from datetime import date
+
+        from scorecard_studio.domain.retirement import retire_kpi
+
+        head = self.checkout(name)
+        kpi_name = head.design.kpi(kpi_id).name if _has_kpi(head.design, kpi_id) else kpi_id
+        card = retire_kpi(head.design, kpi_id, reason, on or date.today().isoformat())
+        text = message or f"Retire {kpi_name}: {reason.strip()}"
+        saved: VersionInfo = cast(Any, self).save(card, None, text, author, head.number, name=name)
+        return saved
+
     def freeze_blockers(self, name: str, number: int, label: str = "") -> FreezeBlockers:
         """What the scorecard's governance settings still require before a freeze."""
         from scorecard_studio.engines.store.governance_checks import freeze_blockers
@@ -169,3 +201,7 @@ class GovernanceMethods:
         from scorecard_studio.engines.store.governance_checks import impact
 
         return impact(self, name, number, against=against, periods=periods, frozen=frozen)
+
+
+def _has_kpi(card: Any, kpi_id: str) -> bool:
+    return any(k.id == kpi_id for k in card.all_kpis())

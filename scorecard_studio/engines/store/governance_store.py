@@ -46,11 +46,14 @@ from scorecard_studio.engines.store.unit_of_work import SqlUnitOfWork, Transacti
 MAX_TEXT = 20_000
 
 
-def view(store: Transactions, name: str, number: int | None = None) -> GovernanceView:
-    """What version ``number`` (default: the head) sees of its and its ancestors' entries."""
+def view(
+    store: Transactions, name: str, number: int | None = None, as_of: str | None = None
+) -> GovernanceView:
+    """What version ``number`` (default: the head) sees of its and its ancestors' entries
+    (``as_of``: only those written up to that time, e.g. the version's freeze)."""
     with store.unit_of_work() as uow:
         card, row = find_version(uow.repo, name, number)
-        return fold(_entries(uow, card, _lineage(uow, card, row)), row.number)
+        return fold(_entries(uow, card, _lineage(uow, card, row)), row.number, as_of)
 
 
 def scorecard_entries(store: Transactions, name: str) -> list[Entry]:

@@ -3,9 +3,10 @@
 Checks, per version: the entries' sequence numbers run 1, 2, 3 … with no gap; each entry's
 ``prev_hash`` is the hash of the entry before it; each entry's hash matches its content and
 its version's hash. Across the store: every entry the audit log records as written (by its
-hash) is still there, unless its version's deletion is recorded; and every freeze recorded
-with the last entry of its version still has that entry. Values are read as plain values and
-their types checked first, like the rest of verify.
+hash, or as imported from a ``.scorecard`` file) is still there, unless its version's
+deletion is recorded; and every freeze recorded with the last entry of its version still has
+that entry. Values are read as plain values and their types checked first, like the rest of
+verify.
 """
 
 from __future__ import annotations
@@ -124,6 +125,10 @@ def _check_audited(uow: SqlUnitOfWork, present: set[str]) -> list[Problem]:
             written[digest] = (str(scorecard), version, str(at), str(version_digest))
         elif operation == "delete" and isinstance(digest, str):
             deleted.add(digest)
+        elif operation == "import" and isinstance(detail.get("governance"), list):
+            for pair in detail["governance"]:
+                if isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], str):
+                    written[pair[0]] = (str(scorecard), version, str(at), str(pair[1]))
         elif operation == "freeze" and isinstance(detail.get("governance"), str):
             frozen_with.append((str(scorecard), version, detail["governance"]))
     problems = [

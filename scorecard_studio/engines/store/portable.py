@@ -3,7 +3,8 @@
 A consultant exports a scorecard, hands the file to a client, and the client imports it.
 The file is a zip archive (readable with any zip tool, nothing executable inside)::
 
-    manifest.json                 format tag, scorecard name, every version's record
+    manifest.json                 format tag, scorecard name, every version's record,
+                                  every governance entry (:mod:`.portable_governance`)
     designs/<sha256>.json         each design document once, canonical JSON
     snapshots/<sha256>.arrow      each data snapshot once, as the store keeps it
 
@@ -16,7 +17,9 @@ before the store is touched; the merge itself is one transaction.
 Merging is by hash: a version whose hash the store already has is skipped (a freeze it
 carries is added if the local copy has none), a new one is added under its own number when
 that number is free locally, else under the next free number, and its parent is found by
-hash. Importing the same file twice therefore changes nothing the second time.
+hash. Importing the same file twice therefore changes nothing the second time. Governance
+entries (commentary, exceptions, actions, reviews) are merged the same way, by hash, onto
+the versions they were written on.
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ from scorecard_studio.engines.store.portable_check import (
     PortableVersion,
     read_portable,
 )
+from scorecard_studio.engines.store.portable_governance import entries_to_export, merge_entries
 from scorecard_studio.engines.store.records import ImportSummary
 from scorecard_studio.engines.store.repository import SqlRepository
 from scorecard_studio.engines.store.schema import VersionRow
@@ -105,10 +109,12 @@ def export_scorecard(
             for row in (uow.repo.version(card.id, v.number) for v in versions if v.frozen)
             if row is not None
         }
+        entries = entries_to_export(uow.repo, card.id, key)
     now = now_utc()
-    manifest = {
+    manifest: dict[str, Any] = {
         "format": FORMAT,
-        "format_version": FORMAT_VERSION,
+        # Format 1 when there is nothing it lacks, so an older release still reads the file.
+        "format_version": FORMAT_VERSION if entries else 1,
         "scorecard": key,
         "exported_at": now,
         "exported_by": who,
@@ -143,6 +149,8 @@ def export_scorecard(
         ],
         "snapshots": {digest: meta for digest, (meta, _data) in sorted(snapshots.items())},
     }
+    if entries:
+        manifest["governance"] = [e.to_json_dict() for e in entries]
     manifest_bytes = json.dumps(manifest, indent=1, ensure_ascii=False).encode("utf-8")
     _write_zip(
         out,
@@ -162,7 +170,7 @@ def export_scorecard(
             operation="export",
             scorecard=key,
             version=versions[-1].number,
-            detail={"file": out.name, "versions": len(versions)},
+            detail={"file": out.name, "versions": len(versions), "governance": len(entries)},
         )
         uow.commit()
     return out
@@ -250,6 +258,7 @@ def import_scorecard(store: Transactions, path: Path, author: str | None) -> Imp
             used.add(number)
             card.last_number = max(card.last_number, number)
             added.append(number)
+        merged = merge_entries(repo, card.id, portable.governance, local)
         summary = ImportSummary(
             scorecard=name,
             created=created,
@@ -259,14 +268,22 @@ def import_scorecard(store: Transactions, path: Path, author: str | None) -> Imp
             freezes_added=tuple(freezes_added),
             freezes_kept=tuple(freezes_kept),
             snapshots_added=snapshots_added,
+            governance_added=len(merged.added),
+            governance_not_merged=merged.not_merged,
         )
+        # The entries added are listed with their versions' hashes, so that verify holds
+        # them to the audit log exactly like entries written here.
         repo.audit(
             at=now,
             author=who,
             operation="import",
             scorecard=name,
             version=max(local.values()),
-            detail={"file": path.name, **summary.to_json_dict()},
+            detail={
+                "file": path.name,
+                **summary.to_json_dict(),
+                "governance": [list(pair) for pair in merged.added],
+            },
         )
         uow.commit()
         return summary

@@ -31,10 +31,15 @@ from scorecard_studio.engines.store.hashing import (
     version_hash,
 )
 from scorecard_studio.engines.store.names import check_name
+from scorecard_studio.engines.store.portable_governance import PortableEntry, read_entries
 from scorecard_studio.engines.store.snapshots import SNAPSHOT_FORMAT, EncodedSnapshot, decode_table
 
 FORMAT = "scorecard-studio/portable"
-FORMAT_VERSION = 1
+#: Format 1: versions, designs and snapshots. Format 2 adds the ``governance`` list; a file
+#: is written as format 1 when it has no governance entries, so an older release still
+#: reads it, and refuses (asking for an update) one whose entries it would drop.
+FORMAT_VERSION = 2
+READABLE_FORMATS = (1, 2)
 
 MAX_ENTRIES = 200_000
 MAX_MANIFEST_BYTES = 64 * 1024 * 1024
@@ -72,6 +77,7 @@ class PortableFile:
     versions: list[PortableVersion]
     designs: dict[str, bytes]
     snapshots: dict[str, EncodedSnapshot]
+    governance: tuple[PortableEntry, ...] = ()
 
 
 def read_portable(path: Path) -> PortableFile:
@@ -97,7 +103,8 @@ def read_portable(path: Path) -> PortableFile:
     except (OSError, EOFError) as exc:
         raise StoreError(f"{where}: cannot read ({exc})") from None
     _check_chain(versions, where)
-    return PortableFile(str(manifest["scorecard"]), versions, designs, snapshots)
+    governance = read_entries(manifest.get("governance"), {v.hash for v in versions}, where)
+    return PortableFile(str(manifest["scorecard"]), versions, designs, snapshots, governance)
 
 
 def _check_entries(archive: zipfile.ZipFile, where: str) -> dict[str, zipfile.ZipInfo]:
@@ -152,7 +159,8 @@ def _load_manifest(data: bytes, where: str) -> dict[str, Any]:
         raise StoreError(f"{where}: refused: its manifest is {exc.detail}") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise StoreError(f"{where}: not a .scorecard file (unknown manifest format)")
-    if manifest.get("format_version") != FORMAT_VERSION:
+    fmt = manifest.get("format_version")
+    if type(fmt) is not int or fmt not in READABLE_FORMATS:
         raise StoreError(
             f"{where}: written by a newer release of Scorecard Studio "
             f"(format {manifest.get('format_version')!r}); update the app to import it"

@@ -187,6 +187,9 @@ class ImportSummary:
     freezes_added: tuple[int, ...]
     freezes_kept: tuple[int, ...]
     snapshots_added: int
+    governance_added: int = 0
+    #: Entries of the file left out: the version's local entries had diverged from them.
+    governance_not_merged: int = 0
 
     @property
     def name(self) -> str:
@@ -202,4 +205,6 @@ class ImportSummary:
             "freezes_added": list(self.freezes_added),
             "freezes_kept": list(self.freezes_kept),
             "snapshots_added": self.snapshots_added,
+            "governance_added": self.governance_added,
+            "governance_not_merged": self.governance_not_merged,
         }

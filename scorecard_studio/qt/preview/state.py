@@ -118,7 +118,8 @@ class PreviewState(QObject):
     # --- recompute --------------------------------------------------------------------
 
     def request(self) -> int:
-        return self.recomputer.request(self.document.result, self.scenario)
+        # The charts draw retired KPIs too (weightless, "… (retired)"): their past stays.
+        return self.recomputer.request(self.document.shown_result, self.scenario)
 
     def _result_changed(self, _result: object) -> None:
         pruned = prune(self.document.card, self.scenario)

@@ -3,14 +3,24 @@
 Properties lists the findings of the selected item; this list shows all of them, so a user
 sees what is left to fix without clicking through the tree. Choosing a finding selects
 the item it concerns. The design is checked once per change, after the edit settles.
+
+Escalations follow the design's findings (spec section 7, ``domain/escalation.py``): a KPI
+red for the scorecard's escalation periods up to the reporting period with no open action,
+and an open action past its due date, each in words that name the KPI. They need the
+stored version's actions (:attr:`FindingsPanel.governance`, set by the window) and the
+scored result, and are worked out again when either changes.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QStyle, QVBoxLayout, QWidget
 
-from scorecard_studio.domain.findings import Severity
+from scorecard_studio.domain.findings import Finding, Severity
+from scorecard_studio.domain.governance import GovernanceView
 from scorecard_studio.domain.model import Scorecard
 from scorecard_studio.qt.document import ScorecardDocument
 
@@ -26,6 +36,11 @@ class FindingsPanel(QWidget):
     def __init__(self, document: ScorecardDocument, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.document = document
+        #: Reads the governance of the stored version being edited (None: not stored).
+        self.governance: Callable[[], GovernanceView | None] | None = None
+        self._view: GovernanceView | None = None
+        #: Escalation findings of the current result and governance (also for tests).
+        self.escalations: list[Finding] = []
         self.title = QLabel("<b>Findings</b>")
         self.list = QListWidget()
         self.list.setObjectName("designFindings")
@@ -41,7 +56,22 @@ class FindingsPanel(QWidget):
         self._timer.setInterval(150)
         self._timer.timeout.connect(self.refresh)
         document.designChanged.connect(lambda _card: self._timer.start())
+        document.resultChanged.connect(lambda _result: self._timer.start())
         self.refresh()
+
+    def reload_governance(self) -> None:
+        """Read the stored version's actions again (opened, saved, or an action changed)."""
+        self._view = self.governance() if self.governance is not None else None
+        self.refresh()
+
+    def _escalations(self) -> list[Finding]:
+        result = self.document.result
+        if self._view is None or result is None or not result.period_labels:
+            return []
+        from scorecard_studio.engines.governance import escalations, report_period_index
+
+        today = date.today().isoformat()
+        return escalations(result, self._view, report_period_index(result), today)
 
     def refresh(self) -> None:
         from scorecard_studio.domain.checks import check_design
@@ -57,6 +87,7 @@ class FindingsPanel(QWidget):
             Severity.INFO: style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation),
         }
         self.list.clear()
+        self.escalations = self._escalations()
         for f in findings:
             where = _where(card, f.item, item_label)
             # A message that names its item already ("perspective 'Customer' has no KPIs")
@@ -67,7 +98,14 @@ class FindingsPanel(QWidget):
             entry.setData(_ITEM, f.item)
             entry.setToolTip(f"{f.severity.value.capitalize()}: {f.message}")
             self.list.addItem(entry)
-        count = len(findings)
+        # After the design's own findings: errors stay on top.
+        kpis = {k.id for k in card.all_kpis()}
+        for f in self.escalations:
+            entry = QListWidgetItem(icons[f.severity], f"Escalation: {f.message}")
+            entry.setData(_ITEM, f.item if f.item in kpis else "")
+            entry.setToolTip("Escalation (red with no open action, or an overdue action)")
+            self.list.addItem(entry)
+        count = len(findings) + len(self.escalations)
         self.title.setText(f"<b>Findings</b> ({count})" if count else "<b>Findings</b>")
         if not count:
             self.list.addItem("The design has no findings.")

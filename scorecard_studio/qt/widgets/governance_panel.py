@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -35,6 +36,9 @@ from scorecard_studio.qt.widgets.history_panel import HistoryHost
 
 class GovernancePanel(QWidget):
     """Commentary on the selected KPI and period, actions, review and impact."""
+
+    #: A governance entry was written (the findings' escalations may have changed).
+    changed = Signal()
 
     def __init__(self, workspace: HistoryHost, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -229,6 +233,7 @@ class GovernancePanel(QWidget):
             return None
         self.message.setText("")
         self.refresh()
+        self.changed.emit()
         return value
 
     def save_comment(self) -> bool:

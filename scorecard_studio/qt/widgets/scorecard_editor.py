@@ -1,12 +1,14 @@
 """The Scorecard dock: the perspective → objective → KPI tree and every action on it.
 
 Every drag has a keyboard and menu equivalent here: Move up/down (Ctrl+Shift+Up/Down),
-"Move to" a perspective or objective, and "New KPI from column" in the Data dock. All of
-them are undoable edits of the document.
+"Move to" a perspective or objective, and "New KPI from column" in the Data dock. "Retire
+KPI…" takes a KPI out of the design with a reason (``domain/retirement``). All of them are
+undoable edits of the document.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from functools import partial
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
@@ -25,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from scorecard_studio.domain import edits
 from scorecard_studio.domain.model import Aggregation, Measure, Scorecard
+from scorecard_studio.domain.retirement import retire_kpi
 from scorecard_studio.qt.document import ScorecardDocument
 from scorecard_studio.qt.icons import Shortcut, icon
 from scorecard_studio.qt.models.scorecard_tree import ScorecardTreeModel
@@ -164,6 +167,10 @@ class ScorecardEditor(QWidget):
             "Balance siblings", "balance", self.balance_selected, QKeySequence("Ctrl+B")
         )
         self.balance_action.setToolTip("Give the selected item and its siblings equal weights")
+        self.retire_action = self._action("Retire KPI…", "delete", self.retire_selected)
+        self.retire_action.setToolTip(
+            "Take the KPI out of the design with a reason; its history and trend stay"
+        )
 
     def _update_actions(self) -> None:
         kind, _ = self._selected
@@ -176,6 +183,7 @@ class ScorecardEditor(QWidget):
             self.balance_action,
         ):
             action.setEnabled(bool(kind))
+        self.retire_action.setEnabled(kind == "kpi")
 
     # --- selection ----------------------------------------------------------------------
 
@@ -290,6 +298,21 @@ class ScorecardEditor(QWidget):
         if kind:
             self.document.edit(f"Delete {self._label(item_id)}", edits.remove_item, item_id)
 
+    def retire_selected(self, reason: str | None = None) -> bool:
+        """Retire the selected KPI, asking for the reason unless one is given (tests)."""
+        kind, item_id = self._selected
+        if kind != "kpi":
+            return False
+        label = self._label(item_id)
+        if reason is None:
+            reason, ok = QInputDialog.getText(
+                self, "Retire KPI", f"Why is {label} retired? (kept in the history and the diff)"
+            )
+            if not ok:
+                return False
+        today = date.today().isoformat()
+        return self.document.edit(f"Retire {label}", retire_kpi, item_id, reason, today)
+
     def shift_selected(self, delta: int) -> None:
         kind, item_id = self._selected
         if kind:
@@ -344,6 +367,7 @@ class ScorecardEditor(QWidget):
             self.move_down_action,
             self.balance_action,
             self.delete_action,
+            self.retire_action,
         ):
             menu.addAction(action)
         menu.exec(self.view.viewport().mapToGlobal(pos))

@@ -6,6 +6,9 @@ move down / up, the arrows move between cells. Ctrl+V pastes a block copied from
 spreadsheet at the current cell, Ctrl+D fills down, Ctrl+R fills right, Delete clears the
 selected overrides back to their inherited values; each is one undoable edit.
 
+Beside the matrix, the selected KPI's suggested baseline and target per tier
+(``target_suggestions``), each accepted only by a click.
+
 Values are typed in the KPI's unit ("25" on a churn KPI is 25%). A text that is not a
 value keeps its editor open, red, with the reason under the toolbar and at the cell, until
 it is corrected or Esc drops it: an entry is never lost without a word.
@@ -29,6 +32,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QSizePolicy,
+    QSplitter,
     QStyledItemDelegate,
     QTableView,
     QToolBar,
@@ -39,6 +43,7 @@ from PySide6.QtWidgets import (
 from scorecard_studio.qt.document import ScorecardDocument
 from scorecard_studio.qt.icons import Shortcut, icon
 from scorecard_studio.qt.models.targets_matrix import TargetsMatrixModel
+from scorecard_studio.qt.widgets.target_suggestions import TargetSuggestionsPanel
 from scorecard_studio.qt.widgets.validating_delegate import ValidatingDelegate
 
 _ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
@@ -154,7 +159,21 @@ class TargetsView(QWidget):
         layout.addWidget(bar)
         layout.addWidget(legend)
         layout.addWidget(self.message)
-        layout.addWidget(self.table)
+        self.suggestions = TargetSuggestionsPanel(document)
+        self.table.selectionModel().currentChanged.connect(self._current_changed)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.table)
+        split.addWidget(self.suggestions)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        # A set minimum (not the table's wide hint), so the workspace keeps its own layout.
+        self.suggestions.setMinimumSize(160, 60)
+        layout.addWidget(split)
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        """The suggestions follow the KPI of the current row."""
+        if current.isValid():
+            self.suggestions.show_kpi(self.model.position(current)[0].kpi_id)
 
     def _show_problem(self, problem: str) -> None:
         self.message.setText(problem)
