@@ -213,9 +213,10 @@ def _typed(
     typed_frame, typed = _type_all(loaded, frame, order, cancel)
     value_notes += exporter_values.after_typing(exporter, typed_frame, typed)
     # The untyped table is no longer needed: let it go before validation's own work.
+    freed = len(frame) * max(len(frame.columns), 1) * 8  # at least its value pointers
     del frame
     loaded.frame = typed_frame.iloc[:0]
-    release_free_memory()
+    release_free_memory(freed)
     item = source.id if source else file.name
     report = validate(typed_frame, typed, source, item)
     report.dropped = list(loaded.dropped)

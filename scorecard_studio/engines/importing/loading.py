@@ -109,9 +109,10 @@ def load_many(
             raw = _read_in_process(path, report, book, sheet, header_row, share, cancel)
             if raw is not None:
                 table, raw.table = raw.table, None
+                freed = table.nbytes
                 frame = _arrow_frame(table, raw.spec.names, release=True)
                 del table
-                release_free_memory()
+                release_free_memory(freed)
             else:
                 raw, frame = _read_isolated(
                     path, report, sheet, password, header_row, share, cancel

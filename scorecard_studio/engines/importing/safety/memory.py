@@ -34,8 +34,19 @@ def _find_trim() -> Callable[[int], int] | None:
 _TRIM = _find_trim()
 
 
-def release_free_memory() -> None:
-    """Return the allocators' free memory to the system, where they allow it."""
+#: Below this many bytes let go, returning memory to the system costs more than it gives
+#: back: trimming the heap takes milliseconds, a real cost for every small sheet.
+TRIM_MIN_BYTES = 32 * 1024 * 1024
+
+
+def release_free_memory(freed_bytes: int | None = None) -> None:
+    """Return the allocators' free memory to the system, where they allow it.
+
+    ``freed_bytes`` (what the caller just let go, if known) below :data:`TRIM_MIN_BYTES`
+    skips the work: a small table leaves little to return.
+    """
+    if freed_bytes is not None and freed_bytes < TRIM_MIN_BYTES:
+        return
     import pyarrow as pa
 
     pa.default_memory_pool().release_unused()

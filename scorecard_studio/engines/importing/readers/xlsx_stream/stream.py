@@ -226,7 +226,7 @@ def shared_strings(zf: zipfile.ZipFile, part: str | None) -> pa.Array:
             per_item = np.bincount(owner, weights=length, minlength=len(items)).astype(np.int64)
             arr = string_array(gather(s.a, start, length), per_item)
         pieces.append(ooxml_unescape(xml_text(arr, raw)))
-    release_free_memory()
+    release_free_memory(zf.getinfo(part).file_size)  # the XML slices just let go
     if not pieces:
         return pa.array([], pa.string())
     out = pa.concat_arrays(pieces)
