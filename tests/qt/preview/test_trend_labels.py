@@ -33,7 +33,8 @@ def test_spread_never_leaves_two_labels_closer_than_the_gap() -> None:
         wanted = list(rng.uniform(0, 10, size=int(rng.integers(1, 8))))
         placed = sorted(spread(wanted, 1.2, 0.0, 10.0))
         assert all(b - a >= 1.2 - 1e-9 for a, b in itertools.pairwise(placed))
-        assert 0.0 - 1e-9 <= placed[0] and placed[-1] <= 10.0 + 1e-9
+        assert placed[0] >= -1e-9
+        assert placed[-1] <= 10.0 + 1e-9
 
 
 def _close_tiers_chart(qtbot: QtBot) -> TrendsChart:
