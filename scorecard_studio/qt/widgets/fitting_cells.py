@@ -4,8 +4,9 @@ A results cell reads "▲ $28,656,156 / $29,000,000"; at 1024 pixels the Dashboa
 and lagging tables have some 60 pixels a column, and wrapped text in a fixed-height row
 is cut in half. The model offers each cell's texts from the fullest to the shortest under
 ``FIT_TEXTS`` (:mod:`scorecard_studio.qt.models.cell_texts`: the exact pair, then
-"▲ $28.7M / $29M", then "▲ $28.7M"…); this delegate draws the first that fits the column and elides the last one if none does. The
-full values are always in the cell's tooltip, so nothing is lost by shortening.
+"▲ $28.7M / $29M", then "▲ $28.7M"…); this delegate draws the first that fits the
+column and elides the last one if none does. The full values are always in the cell's
+tooltip, so nothing is lost by shortening.
 """
 
 from __future__ import annotations
