@@ -362,6 +362,8 @@ class BriefingPages:
         rows = int((self._area.height() - 24 - _ROW) // _ROW)
         self._pages = [_summary_page(ctx), _bar_chart_page(ctx), *_kpi_pages(ctx, rows)]
         self._footer = ctx.compact_provenance()
+        #: The document's title, as PDF readers show it.
+        self.title = f"{ctx.card.name} — QBR {ctx.period_label}"
 
     def __len__(self) -> int:
         return len(self._pages)
@@ -408,7 +410,7 @@ def _draw(ctx: ReportContext, file: str) -> int:
     pages = BriefingPages(ctx)
     writer = QPdfWriter(file)
     writer.setResolution(72)  # painter units are points
-    writer.setTitle(f"{ctx.card.name} — QBR {ctx.period_label}")
+    writer.setTitle(pages.title)
     writer.setCreator(ctx.author or "Scorecard Studio")
     writer.setPageLayout(pages.layout)
     painter = QPainter()
