@@ -25,7 +25,7 @@ from scorecard_studio.engines.export.styles import (
     SHARE_FORMAT,
     WRAP,
 )
-from scorecard_studio.engines.export.summary_sheet import signed_change
+from scorecard_studio.engines.export.summary_data import signed_change
 
 #: The text trend in KPI detail shows this many periods up to the reported one.
 TREND_PERIODS = 8
