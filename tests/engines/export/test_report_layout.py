@@ -266,3 +266,26 @@ def test_libreoffice_prints_the_summary_and_its_chart_page(book, result, tmp_pat
     first_line = next(line for line in chart_page.splitlines() if line.strip())
     assert "Charts — 2026-Q3" in first_line  # the charts start a page of their own
     assert len(pages) - 1 <= 20, len(pages)
+
+
+def test_raci_rows_are_as_tall_as_their_text(result, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from scorecard_studio.domain import edits
+
+    card = result.card
+    long_name = "Head of Customer Success, EMEA and the Americas, Enterprise Accounts"
+    kpi = card.all_kpis()[0]
+    card = edits.replace_kpi(card, replace(kpi, owner=long_name))
+    out = tmp_path / "raci.xlsx"
+    export_report(score(card, {"data": build_data()}), out)
+    ws = openpyxl.load_workbook(out)["Actions"]
+    header = next(r for r in range(1, 20) if ws.cell(r, 1).value == "KPI")
+    rows = range(header + 1, header + 1 + len(card.all_kpis()))
+    heights = {ws.cell(r, 1).value: ws.row_dimensions[r].height for r in rows}
+    # A short name and owner fit one line: the row keeps the default height.
+    assert [h for name, h in heights.items() if name != kpi.name] == [None] * (len(heights) - 1)
+    # The long owner wraps in the 44 units of its two merged columns: two lines, no more.
+    assert wrapped_lines(long_name, 22 + 8) > 2  # what a single column would have needed
+    assert wrapped_lines(long_name, 34 + 10) == 2
+    assert heights[kpi.name] == pytest.approx(2 * 15, abs=3)
