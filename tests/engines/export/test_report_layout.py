@@ -289,3 +289,14 @@ def test_raci_rows_are_as_tall_as_their_text(result, tmp_path: Path) -> None:  #
     assert wrapped_lines(long_name, 22 + 8) > 2  # what a single column would have needed
     assert wrapped_lines(long_name, 34 + 10) == 2
     assert heights[kpi.name] == pytest.approx(2 * 15, abs=3)
+
+
+def test_the_kpi_detail_trend_prints_light(book) -> None:  # type: ignore[no-untyped-def]
+    ws = book["KPI detail"]
+    assert ws.cell(3, 9).value == "Trend"
+    sparks = [ws.cell(r, 9) for r in range(4, ws.max_row + 1) if ws.cell(r, 9).value]
+    assert sparks
+    for cell in sparks:
+        rgb = str(cell.font.color.rgb)[-6:]
+        # Each channel light (above 0x90): block glyphs print as a faint chart, not black bars.
+        assert all(int(rgb[i : i + 2], 16) > 0x90 for i in (0, 2, 4)), rgb
