@@ -300,3 +300,16 @@ def test_the_kpi_detail_trend_prints_light(book) -> None:  # type: ignore[no-unt
         rgb = str(cell.font.color.rgb)[-6:]
         # Each channel light (above 0x90): block glyphs print as a faint chart, not black bars.
         assert all(int(rgb[i : i + 2], 16) > 0x90 for i in (0, 2, 4)), rgb
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_the_tier_matrix_breaks_between_whole_tiers(result, tmp_path: Path, paper: str) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / f"{paper}.xlsx"
+    export_report(result, out, paper=paper)
+    ws = openpyxl.load_workbook(out)["Tier matrix"]
+    breaks = [b.id for b in ws.col_breaks.brk]
+    assert breaks, "five tiers of three columns do not fit one page beside the names"
+    # Columns A and B repeat; each tier has three columns from C on: a break after a tier.
+    assert all((column - 2) % 3 == 0 for column in breaks), breaks
+    # Letter is narrower: it breaks after three tiers, A4 after four.
+    assert breaks[0] == (11 if paper == "letter" else 14)
