@@ -130,9 +130,9 @@ def main() -> int:
     dialog.close()
 
     # A Recent list as a user has it: a design, a workbook imported, a store and a team store.
-    from scorecard_studio.qt import recent
-
     import shutil
+
+    from scorecard_studio.qt import recent
 
     folder = tmp / "QBR"  # copies, so the picture shows no checkout's paths
     folder.mkdir()
