@@ -129,6 +129,20 @@ def main() -> int:
     shot("diff", dialog)
     dialog.close()
 
+    # A Recent list as a user has it: a design, a workbook imported, a store and a team store.
+    import shutil
+
+    from scorecard_studio.qt import recent
+
+    folder = tmp / "QBR"  # copies, so the picture shows no checkout's paths
+    folder.mkdir()
+    for source in (
+        ROOT / "resources" / "templates" / "four_perspective.json",
+        ROOT / "sample_workbooks" / "customer_data.xlsx",
+    ):
+        recent.add_recent_file(shutil.copy(source, folder))
+    recent.add_recent_store("postgresql://ana@db.example.com/scorecards")
+    recent.add_recent_store(str(tmp / "store.sqlite3"))
     window.show_start_page(True)
     settle()
     shot("start-page")

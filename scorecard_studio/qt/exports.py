@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow
 
 from scorecard_studio.domain.errors import ScorecardError
 from scorecard_studio.qt.document import ScorecardDocument
+from scorecard_studio.qt.recent import add_recent_file
 from scorecard_studio.qt.settings import last_folder, remember_folder
 
 
@@ -125,4 +126,5 @@ class Exports:
         except ScorecardError as exc:
             self._warn("Cannot share", str(exc))
             return
+        add_recent_file(path)
         self._status(f"Written {Path(path).name}")

@@ -224,7 +224,7 @@ class MainWindow(WindowActions):
         doc.designChanged.connect(self._update_title)
         doc.undo_stack.cleanChanged.connect(self._update_title)
         sp = self.start_page
-        sp.openRequested.connect(self.workspace.open_path)
+        sp.openRequested.connect(self.workspace.open_recent)
         sp.templateRequested.connect(self.workspace.open_template)
         sp.importRequested.connect(self.workspace.import_spreadsheet)
         sp.newRequested.connect(self.workspace.new_scorecard)

@@ -13,14 +13,12 @@ from __future__ import annotations
 import math
 import os
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt
+from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF
 from PySide6.QtGui import (
     QColor,
-    QFont,
     QImage,
     QPageLayout,
     QPageSize,
@@ -34,83 +32,25 @@ from scorecard_studio.domain.model import STATUS_BY_CODE, STATUS_LABELS, Indicat
 from scorecard_studio.domain.units import format_value, unit_of
 from scorecard_studio.engines.export.context import ReportContext
 from scorecard_studio.engines.export.report import current_umask
-from scorecard_studio.engines.export.summary_sheet import NONE_RECORDED, signed_change
+from scorecard_studio.engines.export.summary_data import signed_change
+from scorecard_studio.engines.export.summary_sheet import NONE_RECORDED
+from scorecard_studio.qt.briefing_dashboard import dashboard_pages
+from scorecard_studio.qt.briefing_paint import (
+    CENTRE,
+    MARGIN,
+    RAG,
+    RAG_INK,
+    RIGHT,
+    ROW,
+    TIER_COLOURS,
+    Page,
+    Table,
+    draw_text,
+    score_text,
+    status_of,
+)
 
 _PAGE_SIZES = {"a4": QPageSize.PageSizeId.A4, "letter": QPageSize.PageSizeId.Letter}
-_BRAND = QColor("#1F3A5F")
-_RAG = {
-    "green": QColor("#C6EFCE"),
-    "amber": QColor("#FFEB9C"),
-    "red": QColor("#FFC7CE"),
-    "no_data": QColor("#EDEDED"),
-    "insufficient_data": QColor("#EDEDED"),
-}
-_RAG_INK = {"green": "#006100", "amber": "#7F6000", "red": "#9C0006"}
-_TIER_COLOURS = ["#4F81BD", "#C0504D", "#9BBB59", "#8064A2", "#4BACC6", "#F79646"]
-_ROW = 14.0  # points per table row
-_MARGIN = 36.0
-
-Page = Callable[[QPainter, QRectF], None]
-
-
-def _status(code: int) -> str:
-    return STATUS_BY_CODE[int(code)].value
-
-
-def _font(size: float, bold: bool = False, italic: bool = False) -> QFont:
-    font = QFont("DejaVu Sans")
-    font.setPointSizeF(size)
-    font.setBold(bold)
-    font.setItalic(italic)
-    return font
-
-
-def _text(
-    p: QPainter, rect: QRectF, text: str, size: float = 8, *, bold: bool = False, align: int = 0
-) -> None:
-    p.setFont(_font(size, bold))
-    flags = align or int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-    p.drawText(rect, flags | int(Qt.TextFlag.TextSingleLine), _elide(p, text, rect.width()))
-
-
-def _elide(p: QPainter, text: str, width: float) -> str:
-    return p.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, int(width))
-
-
-_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-_CENTRE = int(Qt.AlignmentFlag.AlignCenter)
-
-
-class _Table:
-    """Rows of cells at fixed column widths (points), drawn from a top-left corner."""
-
-    def __init__(self, widths: list[float], right: set[int] | None = None) -> None:
-        self.widths = widths
-        self.right = right or set()
-
-    def header(self, p: QPainter, x: float, y: float, labels: list[str]) -> float:
-        p.fillRect(QRectF(x, y, sum(self.widths), _ROW), _BRAND)
-        p.setPen(QColor("white"))
-        self._cells(p, x, y, labels, bold=True)
-        p.setPen(QColor("black"))
-        return y + _ROW
-
-    def row(self, p: QPainter, x: float, y: float, cells: list[str], status: int = -1) -> float:
-        if status >= 0:
-            left = x + sum(self.widths[:status])
-            key = cells[status]
-            rect = QRectF(left, y + 1, self.widths[status], _ROW - 2)
-            p.fillRect(rect, _RAG.get(key, _RAG["no_data"]))
-            cells = [*cells]
-            cells[status] = STATUS_LABELS.get(key, key)
-        self._cells(p, x, y, cells)
-        return y + _ROW
-
-    def _cells(self, p: QPainter, x: float, y: float, cells: list[str], bold: bool = False) -> None:
-        for i, (text, width) in enumerate(zip(cells, self.widths, strict=False)):
-            align = _RIGHT if i in self.right else 0
-            _text(p, QRectF(x + 3, y, width - 6, _ROW), text, bold=bold, align=align)
-            x += width
 
 
 def _summary_page(ctx: ReportContext) -> Page:
@@ -119,40 +59,43 @@ def _summary_page(ctx: ReportContext) -> Page:
 
     def draw(p: QPainter, area: QRectF) -> None:
         x, y = area.left(), area.top()
-        _text(p, QRectF(x, y, area.width(), 24), ctx.card.name, 18, bold=True)
+        draw_text(p, QRectF(x, y, area.width(), 24), ctx.card.name, 18, bold=True)
         y += 26
         sub = f"Quarterly business review — {ctx.period_label}"
         if ctx.author:
             sub += f" · prepared by {ctx.author}"
-        _text(p, QRectF(x, y, area.width(), 14), sub, 9)
+        draw_text(p, QRectF(x, y, area.width(), 14), sub, 9)
         y += 24
-        status = _status(r.headline_status[pi])
+        status = status_of(r.headline_status[pi])
         head = f"Headline score {float(r.rollup.headline[pi]):.2f} — {STATUS_LABELS[status]}"
         if prev is not None:
             change = float(r.rollup.headline[pi]) - float(r.rollup.headline[prev])
             if not math.isnan(change):
                 head += f" ({change:+.2f} since {ctx.previous_label})"
-        p.fillRect(QRectF(x, y, 8, 18), _RAG[status])
-        _text(p, QRectF(x + 14, y, area.width(), 18), head, 13, bold=True)
+        p.fillRect(QRectF(x, y, 8, 18), RAG[status])
+        draw_text(p, QRectF(x + 14, y, area.width(), 18), head, 13, bold=True)
         y += 30
         tiers = ctx.tiers()
-        table = _Table([170.0] + [70.0] * len(tiers), right=set(range(1, len(tiers) + 1)))
+        table = Table([170.0] + [70.0] * len(tiers), right=set(range(1, len(tiers) + 1)))
         y = table.header(p, x, y, ["Perspective", *[name for _, _, name in tiers]])
         for i, persp in enumerate(ctx.card.perspectives):
             cells = [persp.name]
             for t, _, _ in tiers:
-                cells.append(_score(float(r.rollup.perspective_score[i, t, pi])))
+                cells.append(score_text(float(r.rollup.perspective_score[i, t, pi])))
             y = table.row(p, x, y, cells)
-        cells = ["Tier score", *[_score(float(r.rollup.tier_score[t, pi])) for t, _, _ in tiers]]
+        cells = [
+            "Tier score",
+            *[score_text(float(r.rollup.tier_score[t, pi])) for t, _, _ in tiers],
+        ]
         y = table.row(p, x, y, cells) + 12
         all_t = len(r.tier_ids) - 1
         red_code = STATUS_BY_CODE.index(Status.RED)
         red = [k for k in range(len(r.kpis)) if (r.status[k, :, pi] == red_code).any()]
-        _text(p, QRectF(x, y, area.width(), 16), f"Red KPIs ({len(red)})", 11, bold=True)
+        draw_text(p, QRectF(x, y, area.width(), 16), f"Red KPIs ({len(red)})", 11, bold=True)
         y += 18
-        red_table = _Table([190, 120, 80, 80, 150, 110], right={2, 3})
+        red_table = Table([190, 120, 80, 80, 150, 110], right={2, 3})
         y = red_table.header(p, x, y, ["KPI", "Owner", "Actual", "Target", "Commentary", "Action"])
-        room = int((area.bottom() - y) // _ROW) - 1
+        room = int((area.bottom() - y) // ROW) - 1
         for k in red[: max(room, 0)]:
             kpi = r.kpis[k]
             unit = unit_of(kpi)
@@ -170,13 +113,9 @@ def _summary_page(ctx: ReportContext) -> Page:
                 ],
             )
         if len(red) > room > 0:
-            _text(p, QRectF(x, y, area.width(), _ROW), f"… {len(red) - room} more in KPI pages")
+            draw_text(p, QRectF(x, y, area.width(), ROW), f"… {len(red) - room} more in KPI pages")
 
     return draw
-
-
-def _score(value: float) -> str:
-    return "—" if math.isnan(value) else f"{value:.2f}"
 
 
 def _bar_chart_page(ctx: ReportContext) -> Page:
@@ -186,7 +125,7 @@ def _bar_chart_page(ctx: ReportContext) -> Page:
 
     def draw(p: QPainter, area: QRectF) -> None:
         x, y = area.left(), area.top()
-        _text(
+        draw_text(
             p,
             QRectF(x, y, area.width(), 18),
             f"Perspective scores by tier — {ctx.period_label}",
@@ -201,7 +140,7 @@ def _bar_chart_page(ctx: ReportContext) -> Page:
         for tick in np.linspace(0, top, 5):
             ty = chart.bottom() - chart.height() * tick / top
             p.drawLine(QPointF(chart.left(), ty), QPointF(chart.right(), ty))
-            _text(p, QRectF(x, ty - 6, 26, 12), f"{tick:.2f}", 7, align=_RIGHT)
+            draw_text(p, QRectF(x, ty - 6, 26, 12), f"{tick:.2f}", 7, align=RIGHT)
         groups = max(len(ctx.card.perspectives), 1)
         group_w = chart.width() / groups
         bar_w = group_w * 0.8 / max(len(tiers), 1)
@@ -212,18 +151,18 @@ def _bar_chart_page(ctx: ReportContext) -> Page:
                 if math.isnan(score):
                     continue
                 h = chart.height() * min(score, top) / top
-                colour = QColor(_TIER_COLOURS[j % len(_TIER_COLOURS)])
+                colour = QColor(TIER_COLOURS[j % len(TIER_COLOURS)])
                 p.fillRect(QRectF(gx + j * bar_w, chart.bottom() - h, bar_w * 0.9, h), colour)
             p.setPen(QColor("black"))
-            _text(
-                p, QRectF(gx, chart.bottom() + 2, group_w * 0.8, 12), persp.name, 7, align=_CENTRE
+            draw_text(
+                p, QRectF(gx, chart.bottom() + 2, group_w * 0.8, 12), persp.name, 7, align=CENTRE
             )
         lx = chart.right() + 16
         for j, (_, _, name) in enumerate(tiers):
             p.fillRect(
-                QRectF(lx, y + j * 14 + 3, 8, 8), QColor(_TIER_COLOURS[j % len(_TIER_COLOURS)])
+                QRectF(lx, y + j * 14 + 3, 8, 8), QColor(TIER_COLOURS[j % len(TIER_COLOURS)])
             )
-            _text(p, QRectF(lx + 12, y + j * 14, 120, 14), name, 8)
+            draw_text(p, QRectF(lx + 12, y + j * 14, 120, 14), name, 8)
         y = chart.bottom() + 24
         _bullets(p, ctx, QRectF(x, y, area.width(), area.bottom() - y))
 
@@ -235,7 +174,7 @@ def _bullets(p: QPainter, ctx: ReportContext, area: QRectF) -> None:
     r = ctx.result
     pi = ctx.period_index
     all_t = len(r.tier_ids) - 1
-    _text(
+    draw_text(
         p,
         QRectF(area.left(), area.top(), area.width(), 16),
         "Actual against target (all customers)",
@@ -251,8 +190,8 @@ def _bullets(p: QPainter, ctx: ReportContext, area: QRectF) -> None:
         bx, by = area.left() + col * half, y + line * 16
         kpi = r.kpis[k]
         actual, target = float(r.actuals.value[k, all_t, pi]), float(r.targets.target[k, all_t, pi])
-        status = _status(r.status[k, all_t, pi])
-        _text(p, QRectF(bx, by, 150, 14), kpi.name, 7)
+        status = status_of(r.status[k, all_t, pi])
+        draw_text(p, QRectF(bx, by, 150, 14), kpi.name, 7)
         track = QRectF(bx + 155, by + 3, half - 240, 8)
         p.fillRect(track, QColor("#EEEEEE"))
         scale = (
@@ -266,7 +205,7 @@ def _bullets(p: QPainter, ctx: ReportContext, area: QRectF) -> None:
         if not math.isnan(actual):
             p.fillRect(
                 QRectF(track.left(), track.top(), track.width() * max(actual, 0) / scale, 8),
-                QColor(_RAG_INK.get(status, "#888888")),
+                QColor(RAG_INK.get(status, "#888888")),
             )
         if not math.isnan(target):
             tx = track.left() + track.width() * max(target, 0) / scale
@@ -275,7 +214,7 @@ def _bullets(p: QPainter, ctx: ReportContext, area: QRectF) -> None:
             p.setPen(QColor("black"))
         unit = unit_of(kpi)
         label = f"{format_value(actual, unit)} / {format_value(target, unit)}"
-        _text(p, QRectF(track.right() + 4, by, 80, 14), label, 7)
+        draw_text(p, QRectF(track.right() + 4, by, 80, 14), label, 7)
 
 
 def _kpi_pages(ctx: ReportContext, rows_per_page: int) -> list[Page]:
@@ -299,8 +238,8 @@ def _kpi_pages(ctx: ReportContext, rows_per_page: int) -> list[Page]:
                             indicator.value,
                             format_value(actual, unit),
                             format_value(float(r.targets.target[k, t, pi]), unit),
-                            _status(r.status[k, t, pi]),
-                            _score(float(r.score[k, t, pi])),
+                            status_of(r.status[k, t, pi]),
+                            score_text(float(r.score[k, t, pi])),
                             format_value(before, unit),
                             signed_change(actual - before, kpi),
                             kpi.owner,
@@ -308,7 +247,7 @@ def _kpi_pages(ctx: ReportContext, rows_per_page: int) -> list[Page]:
                         5,
                     )
                 )
-    table = _Table([170, 90, 55, 70, 70, 70, 45, 70, 70, 100], right={3, 4, 6, 7, 8})
+    table = Table([170, 90, 55, 70, 70, 70, 45, 70, 70, 100], right={3, 4, 6, 7, 8})
     header = ["KPI", "Tier", "Indicator", "Actual", "Target", "Status", "Score", "Previous"]
     header += ["Change", "Owner"]
     pages: list[Page] = []
@@ -317,7 +256,7 @@ def _kpi_pages(ctx: ReportContext, rows_per_page: int) -> list[Page]:
 
         def draw(p: QPainter, area: QRectF, chunk: list[tuple[list[str], int]] = chunk) -> None:
             title = f"KPIs — {ctx.period_label}"
-            _text(p, QRectF(area.left(), area.top(), area.width(), 18), title, 13, bold=True)
+            draw_text(p, QRectF(area.left(), area.top(), area.width(), 18), title, 13, bold=True)
             y = table.header(p, area.left(), area.top() + 24, header)
             for cells, status in chunk:
                 y = table.row(p, area.left(), y, cells, status)
@@ -354,14 +293,21 @@ class BriefingPages:
         self.layout = QPageLayout(
             QPageSize(_PAGE_SIZES[ctx.paper]),
             QPageLayout.Orientation.Landscape,
-            QMarginsF(_MARGIN, _MARGIN, _MARGIN, _MARGIN),
+            QMarginsF(MARGIN, MARGIN, MARGIN, MARGIN),
             QPageLayout.Unit.Point,
         )
         self._rect = self.layout.paintRect(QPageLayout.Unit.Point)
         self._area = QRectF(0, 0, self._rect.width(), self._rect.height() - 18)
-        rows = int((self._area.height() - 24 - _ROW) // _ROW)
-        self._pages = [_summary_page(ctx), _bar_chart_page(ctx), *_kpi_pages(ctx, rows)]
+        rows = int((self._area.height() - 24 - ROW) // ROW)
+        self._pages = [
+            _summary_page(ctx),
+            *dashboard_pages(ctx, self._area.height()),
+            _bar_chart_page(ctx),
+            *_kpi_pages(ctx, rows),
+        ]
         self._footer = ctx.compact_provenance()
+        #: The document's title, as PDF readers show it.
+        self.title = f"{ctx.card.name} — QBR {ctx.period_label}"
 
     def __len__(self) -> int:
         return len(self._pages)
@@ -376,8 +322,8 @@ class BriefingPages:
         painter.setPen(QColor("black"))
         self._pages[index](painter, self._area)
         bottom = QRectF(0, rect.height() - 14, rect.width(), 12)
-        _text(painter, bottom, self._footer, 6.5)
-        _text(painter, bottom, f"page {index + 1} of {len(self._pages)}", 7, align=_RIGHT)
+        draw_text(painter, bottom, self._footer, 6.5)
+        draw_text(painter, bottom, f"page {index + 1} of {len(self._pages)}", 7, align=RIGHT)
 
 
 #: Dots per metre of a 72 dpi device: a point font is then one painter unit, as on the PDF.
@@ -397,7 +343,7 @@ def render_page(pages: BriefingPages, index: int, width: int) -> QImage:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
         painter.scale(scale, scale)
-        painter.translate(_MARGIN, _MARGIN)
+        painter.translate(MARGIN, MARGIN)
         pages.paint(painter, index)
     finally:
         painter.end()
@@ -408,7 +354,7 @@ def _draw(ctx: ReportContext, file: str) -> int:
     pages = BriefingPages(ctx)
     writer = QPdfWriter(file)
     writer.setResolution(72)  # painter units are points
-    writer.setTitle(f"{ctx.card.name} — QBR {ctx.period_label}")
+    writer.setTitle(pages.title)
     writer.setCreator(ctx.author or "Scorecard Studio")
     writer.setPageLayout(pages.layout)
     painter = QPainter()

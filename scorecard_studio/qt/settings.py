@@ -1,4 +1,5 @@
-"""What the window remembers between runs: layout, recent scorecards, last folders.
+"""What the window remembers between runs: layout and last folders (the Recent list is
+:mod:`scorecard_studio.qt.recent`).
 
 QSettings keeps it in the platform's usual place; tests point it at a temporary folder.
 """
@@ -9,24 +10,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings
 
-MAX_RECENT = 10
-
 
 def settings() -> QSettings:
     return QSettings()
-
-
-def recent_files() -> list[str]:
-    """Recently opened files that still exist, newest first."""
-    value = settings().value("recent/files", [])
-    items: list[object] = [value] if isinstance(value, str) else list(value or [])  # type: ignore[call-overload]
-    return [str(p) for p in items if Path(str(p)).exists()]
-
-
-def add_recent_file(path: str | Path) -> None:
-    text = str(Path(path).resolve())
-    items = [p for p in recent_files() if p != text]
-    settings().setValue("recent/files", [text, *items][:MAX_RECENT])
 
 
 def last_folder(kind: str) -> str:

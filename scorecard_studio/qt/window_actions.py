@@ -244,10 +244,14 @@ class WindowActions(QMainWindow):
         )
 
     def _fill_recent_menu(self) -> None:
-        from scorecard_studio.qt.settings import recent_files
+        from scorecard_studio.qt.recent import recent_entries
 
         self.recent_menu.clear()
-        for path in recent_files():
-            self.recent_menu.addAction(path, partial(self.workspace.open_path, path))
+        for entry in recent_entries():
+            if entry.exists:
+                action = self.recent_menu.addAction(
+                    entry.location, partial(self.workspace.open_recent, entry.location)
+                )
+                action.setStatusTip(entry.kind.value)
         if self.recent_menu.isEmpty():
             self.recent_menu.addAction("No recent files").setEnabled(False)

@@ -22,8 +22,8 @@ from scorecard_studio.domain.model import DataSource, Perspective, Scorecard
 from scorecard_studio.qt.document import ScorecardDocument
 from scorecard_studio.qt.drafts import DraftKeeper
 from scorecard_studio.qt.exports import Exports
+from scorecard_studio.qt.recent import add_recent_file, add_recent_store, open_recent
 from scorecard_studio.qt.settings import (
-    add_recent_file,
     last_folder,
     remember_folder,
     settings,
@@ -71,11 +71,11 @@ class Workspace(QObject):
         self._store: Any = None
         self._store_lock = threading.Lock()
         self._tasks: list[BackgroundTask] = []
-        self.recovery = StoreRecovery(window, self._open_store_at, self.warn, self.status)
+        self.recovery = StoreRecovery(window, self.open_store_at, self.warn, self.status)
         self.drafts = DraftKeeper(window, document, self.store, self.status, self.open_card)
         self.exports = Exports(window, document, self.store, self.status, self.warn, self._run)
         self.team = TeamSync(
-            window, self.store, self._open_store_at, self._run, self.warn, self.inform
+            window, self.store, self.open_store_at, self._run, self.warn, self.inform
         )
         self.startup = StartUp(self)
 
@@ -90,16 +90,23 @@ class Workspace(QObject):
                 self._store = open_store(self.store_path)
             return self._store
 
-    def _open_store_at(self, path: str | None) -> object:
-        """Point the workspace at another store file and open it (the recovery's choice)."""
+    def open_store_at(self, path: str | None) -> object:
+        """Point the workspace at another store (file or team URL) and open it; a store the
+        user chose is remembered in the Recent list."""
         with self._store_lock:
             if self._store is not None:
                 self._store.close()
                 self._store = None
             self.store_path = path
         store = self.store()
+        if path is not None:
+            add_recent_store(path)
         self.historyChanged.emit()
         return store
+
+    def open_recent(self, location: str) -> None:
+        """A Recent entry, opened as its kind opens (see :mod:`.recent`)."""
+        open_recent(self, location)
 
     def store_failed(self, title: str, message: str) -> None:
         """A failed store operation: a store that cannot be opened offers the ways out."""
@@ -385,6 +392,7 @@ class Workspace(QObject):
 
         wizard = ImportWizard(self.document.card, self.window, path=path)
         if wizard.exec() and wizard.outcome is not None:
+            add_recent_file(wizard.path)
             self.add_source(wizard.outcome.source, wizard.outcome.frame)
 
     def add_source(self, source: DataSource, frame: pd.DataFrame) -> None:

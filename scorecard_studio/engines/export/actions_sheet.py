@@ -12,7 +12,7 @@ from scorecard_studio.domain.governance import Action, ActionStatus, GovernanceV
 from scorecard_studio.domain.model import Kpi
 from scorecard_studio.engines.export.cells import put_number, put_text
 from scorecard_studio.engines.export.context import ReportContext
-from scorecard_studio.engines.export.layout import PrintPlan, fit_wrapped_rows
+from scorecard_studio.engines.export.layout import PrintPlan, fit_row_height, fit_wrapped_rows
 from scorecard_studio.engines.export.overview_sheets import header_row, title
 from scorecard_studio.engines.export.styles import BOLD, SUBTITLE_FONT, WRAP
 
@@ -38,19 +38,39 @@ def open_actions_text(view: GovernanceView | None, kpi: str) -> str:
 
 def write_actions(ws: Worksheet, ctx: ReportContext) -> PrintPlan:
     title(ws, "Actions and ownership", "Who is accountable for each KPI, and what is being done.")
+    # The widths first: the rows' heights are worked out from them.
+    for col, width in enumerate(_WIDTHS, start=1):
+        ws.column_dimensions[chr(64 + col)].width = width
     row = 4
     put_text(ws, row, 1, "Ownership (RACI)").font = BOLD
     row += 1
     header_row(ws, row, ["KPI", "", "Accountable", "", "Responsible", "Consulted", "Informed"])
-    first = row + 1
+    # The KPI and the accountable person each take two columns (the Id and Status columns
+    # of the actions below), so a name wraps only when it is longer than both.
+    spans = ((1, 2), (3, 4), (5, 5), (6, 6), (7, 7))
+    for start, end in spans[:2]:
+        ws.merge_cells(start_row=row, start_column=start, end_row=row, end_column=end)
     for kpi in ctx.card.all_kpis():
         row += 1
-        put_text(ws, row, 1, kpi.name).alignment = WRAP
-        put_text(ws, row, 3, accountable_text(kpi)).alignment = WRAP
-        put_text(ws, row, 5, ", ".join(kpi.raci.responsible)).alignment = WRAP
-        put_text(ws, row, 6, ", ".join(kpi.raci.consulted)).alignment = WRAP
-        put_text(ws, row, 7, ", ".join(kpi.raci.informed)).alignment = WRAP
-    fit_wrapped_rows(ws, first, row, [1, 3, 5, 6, 7])
+        texts = (
+            kpi.name,
+            accountable_text(kpi),
+            ", ".join(kpi.raci.responsible),
+            ", ".join(kpi.raci.consulted),
+            ", ".join(kpi.raci.informed),
+        )
+        for (start, end), text in zip(spans, texts, strict=True):
+            put_text(ws, row, start, text).alignment = WRAP
+            if end != start:
+                ws.merge_cells(start_row=row, start_column=start, end_row=row, end_column=end)
+        fit_row_height(
+            ws,
+            row,
+            [
+                (text, sum(_WIDTHS[c - 1] for c in range(start, end + 1)))
+                for (start, end), text in zip(spans, texts, strict=True)
+            ],
+        )
     row += 2
     view = ctx.governance
     actions = [] if view is None else list(view.actions)
@@ -82,6 +102,4 @@ def write_actions(ws: Worksheet, ctx: ReportContext) -> PrintPlan:
             row += 1
             put_text(ws, row, 1, status.value)
             put_number(ws, row, 2, float(len(view.by_status()[status])), "0")
-    for col, width in enumerate(_WIDTHS, start=1):
-        ws.column_dimensions[chr(64 + col)].width = width
     return PrintPlan(scale=85)

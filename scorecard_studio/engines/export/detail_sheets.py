@@ -23,9 +23,10 @@ from scorecard_studio.engines.export.styles import (
     RIGHT,
     SCORE_FORMAT,
     SHARE_FORMAT,
+    SPARK_FONT,
     WRAP,
 )
-from scorecard_studio.engines.export.summary_sheet import signed_change
+from scorecard_studio.engines.export.summary_data import signed_change
 
 #: The text trend in KPI detail shows this many periods up to the reported one.
 TREND_PERIODS = 8
@@ -135,7 +136,8 @@ def write_kpi_detail(ws: Worksheet, ctx: ReportContext) -> PrintPlan:
                 change = signed_change(actual - before, kpi)
                 put_text(ws, row, 8, change).alignment = RIGHT
                 widths.note(col["Change"], len(change))
-            put_text(ws, row, 9, spark(r.actuals.value[k, t, first_trend : p + 1]))
+            trend = put_text(ws, row, 9, spark(r.actuals.value[k, t, first_trend : p + 1]))
+            trend.font = SPARK_FONT
             put_text(ws, row, 10, kpi.accountable)
             put_number(ws, row, 11, float(r.targets.baseline[k, t, p]), fmt)
             put_number(ws, row, 12, float(r.targets.stretch[k, t, p]), fmt)

@@ -30,6 +30,35 @@ LINE_HEIGHT = 15.0
 TITLE_HEIGHT = 26.0  # a 16 pt title with room for its descenders
 MIN_SCALE = 70
 PAPER_SIZES = {"a4": 9, "letter": 1}  # the OOXML paperSize codes
+#: Column width units a landscape page holds at 100 %, margins taken off, with room for
+#: LibreOffice's wider stand-in for Calibri (the Summary's 123 units fit Letter at 85 %).
+PAGE_UNITS = {"a4": 111.0, "letter": 104.0}
+
+
+def group_breaks(
+    ws: Worksheet, paper: str, scale: int, fixed: int, groups: list[int]
+) -> tuple[int, ...]:
+    """Column breaks that keep groups of columns whole on the printed page.
+
+    ``fixed`` columns (from A) repeat on every page; ``groups`` are the first columns of
+    each group after them, in order. A group that would run past the page's right edge
+    starts the next page, so a tier's actual, target and status are never split.
+    """
+    room = PAGE_UNITS[paper] * 100 / scale
+    repeated = sum(column_width(ws, c) for c in range(1, fixed + 1))
+    bounds = [*groups[1:], None]
+    breaks: list[int] = []
+    used = repeated
+    for start, end in zip(groups, bounds, strict=True):
+        stop = end if end is not None else ws.max_column + 1
+        width = sum(column_width(ws, c) for c in range(start, stop))
+        if used + width > room and used > repeated:
+            breaks.append(start - 1)
+            used = repeated
+        used += width
+    return tuple(breaks)
+
+
 _QUOTED = re.compile(r'"([^"]*)"')
 
 

@@ -18,6 +18,7 @@ from scorecard_studio.engines.export.layout import (
     ColumnWidths,
     PrintPlan,
     fit_wrapped_rows,
+    group_breaks,
     max_number_width,
 )
 from scorecard_studio.engines.export.styles import (
@@ -158,7 +159,11 @@ def write_tier_matrix(ws: Worksheet, ctx: ReportContext) -> PrintPlan:
     widths.apply(ws, maximum=40)
     fit_wrapped_rows(ws, labels_row + 1, row, [1])
     ws.freeze_panes = f"C{labels_row + 1}"
-    return PrintPlan(scale=80, title_rows=MATRIX_HEADER_ROWS, title_columns=(1, 2))
+    # Page by page whole tiers: on Letter four tiers' columns do not fit beside the names.
+    breaks = group_breaks(ws, ctx.paper, 80, 2, [3 + 3 * i for i in range(len(tiers))])
+    return PrintPlan(
+        scale=80, title_rows=MATRIX_HEADER_ROWS, title_columns=(1, 2), column_breaks=breaks
+    )
 
 
 def finite(value: float) -> float | None:

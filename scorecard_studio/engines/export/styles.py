@@ -18,6 +18,9 @@ BOLD = Font(bold=True)
 TITLE_FONT = Font(bold=True, size=16, color=BRAND)
 SECTION_FONT = Font(bold=True, size=12, color=BRAND)
 SUBTITLE_FONT = Font(italic=True, color="555555")
+#: The KPI detail's text sparkline: block glyphs in a light blue-grey, so they print as a
+#: faint bar chart behind the figures rather than as solid black bars.
+SPARK_FONT = Font(color="9DB3CC")
 INPUT_FILL = PatternFill("solid", fgColor="FFF4CC")  # editable What-if inputs
 WRAP = Alignment(wrap_text=True, vertical="top")
 WRAP_INDENTED = Alignment(wrap_text=True, vertical="top", indent=1)

@@ -17,11 +17,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import numpy as np
 from openpyxl.worksheet.worksheet import Worksheet
 
-from scorecard_studio.domain.model import STATUS_BY_CODE, IndicatorType, Kpi, Status
-from scorecard_studio.domain.units import format_value, unit_of
+from scorecard_studio.domain.model import STATUS_BY_CODE, Status
 from scorecard_studio.engines.export.actions_sheet import accountable_text, open_actions_text
 from scorecard_studio.engines.export.cells import put_number, put_text
 from scorecard_studio.engines.export.context import ReportContext
@@ -50,13 +48,16 @@ from scorecard_studio.engines.export.styles import (
     WRAP,
     WRAP_INDENTED,
 )
+from scorecard_studio.engines.export.summary_data import (
+    DASHBOARD_KPIS,
+    dashboard,
+    top_movers,
+)
 
 NAME_WIDTH = 27
 CELL_WIDTH = 12
 GRID_COLUMNS = 9  # A and eight more
 NONE_RECORDED = "— (none recorded)"
-TOP_MOVERS = 5
-DASHBOARD_KPIS = 4  # per tier and side; the Tier matrix sheet has them all
 CHANGE_FORMAT = "+0.00;−0.00;0.00"
 SUMMARY_SCALE = 85
 
@@ -188,8 +189,7 @@ def _matrix(ws: Worksheet, ctx: ReportContext, row: int) -> tuple[int, int, int]
 
 def _dashboard(ws: Worksheet, ctx: ReportContext, row: int) -> int:
     """Leading indicators left, lagging right, per tier: the customer dashboard."""
-    r = ctx.result
-    p = ctx.period_index
+    board = dashboard(ctx)
     section(ws, row, "Leading and lagging indicators by tier — actual against target")
     row += 1
     header_row(
@@ -197,49 +197,43 @@ def _dashboard(ws: Worksheet, ctx: ReportContext, row: int) -> int:
     )
     header_row(ws, row, ["Actual", "Target", "Status"], start=7)
     ws.merge_cells(start_row=row, start_column=5, end_row=row, end_column=6)
-    order = np.argsort(-r.effective_share, kind="stable")
-    leading = [int(k) for k in order if r.kpis[int(k)].indicator is IndicatorType.LEADING]
-    lagging = [int(k) for k in order if r.kpis[int(k)].indicator is IndicatorType.LAGGING]
-    shown_lead, shown_lag = leading[:DASHBOARD_KPIS], lagging[:DASHBOARD_KPIS]
-    for t, _, tier_name in ctx.tiers():
+    for tier in board.tiers:
         row += 1
-        put_text(ws, row, 1, tier_name).font = BOLD
-        for k_list, name_col, first_value_col, last_name_col in (
-            (shown_lead, 1, 2, 1),
-            (shown_lag, 5, 7, 6),
+        put_text(ws, row, 1, tier.tier).font = BOLD
+        for side, name_col, first_value_col, last_name_col in (
+            (tier.leading, 1, 2, 1),
+            (tier.lagging, 5, 7, 6),
         ):
-            for n, k in enumerate(k_list, start=1):
+            for n, shown in enumerate(side, start=1):
                 at = row + n
-                kpi = r.kpis[k]
-                put_text(ws, at, name_col, kpi.name).alignment = WRAP
+                put_text(ws, at, name_col, shown.kpi.name).alignment = WRAP
                 if last_name_col != name_col:
                     ws.merge_cells(
                         start_row=at, start_column=name_col, end_row=at, end_column=last_name_col
                     )
-                fmt = ctx.value_format(kpi)
-                put_number(ws, at, first_value_col, float(r.actuals.value[k, t, p]), fmt)
-                put_number(ws, at, first_value_col + 1, float(r.targets.target[k, t, p]), fmt)
-                rag_cell(ws, at, first_value_col + 2, _status(r.status[k, t, p]))
-        depth = max(len(shown_lead), len(shown_lag))
+                fmt = ctx.value_format(shown.kpi)
+                put_number(ws, at, first_value_col, shown.actual, fmt)
+                put_number(ws, at, first_value_col + 1, shown.target, fmt)
+                rag_cell(ws, at, first_value_col + 2, shown.status)
+        depth = max(len(tier.leading), len(tier.lagging))
         for n in range(1, depth + 1):
             names = []
-            if n <= len(shown_lead):
-                names.append((r.kpis[shown_lead[n - 1]].name, NAME_WIDTH))
-            if n <= len(shown_lag):
-                names.append((r.kpis[shown_lag[n - 1]].name, 2 * CELL_WIDTH))
+            if n <= len(tier.leading):
+                names.append((tier.leading[n - 1].kpi.name, NAME_WIDTH))
+            if n <= len(tier.lagging):
+                names.append((tier.lagging[n - 1].kpi.name, 2 * CELL_WIDTH))
             fit_row_height(ws, row + n, names)
         row += depth
-    hidden = len(leading) - len(shown_lead) + len(lagging) - len(shown_lag)
-    if hidden:
+    if board.hidden:
         row += 1
         put_text(
             ws,
             row,
             1,
             f"The {DASHBOARD_KPIS} indicators of each kind with the largest share of the "
-            f"headline; {hidden} more on the Tier matrix sheet.",
+            f"headline; {board.hidden} more on the Tier matrix sheet.",
         ).font = SUBTITLE_FONT
-    if not leading and not lagging:
+    if not board.any_marked:
         row += 1
         put_text(ws, row, 1, "No KPI is marked as a leading or lagging indicator.")
     return row + 1
@@ -247,52 +241,30 @@ def _dashboard(ws: Worksheet, ctx: ReportContext, row: int) -> int:
 
 def _movers(ws: Worksheet, ctx: ReportContext, row: int) -> int:
     """The KPIs whose score moved most since the previous period (all customers)."""
-    r = ctx.result
-    p, prev = ctx.period_index, ctx.previous_index
     section(ws, row, f"Top movers since {ctx.previous_label or 'the previous period'}")
-    if prev is None:
+    movers = top_movers(ctx)
+    if movers is None:
         put_text(ws, row + 1, 1, "The data has no earlier period to compare with.")
         return row + 2
     row += 1
     labels = ["KPI", "Previous", "Actual", "Change", "Previous score", "Score", "Score change"]
     header_row(ws, row, [*labels, "Status"])
     fit_row_height(ws, row, [(text, CELL_WIDTH) for text in labels])
-    all_t = len(r.tier_ids) - 1
-    delta = r.score[:, all_t, p] - r.score[:, all_t, prev]
-    movers = [int(k) for k in np.argsort(-np.abs(np.nan_to_num(delta, nan=-1.0)), kind="stable")]
-    movers = [k for k in movers if not math.isnan(delta[k]) and delta[k] != 0][:TOP_MOVERS]
     if not movers:
         put_text(ws, row + 1, 1, "No KPI's score changed.")
         return row + 2
-    for k in movers:
+    for mover in movers:
         row += 1
-        kpi = r.kpis[k]
-        fmt = ctx.value_format(kpi)
-        before, now = float(r.actuals.value[k, all_t, prev]), float(r.actuals.value[k, all_t, p])
-        put_text(ws, row, 1, kpi.name)
-        put_number(ws, row, 2, before, fmt)
-        put_number(ws, row, 3, now, fmt)
-        put_text(ws, row, 4, signed_change(now - before, kpi)).alignment = RIGHT
-        put_number(ws, row, 5, float(r.score[k, all_t, prev]), SCORE_FORMAT)
-        put_number(ws, row, 6, float(r.score[k, all_t, p]), SCORE_FORMAT)
-        put_number(ws, row, 7, float(delta[k]), CHANGE_FORMAT).font = BOLD
-        rag_cell(ws, row, 8, _status(r.status[k, all_t, p]))
+        fmt = ctx.value_format(mover.kpi)
+        put_text(ws, row, 1, mover.kpi.name)
+        put_number(ws, row, 2, mover.previous, fmt)
+        put_number(ws, row, 3, mover.actual, fmt)
+        put_text(ws, row, 4, mover.change).alignment = RIGHT
+        put_number(ws, row, 5, mover.previous_score, SCORE_FORMAT)
+        put_number(ws, row, 6, mover.score, SCORE_FORMAT)
+        put_number(ws, row, 7, mover.score_change, CHANGE_FORMAT).font = BOLD
+        rag_cell(ws, row, 8, mover.status)
     return row + 1
-
-
-def signed_change(change: float, kpi: Kpi) -> str:
-    """A change in the KPI's own unit with its sign: "+1.2 pp", "−$3,400", "" if unknown.
-
-    A change of a percentage is in percentage points: 15.0% to 7.4% is −7.6 pp, not −7.6%.
-    """
-    if math.isnan(change):
-        return ""
-    unit = unit_of(kpi)
-    sign = "+" if change > 0 else "−" if change < 0 else ""
-    if unit.is_percent:
-        decimals = 1 if unit.decimals is None else unit.decimals
-        return f"{sign}{abs(change) * 100:.{decimals}f} pp"
-    return sign + format_value(abs(change), unit)
 
 
 def _red_kpis(ws: Worksheet, ctx: ReportContext, row: int) -> int:

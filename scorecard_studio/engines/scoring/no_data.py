@@ -5,6 +5,10 @@ data" everywhere, while its findings list says nothing, because every finding ab
 sits on the source (rows without a date, tier values that match no tier) or was never
 made (no date column mapped at all). :func:`explain_no_data` gathers them for one KPI
 from the design and the actuals: what the Properties form shows beside its findings.
+
+The scorecard's periods are those of all its sources, so a KPI on a source whose data
+starts in 2024 has no value in every period from 2019 on; that is said once ("no data
+before 2024-Q1"), and only the gaps after the source's start are named period by period.
 """
 
 from __future__ import annotations
@@ -54,14 +58,33 @@ def explain_no_data(card: Scorecard, actuals: Actuals | None, kpi_id: str) -> li
         reasons.append(f"No data: no row of source “{source.name}” falls in a period")
     if kpi_id in actuals.kpi_ids and actuals.period_labels:
         values = actuals.value[actuals.kpi_ids.index(kpi_id)]  # (tiers + all, periods)
-        empty = [
-            label
-            for p, label in enumerate(actuals.period_labels)
-            if bool(np.isnan(values[:, p]).all())
-        ]
+        empty = [p for p in range(len(actuals.period_labels)) if bool(np.isnan(values[:, p]).all())]
         if empty and len(empty) == len(actuals.period_labels) and not reasons:
             reasons.append(f"No data in any period: no row of “{source.name}” gives a value")
         elif empty:
-            shown = ", ".join(empty[:4]) + ("…" if len(empty) > 4 else "")
-            reasons.append(f"No value in {shown}: no row of “{source.name}” gives one there")
+            start = source_start(card, actuals, source.id)
+            labels = actuals.period_labels
+            if start is not None and start > 0 and empty[0] == 0:
+                reasons.append(
+                    f"No data before {labels[start]}: source “{source.name}” starts then"
+                )
+            gaps = [labels[p] for p in empty if start is None or p >= start]
+            if gaps:
+                shown = ", ".join(gaps[:4]) + ("…" if len(gaps) > 4 else "")
+                reasons.append(f"No value in {shown}: no row of “{source.name}” gives one there")
     return reasons
+
+
+def source_start(card: Scorecard, actuals: Actuals, source_id: str) -> int | None:
+    """The first period in which any KPI reading the source has a value, None if none has."""
+    indices = [
+        actuals.kpi_ids.index(kpi.id)
+        for kpi in card.all_kpis()
+        if kpi.measure.source == source_id
+        and kpi.measure.aggregation is not Aggregation.FORMULA
+        and kpi.id in actuals.kpi_ids
+    ]
+    if not indices:
+        return None
+    filled = np.flatnonzero(~np.isnan(actuals.value[indices]).all(axis=(0, 1)))
+    return int(filled[0]) if filled.size else None

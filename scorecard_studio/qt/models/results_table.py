@@ -17,6 +17,7 @@ from scorecard_studio.domain import units
 from scorecard_studio.domain.model import STATUS_BY_CODE, IndicatorType
 from scorecard_studio.domain.model import STATUS_MARKS as MARKS_BY_STATUS
 from scorecard_studio.domain.units import Unit
+from scorecard_studio.qt.models.cell_texts import FIT_TEXTS, pair_texts
 
 if TYPE_CHECKING:
     from scorecard_studio.engines.scoring import ScoreResult
@@ -96,7 +97,7 @@ class ResultsTableModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         r = self.result
-        if r is None or role != Qt.ItemDataRole.DisplayRole:
+        if r is None or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
         if orientation == Qt.Orientation.Horizontal:
             return r.tier_names()[section]
@@ -150,13 +151,13 @@ class ResultsTableModel(QAbstractTableModel):
         kind, _ = self._rows[index.row()]
         info = self.cell(index.row(), index.column())
         status = info["status"]
+        if role in (Qt.ItemDataRole.DisplayRole, FIT_TEXTS) and kind == "kpi":
+            flag = " *" if info["low_sample"] else ""
+            texts = pair_texts(
+                STATUS_MARKS[status], info["actual"], info["target"], info["unit"], flag
+            )
+            return texts[0] if role == Qt.ItemDataRole.DisplayRole else texts
         if role == Qt.ItemDataRole.DisplayRole:
-            if kind == "kpi":
-                flag = " *" if info["low_sample"] else ""
-                return (
-                    f"{STATUS_MARKS[status]} {format_value(info['actual'], info['unit'])}"
-                    f" / {format_value(info['target'], info['unit'])}{flag}"
-                )
             if kind == "coverage":
                 return f"{info['coverage']:.0%}"
             return f"{STATUS_MARKS[status]} {format_value(info['score'])}"
@@ -168,6 +169,10 @@ class ResultsTableModel(QAbstractTableModel):
             return _bold()
         if role == Qt.ItemDataRole.ToolTipRole:
             parts = [f"status: {status.replace('_', ' ')}"]
+            if kind == "kpi":
+                unit = info["unit"]
+                parts.insert(0, f"actual {format_value(info['actual'], unit)}")
+                parts.insert(1, f"target {format_value(info['target'], unit)}")
             if "score" in info and not math.isnan(info["score"]):
                 parts.append(f"score {info['score']:.3f}")
             if "coverage" in info:

@@ -1,7 +1,9 @@
 """Trends: the selected KPI's actual by period, one line per tier, with its target lines.
 
 Each tier's actual is a solid line in the tier's colour with its name written at the end
-of the line (so tiers are told apart without colour); the points take the status shape
+of the line (so tiers are told apart without colour); names of lines that end close
+together are spread apart with a thin leader to their line (:mod:`.label_layout`), so they
+never print over each other. The points take the status shape
 of that period. The tier's target is a dashed line in the same colour, drawn as a short
 level across each period (so a target of a single period is still seen, without a marker
 item to keep in step); the chosen period is a vertical line.
@@ -29,9 +31,13 @@ from scorecard_studio.qt.preview.chart_base import (
     same_value,
     text_item,
 )
+from scorecard_studio.qt.preview.label_layout import spread
 from scorecard_studio.qt.preview.palette import STATUS_MARKS, STATUS_NAMES, STATUS_SYMBOLS
 
 LEVEL_HALF_WIDTH = 0.3  # of a period: the target level's reach either side of its point
+LABEL_OFFSET = 0.12  # of a period: a label's distance right of its line's end
+MOVED_LABEL_OFFSET = 0.3  # ... when it has been moved and a leader joins it to its line
+LABEL_GAP_PX = 2.0  # between two spread labels
 
 
 class TrendsChart(ChartWidget):
@@ -47,6 +53,9 @@ class TrendsChart(ChartWidget):
         self.actual_lines: list[pg.PlotDataItem] = []
         self.target_lines: list[pg.PlotCurveItem] = []
         self.labels: list[pg.TextItem] = []
+        self.leaders: list[pg.PlotCurveItem] = []
+        #: Where each tier's line ends (x, y), None for a tier without data.
+        self.label_anchors: list[tuple[float, float] | None] = []
         self._series: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         self._series_style: tuple[object, ...] = ()
         self._range_key: tuple[object, ...] = ()
@@ -57,6 +66,8 @@ class TrendsChart(ChartWidget):
         self.points = pg.ScatterPlotItem()
         self.points.setZValue(10)
         item.addItem(self.points)
+        item.vb.sigRangeChanged.connect(self.layout_labels)
+        item.vb.sigResized.connect(self.layout_labels)
         self.restyle()
 
     def _ensure_lines(self, n: int) -> None:
@@ -66,18 +77,24 @@ class TrendsChart(ChartWidget):
             actual = pg.PlotDataItem()
             target = pg.PlotCurveItem()
             label = text_item(self.pal.foreground, anchor=(0, 0.5))
-            for it in (target, actual, label):
+            leader = pg.PlotCurveItem()
+            for it in (target, actual, leader, label):
                 item.addItem(it)
             self.actual_lines.append(actual)
             self.target_lines.append(target)
             self.labels.append(label)
-        for i, (a, t, lab) in enumerate(
-            zip(self.actual_lines, self.target_lines, self.labels, strict=True)
+            self.leaders.append(leader)
+            self.label_anchors.append(None)
+        for i, (a, t, lab, lead) in enumerate(
+            zip(self.actual_lines, self.target_lines, self.labels, self.leaders, strict=True)
         ):
             visible = i < n
             a.setVisible(visible)
             t.setVisible(visible)
             lab.setVisible(visible)
+            lead.setVisible(visible)
+            if not visible:
+                self.label_anchors[i] = None
 
     def show_input(self, data: ChartInput) -> None:
         super().show_input(data)
@@ -118,9 +135,11 @@ class TrendsChart(ChartWidget):
             if last.size:
                 label.setText(tr.tier_names[j])
                 label.setColor(colour)
-                label.setPos(float(last[-1]) + 0.12, float(tr.actual[j, last[-1]]))
+                self.leaders[j].setPen(pen(colour, 1.0))
+                self.label_anchors[j] = (float(last[-1]), float(tr.actual[j, last[-1]]))
             else:
                 label.setText("")
+                self.label_anchors[j] = None
         self._series_style = (tr.tier_rows, pal)
         if points_changed:
             # Every tier's points in one item: one call instead of one per tier, and the
@@ -152,6 +171,37 @@ class TrendsChart(ChartWidget):
             # of the scorecard: a KPI whose data starts in 2024 does not begin in 2019.
             self.set_view(x=(start - 0.4, end + 0.9), y=self._y_range(tr, lo - pad, hi + pad))
         self.getPlotItem().hideAxis("right")  # one value axis, always on the left
+        self.layout_labels()
+
+    def layout_labels(self, *_args: object) -> None:
+        """Place the tier names at their lines' ends, spread apart where they would overlap.
+
+        Labels keep their size on screen whatever the zoom, so the spacing they need is
+        worked out in pixels and turned into the y axis's units; it is redone when the
+        range or the size of the plot changes.
+        """
+        vb = self.getPlotItem().vb
+        (y0, y1), height = vb.viewRange()[1], vb.height()
+        shown = [j for j, anchor in enumerate(self.label_anchors) if anchor is not None]
+        if not shown or height <= 0 or y1 <= y0:
+            for leader in self.leaders:
+                leader.setData([], [])
+            return
+        per_px = (y1 - y0) / height
+        label_px = max(self.labels[j].textItem.boundingRect().height() for j in shown)
+        gap = (label_px + LABEL_GAP_PX) * per_px
+        half = label_px / 2 * per_px  # a label is centred on its position
+        wanted = [self.label_anchors[j][1] for j in shown]  # type: ignore[index]
+        placed = spread(wanted, gap, y0 + half, y1 - half)
+        for j, y in zip(shown, placed, strict=True):
+            x, y_end = self.label_anchors[j]  # type: ignore[misc]
+            moved = abs(y - y_end) > gap / 4
+            offset = MOVED_LABEL_OFFSET if moved else LABEL_OFFSET
+            self.labels[j].setPos(x + offset, y)
+            if moved:
+                self.leaders[j].setData([x + 0.04, x + offset - 0.03], [y_end, y])
+            else:
+                self.leaders[j].setData([], [])
 
     def _y_range(self, tr: cd.Trend, lo: float, hi: float) -> tuple[float, float]:
         """The y range to show: the data's, unless the same series still fits the current one.

@@ -3,16 +3,20 @@
 The pages are painted by the same code as the PDF briefing (:mod:`scorecard_studio.qt.report_pdf`)
 onto images, so a glance here answers "what will the pack look like?" without writing a file.
 Rendering every page takes a moment on a large scorecard, so it waits until the scores have
-settled (a short timer after the last change) and until the workspace is on screen.
+settled (a short timer after the last change) and until the workspace is on screen, and
+then draws the pages on the thread pool, onto images (a QPixmap may only be made on the UI
+thread, a QImage anywhere), so the window stays responsive. A change of the design or data
+cancels the drawing under way: its pages would be out of date before they were shown.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QPixmap, QShowEvent
+from PySide6.QtGui import QImage, QPixmap, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -26,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from scorecard_studio.domain.errors import ScorecardError
 from scorecard_studio.qt.document import ScorecardDocument
+from scorecard_studio.qt.tasks import BackgroundTask, TaskCancelled
 
 #: Width of a page thumbnail, in pixels: a landscape page is then legible at a glance.
 THUMBNAIL_WIDTH = 640
@@ -53,6 +58,8 @@ class ReportPreview(QWidget):
         self._provenance = provenance or dict
         self._dirty = True
         self.images: list[QPixmap] = []
+        #: The drawing under way, None when the pages shown are up to date.
+        self.task: BackgroundTask | None = None
 
         self.page_counter = QLabel()
         self.page_counter.setObjectName("reportPageCounter")
@@ -100,7 +107,14 @@ class ReportPreview(QWidget):
 
     def _schedule(self, *_args: object) -> None:
         self._dirty = True
+        self.cancel_drawing()
         self._timer.start()
+
+    def cancel_drawing(self) -> None:
+        """Stop the drawing under way; its pages are never shown."""
+        if self.task is not None:
+            self.task.cancel()
+            self.task = None
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -123,16 +137,50 @@ class ReportPreview(QWidget):
 
         try:
             provenance = ReportProvenance.from_mapping(self._provenance())
-            pages = BriefingPages(report_context(result, provenance=provenance))
         except ScorecardError as exc:
             self._show_message(f"The report cannot be drawn: {exc}")
             return
-        self.images = [
-            QPixmap.fromImage(render_page(pages, n, THUMBNAIL_WIDTH)) for n in range(len(pages))
-        ]
+
+        def work(progress: Callable[[float], None], cancel: threading.Event) -> list[QImage]:
+            pages = BriefingPages(report_context(result, provenance=provenance))
+            images = []
+            for n in range(len(pages)):
+                if cancel.is_set():
+                    raise TaskCancelled
+                images.append(render_page(pages, n, THUMBNAIL_WIDTH))
+                progress((n + 1) / len(pages))
+            return images
+
+        self.cancel_drawing()
+        task = self.task = BackgroundTask(work, self)
+        task.progress.connect(self._drawing_progress)
+        task.succeeded.connect(lambda images: self._drawn(task, images))
+        task.failed.connect(lambda message: self._draw_failed(task, message))
+        task.finished.connect(lambda: QTimer.singleShot(0, task.deleteLater))
+        if not self.images:
+            self._show_message(DRAWING_TEXT)
+        self.page_counter.setText(DRAWING_TEXT)
+        task.start()
+
+    def _drawing_progress(self, fraction: float) -> None:
+        if self.task is not None:
+            self.page_counter.setText(f"{DRAWING_TEXT} {fraction:.0%}")
+
+    def _drawn(self, task: BackgroundTask, images: list[QImage]) -> None:
+        if task is not self.task:
+            return  # an older drawing that finished as it was cancelled
+        self.task = None
+        self.images = [QPixmap.fromImage(image) for image in images]
         self._show_pages()
 
+    def _draw_failed(self, task: BackgroundTask, message: str) -> None:
+        if task is self.task:
+            self.task = None
+            self._show_message(f"The report cannot be drawn: {message}")
+
     def _show_message(self, text: str) -> None:
+        if text != DRAWING_TEXT:
+            self.cancel_drawing()
         self.images = []
         self._clear_pages()
         self.message.setText(text)

@@ -7,6 +7,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -21,6 +23,11 @@ from PySide6.QtWidgets import (
 from scorecard_studio.domain.model import STATUS_BY_CODE, IndicatorType
 from scorecard_studio.qt.document import ScorecardDocument
 from scorecard_studio.qt.models.results_table import STATUS_MARKS, ResultsTableModel
+from scorecard_studio.qt.widgets.fitting_cells import FittingDelegate
+
+#: The share of the table's width the KPI names may take; longer names are elided (their
+#: whole text is the row header's tooltip), so the tiers' columns keep room for values.
+NAMES_SHARE = 0.3
 
 if TYPE_CHECKING:
     from scorecard_studio.engines.scoring import ScoreResult
@@ -51,6 +58,13 @@ class ResultsView(QWidget):
         self.table.setObjectName("resultsTable")
         self.table.setModel(self.model)
         self.table.setAlternatingRowColors(False)
+        # One line per cell: the longest text that fits the column (full values in the
+        # tooltip) rather than wrapped text cut off by the fixed row height.
+        self.table.setWordWrap(False)
+        self.table.setItemDelegate(FittingDelegate(self.table))
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        for header in (self.table.horizontalHeader(), self.table.verticalHeader()):
+            header.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         top = QHBoxLayout()
@@ -83,6 +97,10 @@ class ResultsView(QWidget):
         document.resultChanged.connect(self.show_result)
         document.loadingChanged.connect(self._loading_changed)
         self.show_result(document.result)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.table.verticalHeader().setMaximumWidth(max(90, int(self.width() * NAMES_SHARE)))
 
     def show_result(self, result: ScoreResult | None) -> None:
         labels = result.period_labels if result is not None else ()

@@ -266,3 +266,50 @@ def test_libreoffice_prints_the_summary_and_its_chart_page(book, result, tmp_pat
     first_line = next(line for line in chart_page.splitlines() if line.strip())
     assert "Charts — 2026-Q3" in first_line  # the charts start a page of their own
     assert len(pages) - 1 <= 20, len(pages)
+
+
+def test_raci_rows_are_as_tall_as_their_text(result, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from scorecard_studio.domain import edits
+
+    card = result.card
+    long_name = "Head of Customer Success, EMEA and the Americas, Enterprise Accounts"
+    kpi = card.all_kpis()[0]
+    card = edits.replace_kpi(card, replace(kpi, owner=long_name))
+    out = tmp_path / "raci.xlsx"
+    export_report(score(card, {"data": build_data()}), out)
+    ws = openpyxl.load_workbook(out)["Actions"]
+    header = next(r for r in range(1, 20) if ws.cell(r, 1).value == "KPI")
+    rows = range(header + 1, header + 1 + len(card.all_kpis()))
+    heights = {ws.cell(r, 1).value: ws.row_dimensions[r].height for r in rows}
+    # A short name and owner fit one line: the row keeps the default height.
+    assert [h for name, h in heights.items() if name != kpi.name] == [None] * (len(heights) - 1)
+    # The long owner wraps in the 44 units of its two merged columns: two lines, no more.
+    assert wrapped_lines(long_name, 22 + 8) > 2  # what a single column would have needed
+    assert wrapped_lines(long_name, 34 + 10) == 2
+    assert heights[kpi.name] == pytest.approx(2 * 15, abs=3)
+
+
+def test_the_kpi_detail_trend_prints_light(book) -> None:  # type: ignore[no-untyped-def]
+    ws = book["KPI detail"]
+    assert ws.cell(3, 9).value == "Trend"
+    sparks = [ws.cell(r, 9) for r in range(4, ws.max_row + 1) if ws.cell(r, 9).value]
+    assert sparks
+    for cell in sparks:
+        rgb = str(cell.font.color.rgb)[-6:]
+        # Each channel light (above 0x90): block glyphs print as a faint chart, not black bars.
+        assert all(int(rgb[i : i + 2], 16) > 0x90 for i in (0, 2, 4)), rgb
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_the_tier_matrix_breaks_between_whole_tiers(result, tmp_path: Path, paper: str) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / f"{paper}.xlsx"
+    export_report(result, out, paper=paper)
+    ws = openpyxl.load_workbook(out)["Tier matrix"]
+    breaks = [b.id for b in ws.col_breaks.brk]
+    assert breaks, "five tiers of three columns do not fit one page beside the names"
+    # Columns A and B repeat; each tier has three columns from C on: a break after a tier.
+    assert all((column - 2) % 3 == 0 for column in breaks), breaks
+    # Letter is narrower: it breaks after three tiers, A4 after four.
+    assert breaks[0] == (11 if paper == "letter" else 14)

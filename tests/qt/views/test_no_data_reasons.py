@@ -8,6 +8,7 @@ import pandas as pd
 from designer_fixtures import design, tables
 from pytestqt.qtbot import QtBot
 
+from scorecard_studio.domain import edits
 from scorecard_studio.domain.model import Scorecard
 from scorecard_studio.engines.scoring import compute_actuals
 from scorecard_studio.engines.scoring.no_data import explain_no_data
@@ -69,3 +70,26 @@ def test_a_period_without_rows_is_named() -> None:
         "No value in 2026-Q2: no row of “Source” gives one there"
     ]
     assert explain_no_data(design(), compute_actuals(card, tables()), "margin") == []
+
+
+def test_periods_before_a_source_starts_are_said_once() -> None:
+    """A second source from 2019 gives the scorecard periods long before "Source" starts."""
+    card = design()
+    early = replace(card.sources[0], id="old", name="Old CRM")
+    card = replace(card, sources=(*card.sources, early))
+    old_kpi = replace(card.kpi("nps"), id="old_nps", name="Old NPS")
+    old_kpi = replace(old_kpi, measure=replace(old_kpi.measure, source="old"))
+    card = edits.insert_kpi(card, old_kpi, "cust")
+    old_frame = tables()["src"].copy()
+    old_frame["date"] = ["2019-02-01", "2019-05-01"]
+    frame = pd.concat([tables()["src"]] * 2, ignore_index=True)
+    frame["date"] = ["2026-01-15", "2026-01-20", "2026-07-01", "2026-07-02"]
+    actuals = compute_actuals(card, {"src": frame, "old": old_frame})
+    labels = actuals.period_labels
+    assert labels[0] == "2019-Q1"
+    assert labels[-1] == "2026-Q3"
+    # 2019-Q1 … 2025-Q4 are before "Source" starts: one line; 2026-Q2 is a gap after it.
+    assert explain_no_data(card, actuals, "revenue") == [
+        "No data before 2026-Q1: source “Source” starts then",
+        "No value in 2026-Q2: no row of “Source” gives one there",
+    ]
