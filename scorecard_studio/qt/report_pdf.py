@@ -49,6 +49,7 @@ from scorecard_studio.qt.briefing_paint import (
     score_text,
     status_of,
 )
+from scorecard_studio.qt.models.cell_texts import short_value
 
 _PAGE_SIZES = {"a4": QPageSize.PageSizeId.A4, "letter": QPageSize.PageSizeId.Letter}
 
@@ -213,7 +214,9 @@ def _bullets(p: QPainter, ctx: ReportContext, area: QRectF) -> None:
             p.drawLine(QPointF(tx, track.top() - 2), QPointF(tx, track.bottom() + 2))
             p.setPen(QColor("black"))
         unit = unit_of(kpi)
-        label = f"{format_value(actual, unit)} / {format_value(target, unit)}"
+        # Short forms ($64.5M / $66M): the exact values are on the KPI pages, and an
+        # exact revenue pair would not fit beside the bar.
+        label = f"{short_value(actual, unit)} / {short_value(target, unit)}"
         draw_text(p, QRectF(track.right() + 4, by, 80, 14), label, 7)
 
 
