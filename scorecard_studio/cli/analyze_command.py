@@ -7,6 +7,7 @@ tables or, with ``--json``, as documents whose NaNs are ``null``.
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from scorecard_studio.cli.design_source import add_design_arguments, load_design_and_data
@@ -39,11 +40,24 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.set_defaults(handler=run)
 
 
-def run(args: argparse.Namespace) -> int:
+@dataclass(slots=True)
+class Analysed:
+    """What ``analyze`` and ``accounts`` read: the evidence, the period, the provenance."""
+
+    evidence: Evidence
+    period: int
+    provenance: dict[str, object]
+
+
+def analyse(args: argparse.Namespace, command: str = "analyze") -> Analysed:
+    """Load the design and data of ``args``, check --tier and --period, compute the evidence.
+
+    Every bad input is a ScorecardError naming it (one line, exit 2), before the slow part.
+    """
     loaded = load_design_and_data(args)
     card = loaded.card
     if not loaded.tables:
-        raise ScorecardError("analyze needs data: give --data FILE (or --store NAME[@V])")
+        raise ScorecardError(f"{command} needs data: give --data FILE (or --store NAME[@V])")
     if args.tier is not None and args.tier not in (*card.tier_ids(), "all"):
         raise ScorecardError(
             f"unknown tier {args.tier!r} (tiers: {', '.join(card.tier_ids())}, all)"
@@ -57,10 +71,14 @@ def run(args: argparse.Namespace) -> int:
     evidence = analyze(card, loaded.tables)
     if evidence.panel.n_customers == 0:
         raise ScorecardError("no source has a customer key: there are no accounts to analyse")
-    period = _period(evidence, label)
-    document = _document(evidence, args.view, period, args.tier)
-    if loaded.provenance:
-        document["version"] = loaded.provenance
+    return Analysed(evidence, _period(evidence, label), dict(loaded.provenance))
+
+
+def run(args: argparse.Namespace) -> int:
+    done = analyse(args)
+    document = _document(done.evidence, args.view, done.period, args.tier)
+    if done.provenance:
+        document["version"] = done.provenance
     if args.json:
         print_json(document)
     else:

@@ -27,6 +27,7 @@ _COMMAND_MODULES: tuple[tuple[str, str], ...] = (
     ("store", "scorecard_studio.cli.store_command"),
     ("export", "scorecard_studio.cli.export_command"),
     ("analyze", "scorecard_studio.cli.analyze_command"),
+    ("accounts", "scorecard_studio.cli.accounts_command"),
 )
 
 EXIT_OK = 0

@@ -131,6 +131,7 @@ _ITEM_TITLES = {
     "perspective": "Perspective",
     "objective": "Objective",
     "kpi": "KPI",
+    "link": "Link",
 }
 
 
@@ -186,8 +187,8 @@ def diff_designs(
         "scorecard",
         "",
         new.name,
-        _flat_fields(old, _SCORECARD_SKIP),
-        _flat_fields(new, _SCORECARD_SKIP),
+        _without_links(_flat_fields(old, _SCORECARD_SKIP)),
+        _without_links(_flat_fields(new, _SCORECARD_SKIP)),
     )
     changes += _field_changes("setting", "", "", flatten(old.settings), flatten(new.settings))
     changes += _field_changes("tiering", "", "", flatten(old.tiering), flatten(new.tiering))
@@ -206,6 +207,7 @@ def diff_designs(
     new_k, new_k_at = _kpis(new)
     kpi_changes = _keyed("kpi", old_k, new_k, old_k_at, new_k_at, detect_id_renames=True)
     changes += _as_retirements(kpi_changes, new)
+    changes += _link_changes(old, new)
     return DesignDiff(old_label, new_label, tuple(changes))
 
 
@@ -398,6 +400,34 @@ def _keyed(
             fields = {"location": old_at[item_id], **fields}
         changes.append(Change(ChangeKind.REMOVED, kind, item_id, item.name, "", fields, None))
     return changes
+
+
+def _without_links(fields: dict[str, JsonValue]) -> dict[str, JsonValue]:
+    """The scorecard's fields less its strategy-map links, which are diffed one by one."""
+    return {k: v for k, v in fields.items() if k != "analytics.links"}
+
+
+def _link_changes(old: Scorecard, new: Scorecard) -> list[Change]:
+    """Links added, removed or changed (sign, note), each named "cause → effect".
+
+    A link is the pair it joins, so moving one end is a removal and an addition: that is
+    what the strategy map shows, an arrow gone and another drawn.
+    """
+    old_links = {(k.cause, k.effect): k for k in old.analytics.links}
+    new_links = {(k.cause, k.effect): k for k in new.analytics.links}
+    out: list[Change] = []
+    for key, link in new_links.items():
+        name = f"{key[0]} → {key[1]}"
+        fields = flatten(link)
+        if key not in old_links:
+            out.append(Change(ChangeKind.ADDED, "link", "", name, "", None, fields))
+        else:
+            out += _field_changes("link", "", name, flatten(old_links[key]), fields)
+    for key, link in old_links.items():
+        if key not in new_links:
+            name = f"{key[0]} → {key[1]}"
+            out.append(Change(ChangeKind.REMOVED, "link", "", name, "", flatten(link), None))
+    return out
 
 
 def _without_name(fields: dict[str, JsonValue]) -> dict[str, JsonValue]:

@@ -9,14 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QFileDialog, QMainWindow
 
 from scorecard_studio.domain.errors import ScorecardError
 from scorecard_studio.qt.document import ScorecardDocument
+from scorecard_studio.qt.evidence_source import compute_evidence
 from scorecard_studio.qt.recent import add_recent_file
 from scorecard_studio.qt.settings import last_folder, remember_folder
+
+if TYPE_CHECKING:
+    from scorecard_studio.qt.evidence_source import EvidenceSource
 
 
 class Exports:
@@ -37,6 +41,8 @@ class Exports:
         self._status = status
         self._warn = warn
         self._run = run
+        #: The window's evidence, reused when it is current (else computed with the report).
+        self.evidence: EvidenceSource | None = None
 
     def export_report(self) -> None:
         """The Excel QBR report (live formulas), written in the background."""
@@ -44,13 +50,24 @@ class Exports:
         if chosen is None:
             return
         result, path, provenance = chosen
+        card, tables = self.document.card, dict(self.document.tables)
+        ready = self.evidence.current() if self.evidence is not None else None
 
         def work(progress: Any, _cancel: Any) -> Any:
             from scorecard_studio.engines.export import export_report
             from scorecard_studio.engines.export.context import ReportProvenance
 
             progress(0.1)
-            return export_report(result, path, provenance=ReportProvenance.from_mapping(provenance))
+            # The Evidence sheet, as the CLI writes it: the evidence the window already has
+            # for this design and data, else computed here, off the UI thread.
+            evidence = ready if ready is not None else compute_evidence(card, tables)
+            progress(0.4)
+            return export_report(
+                result,
+                path,
+                provenance=ReportProvenance.from_mapping(provenance),
+                evidence=evidence,
+            )
 
         self._run(
             "Writing the QBR report…",

@@ -48,6 +48,7 @@ from scorecard_studio.qt.widgets.report_preview import ReportPreview
 from scorecard_studio.qt.widgets.results_view import ResultsView
 from scorecard_studio.qt.widgets.scorecard_editor import ScorecardEditor
 from scorecard_studio.qt.widgets.start_page import StartPage
+from scorecard_studio.qt.widgets.strategy_map import StrategyMap
 from scorecard_studio.qt.widgets.targets_view import TargetsView
 from scorecard_studio.qt.window_actions import WindowActions
 from scorecard_studio.qt.workspace import Workspace
@@ -63,7 +64,8 @@ DEFAULT_SIZE = (1440, 900)
 DASHBOARD_MIN_HEIGHT = 820
 #: Default pane sizes of each workspace's splitters, as proportions of their length.
 DEFAULT_SPLITS: dict[str, tuple[float, ...]] = {
-    "design": (0.45, 0.55),
+    # Named anew when the strategy map joined it, so a saved two-pane layout is not applied.
+    "design_map": (0.28, 0.44, 0.28),
     "design_side": (0.72, 0.28),
     "data": (0.30, 0.32, 0.38),
     "targets": (0.62, 0.38),
@@ -87,6 +89,7 @@ class MainWindow(WindowActions):
         self.editor = ScorecardEditor(self.document)
         self.properties = PropertiesPanel(self.document)
         self.findings = FindingsPanel(self.document)
+        self.strategy_map = StrategyMap(self.document, self.workspace.evidence)
         self.data_panel = DataPanel(self.document)
         self.bindings = BindingsView(self.document)
         self.targets = TargetsView(self.document)
@@ -139,10 +142,11 @@ class MainWindow(WindowActions):
         self.design_tree_slot = SharedSlot()
         self.data_tree_slot = SharedSlot()
         self.design_tree_slot.take(self.editor)
-        # Tree over findings, properties beside them; a strategy map can be added to the
-        # "design" splitter as a third pane.
+        # Tree over findings, the strategy map beside them, then the properties.
         self.design_side = splitter("design_side", vertical, self.design_tree_slot, self.findings)
-        design = splitter("design", horizontal, self.design_side, self.properties)
+        design = splitter(
+            "design_map", horizontal, self.design_side, self.strategy_map, self.properties
+        )
         data = splitter("data", horizontal, self.data_panel, self.data_tree_slot, self.bindings)
         targets = splitter("targets", vertical, self.targets, self.results)
         self.preview_slot = SharedSlot()
@@ -214,6 +218,7 @@ class MainWindow(WindowActions):
         # One selection for every workspace: the tree's, handed to each view that shows it.
         self.editor.selectionChanged.connect(self.properties.show_item)
         self.editor.selectionChanged.connect(self._follow_selection)
+        self.strategy_map.itemChosen.connect(self.editor.select_item)
         self.bindings.kpiChosen.connect(self.editor.select_item)
         self.findings.itemChosen.connect(self._finding_chosen)
         self.data_panel.createKpiRequested.connect(self.editor.add_kpi_from_column)
@@ -332,6 +337,8 @@ class MainWindow(WindowActions):
 
     def _follow_selection(self, kind: str, item_id: str) -> None:
         """The tree's selection, shown in the views of the other workspaces."""
+        if kind in ("kpi", "objective"):
+            self.strategy_map.view.select_item(item_id)
         if kind == "kpi":
             self.bindings.select_kpi(item_id)
             self.governance.show_kpi(item_id)

@@ -21,6 +21,7 @@ from scorecard_studio.domain.errors import ConflictError, ScorecardError, StoreO
 from scorecard_studio.domain.model import DataSource, Perspective, Scorecard
 from scorecard_studio.qt.document import ScorecardDocument
 from scorecard_studio.qt.drafts import DraftKeeper
+from scorecard_studio.qt.evidence_source import EvidenceSource
 from scorecard_studio.qt.exports import Exports
 from scorecard_studio.qt.recent import add_recent_file, add_recent_store, open_recent
 from scorecard_studio.qt.settings import (
@@ -73,7 +74,10 @@ class Workspace(QObject):
         self._tasks: list[BackgroundTask] = []
         self.recovery = StoreRecovery(window, self.open_store_at, self.warn, self.status)
         self.drafts = DraftKeeper(window, document, self.store, self.status, self.open_card)
+        #: The document's evidence (strategy map, report), computed off the UI thread.
+        self.evidence = EvidenceSource(document, self)
         self.exports = Exports(window, document, self.store, self.status, self.warn, self._run)
+        self.exports.evidence = self.evidence
         self.team = TeamSync(
             window, self.store, self.open_store_at, self._run, self.warn, self.inform
         )

@@ -41,6 +41,7 @@ def _modules_after(*argv: str) -> set[str]:
         ["score", "--help"],
         ["store", "--help"],
         ["analyze", "--help"],
+        ["accounts", "--help"],
         ["check", "{template}"],
     ],
 )

@@ -108,7 +108,9 @@ def test_evidence_settings_round_trip_and_only_set_fields_are_written() -> None:
 def test_a_link_is_part_of_the_diff() -> None:
     new = _with(links=(StrategyLink("usage", "churn"),))
     changes = diff_designs(CARD, new).changes
-    assert [c.field for c in changes] == ["analytics.links"]
+    assert [(c.kind.value, c.item, c.item_name) for c in changes] == [
+        ("added", "link", "usage → churn")
+    ]
 
 
 def test_bands_default_to_the_rag_thresholds() -> None:

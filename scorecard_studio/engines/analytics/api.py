@@ -9,7 +9,12 @@ import pandas as pd
 from scorecard_studio.domain.model import Scorecard
 from scorecard_studio.engines.analytics.calibration import calibrate
 from scorecard_studio.engines.analytics.evidence import Evidence
-from scorecard_studio.engines.analytics.links import link_evidence, link_findings, redundant_pairs
+from scorecard_studio.engines.analytics.links import (
+    SeriesSorter,
+    link_evidence,
+    link_findings,
+    redundant_pairs,
+)
 from scorecard_studio.engines.analytics.panel import build_panel
 from scorecard_studio.engines.analytics.risk import catch_rate
 
@@ -23,12 +28,13 @@ def analyze(
     UI thread; ``periods`` fixes the period axis as it does for scoring.
     """
     panel = build_panel(card, tables, periods)
-    links = link_evidence(panel)
+    sorter = SeriesSorter(panel)  # links and redundant pairs share each series' one sort
+    links = link_evidence(panel, sorter)
     return Evidence(
         panel=panel,
         calibration=calibrate(panel),
         links=links,
-        redundant=redundant_pairs(panel),
+        redundant=redundant_pairs(panel, sorter),
         catch=catch_rate(panel),
         findings=[*panel.findings, *link_findings(panel, links)],
     )

@@ -20,7 +20,11 @@ from scorecard_studio.domain.analytics import LINK_LAGS, LinkSign, StrategyLink
 from scorecard_studio.domain.findings import Finding, Severity
 from scorecard_studio.domain.model import Aggregation, IndicatorType
 from scorecard_studio.engines.analytics.panel import CustomerPanel
-from scorecard_studio.engines.analytics.stats import Correlation, correlate
+from scorecard_studio.engines.analytics.stats import (
+    Correlation,
+    SortedSeries,
+    lagged_correlation,
+)
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -59,23 +63,32 @@ class RedundantPair:
     suggestion: str
 
 
-def lagged(x: FloatArray, y: FloatArray, lag: int, minimum_pairs: int) -> Correlation | None:
-    """Spearman of x at t with y at t+lag over the (customer, period) pairs with both."""
-    n_p = x.shape[1]
-    if lag >= n_p:
-        return None
-    return correlate(x[:, : n_p - lag].ravel(), y[:, lag:].ravel(), minimum_pairs)
+class SeriesSorter:
+    """Each item's series sorted once, on first use, for all the correlations that read it
+    (every lag of every link, and every redundant pair)."""
+
+    def __init__(self, panel: CustomerPanel) -> None:
+        self._panel = panel
+        self._done: dict[str, SortedSeries | None] = {}
+
+    def __call__(self, item_id: str) -> SortedSeries | None:
+        if item_id not in self._done:
+            x = self._panel.series(item_id)
+            self._done[item_id] = None if x is None else SortedSeries(x)
+        return self._done[item_id]
 
 
-def link_evidence(panel: CustomerPanel) -> list[LinkEvidence]:
+def link_evidence(panel: CustomerPanel, sorter: SeriesSorter | None = None) -> list[LinkEvidence]:
     """Every link of the design, measured at every lag."""
     minimum = panel.card.analytics.minimum_pairs
+    sorted_series = sorter or SeriesSorter(panel)
     out = []
     for link in panel.card.analytics.links:
-        x, y = panel.series(link.cause), panel.series(link.effect)
+        x, y = sorted_series(link.cause), sorted_series(link.effect)
         by_lag: list[tuple[int, Correlation | None]] = []
         for lag in LINK_LAGS:
-            by_lag.append((lag, None if x is None or y is None else lagged(x, y, lag, minimum)))
+            c = None if x is None or y is None else lagged_correlation(x, y, lag, minimum)
+            by_lag.append((lag, c))
         out.append(_judge(link, tuple(by_lag)))
     return out
 
@@ -137,12 +150,15 @@ def link_findings(panel: CustomerPanel, evidence: list[LinkEvidence]) -> list[Fi
     return out
 
 
-def redundant_pairs(panel: CustomerPanel) -> list[RedundantPair]:
+def redundant_pairs(
+    panel: CustomerPanel, sorter: SeriesSorter | None = None
+) -> list[RedundantPair]:
     """KPI pairs with the same definition, or correlated at |r| ≥ the threshold (lag 0)."""
     card = panel.card
     kpis = card.all_kpis()
     threshold = card.analytics.redundancy_threshold
     minimum = card.analytics.minimum_pairs
+    sort = sorter or SeriesSorter(panel)
     out = []
     for i, a in enumerate(kpis):
         for b in kpis[i + 1 :]:
@@ -159,7 +175,8 @@ def redundant_pairs(panel: CustomerPanel) -> list[RedundantPair]:
                     )
                 )
                 continue
-            c = lagged(panel.value[i], panel.value[kpis.index(b)], 0, minimum)
+            x, y = sort(a.id), sort(b.id)
+            c = None if x is None or y is None else lagged_correlation(x, y, 0, minimum)
             if c is not None and math.isfinite(c.r) and abs(c.r) >= threshold:
                 out.append(
                     RedundantPair(

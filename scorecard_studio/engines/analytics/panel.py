@@ -196,8 +196,11 @@ def _customer_codes(
     )
     codes, uniques = pd.factorize(everything, use_na_sentinel=True)
     shown = raw.groupby(codes).first() if len(codes) else pd.Series(dtype="string")
-    shown = shown[shown.index >= 0]
-    keys = tuple(str(shown.get(i, uniques[i])).strip() for i in range(len(uniques)))
+    # Each customer as first written (trimmed), else its normalised key: one vectorised pass,
+    # not a lookup per customer (100,000 of them take seconds that way).
+    shown = shown[shown.index >= 0].reindex(range(len(uniques))).astype("string")
+    fallback = pd.Series(np.asarray(uniques, dtype=object), dtype="string")
+    keys = tuple(shown.fillna(fallback).str.strip().tolist())
     out: dict[str, IntArray] = {}
     start = 0
     for sid, series in normal.items():
@@ -253,10 +256,24 @@ def _customer_values(
 
 
 def _customer_targets(card: Scorecard, tier: IntArray, labels: tuple[str, ...]) -> TargetArrays:
-    """Targets per (KPI, customer, period): the customer's tier's, default when unknown."""
+    """Targets per (KPI, customer, period): the customer's tier's, default when unknown.
+
+    A field that is the same for every tier (no tier overrides, or unset) is a read-only
+    broadcast of one tier's row, not 100,000 copies of it: scoring only reads targets.
+    """
     resolved = resolve_targets(card.all_kpis(), card.tier_ids(), labels)
     index = np.where(tier >= 0, tier, len(card.tiers))  # the last row: default targets
-    return TargetArrays(**{name: resolved.field(name)[:, index] for name in TARGET_FIELDS})
+    fields = {}
+    for name in TARGET_FIELDS:
+        by_tier = resolved.field(name)
+        first = by_tier[:, :1]
+        same = (by_tier == first) | (np.isnan(by_tier) & np.isnan(first))
+        shape = (by_tier.shape[0], index.size, by_tier.shape[2])
+        if bool(same.all()):
+            fields[name] = np.broadcast_to(first, shape)
+        else:  # np.take: the same gather as [:, index], an order of magnitude faster
+            fields[name] = np.take(by_tier, index, axis=1)
+    return TargetArrays(**fields)
 
 
 def _account_value(panel: CustomerPanel, grid: Grid) -> FloatArray:

@@ -9,11 +9,13 @@ import pytest
 from scipy import stats
 
 from scorecard_studio.engines.analytics.stats import (
+    SortedSeries,
     auc,
     average_ranks,
     brier,
     correlate,
     fisher_interval,
+    lagged_correlation,
     spearman,
 )
 
@@ -68,3 +70,26 @@ def test_brier_is_the_mean_squared_error_of_the_probabilities() -> None:
     assert brier(np.array([0.9, 0.2, 0.5]), np.array([1.0, 0.0, 1.0])) == pytest.approx(
         (0.01 + 0.04 + 0.25) / 3
     )
+
+
+@pytest.mark.parametrize("gaps", [True, False])
+@pytest.mark.parametrize("lag", [0, 1, 2, 4, 6])
+def test_a_series_sorted_once_gives_every_lags_spearman(lag: int, gaps: bool) -> None:
+    """x at t with y at t+lag over (customer, period) pairs with both, ties and gaps included,
+    as scipy computes it on the pairs taken out one by one."""
+    x = np.round(RNG.normal(size=(300, 6)) * 2)  # ties
+    y = np.roll(x, 1, axis=1) * 0.5 + RNG.normal(size=(300, 6))
+    if gaps:
+        x[RNG.random(x.shape) < 0.15] = np.nan
+        y[RNG.random(y.shape) < 0.1] = np.nan
+    got = lagged_correlation(SortedSeries(x), SortedSeries(y), lag, minimum_pairs=30)
+    if lag >= 6:
+        assert got is None
+        return
+    a, b = x[:, : 6 - lag].ravel(), y[:, lag:].ravel()
+    both = np.isfinite(a) & np.isfinite(b)
+    assert got is not None
+    assert got.n == int(both.sum())
+    assert got.r == pytest.approx(stats.spearmanr(a[both], b[both]).statistic, abs=1e-12)
+    assert (got.low, got.high) == pytest.approx(fisher_interval(got.r, got.n), abs=1e-15)
+    assert lagged_correlation(SortedSeries(x), SortedSeries(y), lag, got.n + 1) is None
