@@ -32,9 +32,14 @@ from PySide6.QtGui import (
 from scorecard_studio.domain.errors import ScorecardError
 from scorecard_studio.domain.model import STATUS_BY_CODE, STATUS_LABELS, IndicatorType, Status
 from scorecard_studio.domain.units import format_value, unit_of
+from scorecard_studio.engines.export.actions_sheet import accountable_text, open_actions_text
 from scorecard_studio.engines.export.context import ReportContext
 from scorecard_studio.engines.export.report import current_umask
-from scorecard_studio.engines.export.summary_sheet import NONE_RECORDED, signed_change
+from scorecard_studio.engines.export.summary_sheet import (
+    NONE_RECORDED,
+    commentary_text,
+    signed_change,
+)
 
 _PAGE_SIZES = {"a4": QPageSize.PageSizeId.A4, "letter": QPageSize.PageSizeId.Letter}
 _BRAND = QColor("#1F3A5F")
@@ -162,11 +167,11 @@ def _summary_page(ctx: ReportContext) -> Page:
                 y,
                 [
                     kpi.name,
-                    kpi.owner or NONE_RECORDED,
+                    accountable_text(kpi),
                     format_value(float(r.actuals.value[k, all_t, pi]), unit),
                     format_value(float(r.targets.target[k, all_t, pi]), unit),
-                    NONE_RECORDED,
-                    NONE_RECORDED,
+                    commentary_text(ctx, kpi.id) or NONE_RECORDED,
+                    open_actions_text(ctx.governance, kpi.id) or NONE_RECORDED,
                 ],
             )
         if len(red) > room > 0:

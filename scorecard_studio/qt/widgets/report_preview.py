@@ -3,7 +3,10 @@
 The pages are painted by the same code as the PDF briefing (:mod:`scorecard_studio.qt.report_pdf`)
 onto images, so a glance here answers "what will the pack look like?" without writing a file.
 Rendering every page takes a moment on a large scorecard, so it waits until the scores have
-settled (a short timer after the last change) and until the workspace is on screen.
+settled (a short timer after the last change) and until the workspace is on screen. A design
+from the store shows its version's governance (commentary and actions beside red KPIs, as the
+exported report has them); that is read from the store in the background, and the pages are
+drawn again when it arrives.
 """
 
 from __future__ import annotations
@@ -25,7 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from scorecard_studio.domain.errors import ScorecardError
+from scorecard_studio.domain.governance import GovernanceView
 from scorecard_studio.qt.document import ScorecardDocument
+from scorecard_studio.qt.tasks import BackgroundTask
 
 #: Width of a page thumbnail, in pixels: a landscape page is then legible at a glance.
 THUMBNAIL_WIDTH = 640
@@ -46,11 +51,21 @@ class ReportPreview(QWidget):
         self,
         document: ScorecardDocument,
         provenance: Callable[[], dict[str, Any]] | None = None,
+        governance: Callable[[str | None, int | None], GovernanceView | None] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.document = document
         self._provenance = provenance or dict
+        self._governance_reader = governance
+        #: The stored version the governance below was read for, and that governance.
+        self._governance: tuple[tuple[str | None, int | None], GovernanceView | None] = (
+            (None, None),
+            None,
+        )
+        self._governance_tasks: list[BackgroundTask] = []
+        #: What the pages were last drawn from (tests read it).
+        self.context: Any = None
         self._dirty = True
         self.images: list[QPixmap] = []
 
@@ -92,6 +107,32 @@ class ReportPreview(QWidget):
         document.loadingChanged.connect(self._schedule)
         self._show_message(self._waiting_text())
 
+    def reload_governance(self) -> None:
+        """Read the open version's governance again, in the background; redraw when read."""
+        if self._governance_reader is None:
+            return
+        reader = self._governance_reader
+        key = (self.document.store_name, self.document.base_version)
+        task = BackgroundTask(lambda _progress, _cancel: reader(*key), self)
+
+        def read(view: object) -> None:
+            self._governance = (key, view if isinstance(view, GovernanceView) else None)
+            self._schedule()
+
+        def done() -> None:
+            self._governance_tasks.remove(task)
+            task.deleteLater()
+
+        task.succeeded.connect(read)
+        task.finished.connect(done)
+        self._governance_tasks.append(task)
+        task.start()
+
+    def governance(self) -> GovernanceView | None:
+        """The governance the pages show: the last read, if it is the open version's."""
+        key, view = self._governance
+        return view if key == (self.document.store_name, self.document.base_version) else None
+
     def _waiting_text(self) -> str:
         """What the workspace says until its pages are drawn."""
         if self.document.result is not None:
@@ -123,10 +164,12 @@ class ReportPreview(QWidget):
 
         try:
             provenance = ReportProvenance.from_mapping(self._provenance())
-            pages = BriefingPages(report_context(result, provenance=provenance))
+            ctx = report_context(result, provenance=provenance, governance=self.governance())
+            pages = BriefingPages(ctx)
         except ScorecardError as exc:
             self._show_message(f"The report cannot be drawn: {exc}")
             return
+        self.context = ctx
         self.images = [
             QPixmap.fromImage(render_page(pages, n, THUMBNAIL_WIDTH)) for n in range(len(pages))
         ]
