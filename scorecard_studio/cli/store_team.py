@@ -133,6 +133,13 @@ def _report_sync(reports: Sequence[SyncReport], args: argparse.Namespace, where:
                 f"  freezes of {', '.join(f'v{n}' for n in r.freezes_left_out)} left out: "
                 "only an approver may freeze there"
             )
+        if r.governance_added:
+            print(f"  {r.governance_added} governance entry(ies) added")
+        if r.governance_not_merged:
+            print(
+                f"  {r.governance_not_merged} governance entry(ies) not merged: both stores "
+                "wrote different entries on the same version, or its version was not merged"
+            )
     return 1 if any(r.diverged for r in reports) else 0
 
 

@@ -40,6 +40,7 @@ def check_design(card: Scorecard) -> list[Finding]:
     """Every design finding, in tree order."""
     out: list[Finding] = []
     out.extend(_check_ids(card))
+    out.extend(_check_retired_ids(card))
     out.extend(_check_structure(card))
     out.extend(_check_formulas(card))
     calendar = calendar_of(card)
@@ -64,6 +65,24 @@ def _check_ids(card: Scorecard) -> Iterable[Finding]:
         for ident, count in Counter(ids).items():
             if count > 1:
                 yield Finding(_E, "duplicate_id", ident, f"{count} {kind}s share the id {ident!r}")
+
+
+def _check_retired_ids(card: Scorecard) -> Iterable[Finding]:
+    """An active KPI may not take a retired KPI's id: the id is how history, commentary and
+    actions name a KPI, so the new one would inherit the old one's past and its notes."""
+    retired = {r.kpi.id: r for r in card.retired}
+    for kpi in card.all_kpis():
+        r = retired.get(kpi.id)
+        if r is None:
+            continue
+        when = f"retired on {r.retired_on}" if r.retired_on else "retired"
+        yield Finding(
+            _E,
+            "retired_id",
+            kpi.id,
+            f"{kpi.name}: the id {kpi.id!r} belongs to a KPI {when} ({r.kpi.name}); "
+            "choose another id",
+        )
 
 
 def _check_structure(card: Scorecard) -> Iterable[Finding]:

@@ -177,8 +177,10 @@ def add_kpi(
     measure: Measure | None = None,
     index: int | None = None,
 ) -> tuple[Scorecard, str]:
-    """Add a KPI to a perspective or an objective (by id); returns the card and the KPI id."""
-    kid = new_id(name, all_ids(card))
+    """Add a KPI to a perspective or an objective (by id); returns the card and the KPI id.
+
+    The id skips retired KPIs' ids too: a new KPI never takes over a retired one's history."""
+    kid = new_id(name, all_ids(card) | {r.kpi.id for r in card.retired})
     kpi = Kpi(kid, name, measure or Measure(Aggregation.SUM))
     return insert_kpi(card, kpi, parent_id, index), kid
 

@@ -2,7 +2,9 @@
 
 The report is written in the background with progress; when the open design is a saved,
 unmodified version, the report states that version's provenance so it can be produced again
-from the store. Sharing writes the scorecard's whole history as one portable file.
+from the store. A design opened from the store also brings that version's governance
+(commentary, actions, escalations), read in the background as ``export --store`` reads it.
+Sharing writes the scorecard's whole history as one portable file.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from scorecard_studio.qt.recent import add_recent_file
 from scorecard_studio.qt.settings import last_folder, remember_folder
 
 if TYPE_CHECKING:
+    from scorecard_studio.domain.governance import GovernanceView
     from scorecard_studio.qt.evidence_source import EvidenceSource
 
 
@@ -52,6 +55,7 @@ class Exports:
         result, path, provenance = chosen
         card, tables = self.document.card, dict(self.document.tables)
         ready = self.evidence.current() if self.evidence is not None else None
+        stored = self.stored_version()
 
         def work(progress: Any, _cancel: Any) -> Any:
             from scorecard_studio.engines.export import export_report
@@ -62,11 +66,13 @@ class Exports:
             # for this design and data, else computed here, off the UI thread.
             evidence = ready if ready is not None else compute_evidence(card, tables)
             progress(0.4)
+            governance = self.stored_governance(*stored)
             return export_report(
                 result,
                 path,
                 provenance=ReportProvenance.from_mapping(provenance),
                 evidence=evidence,
+                governance=governance,
             )
 
         self._run(
@@ -82,6 +88,7 @@ class Exports:
         if chosen is None:
             return
         result, path, provenance = chosen
+        stored = self.stored_version()
 
         def work(progress: Any, _cancel: Any) -> Any:
             from scorecard_studio.engines.export.context import ReportProvenance
@@ -89,7 +96,11 @@ class Exports:
             from scorecard_studio.qt.report_pdf import write_briefing_pdf
 
             progress(0.1)
-            ctx = report_context(result, provenance=ReportProvenance.from_mapping(provenance))
+            ctx = report_context(
+                result,
+                provenance=ReportProvenance.from_mapping(provenance),
+                governance=self.stored_governance(*stored),
+            )
             return ctx.period_label, write_briefing_pdf(ctx, path)
 
         self._run(
@@ -126,6 +137,24 @@ class Exports:
             return dict(self._store().checkout(doc.store_name, doc.base_version).provenance())
         except ScorecardError:
             return {}
+
+    def stored_version(self) -> tuple[str | None, int | None]:
+        """The stored version the open design was opened from or saved as (read on the UI
+        thread, where the document lives; the governance is then read in the background)."""
+        return self.document.store_name, self.document.base_version
+
+    def stored_governance(self, name: str | None, number: int | None) -> GovernanceView | None:
+        """The governance a report of that version states, or None for a design not in the
+        store. Reads the store: call it off the UI thread. A frozen version gives only the
+        entries written up to its freeze, as the CLI's report does; edits made since opening
+        do not change whose commentary and actions these are, so they still apply."""
+        if name is None or number is None:
+            return None
+        try:
+            view: GovernanceView = self._store().governance_for_report(name, number)
+        except ScorecardError:
+            return None
+        return view
 
     def export_portable(self) -> None:
         doc = self.document

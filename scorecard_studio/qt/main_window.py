@@ -98,7 +98,8 @@ class MainWindow(WindowActions):
         self.lagging = ResultsView(self.document, indicator=IndicatorType.LAGGING)
         self.history = HistoryPanel(self.workspace)
         self.governance = GovernancePanel(self.workspace)
-        self.report = ReportPreview(self.document, self.workspace.exports.provenance)
+        exports = self.workspace.exports
+        self.report = ReportPreview(self.document, exports.provenance, exports.stored_governance)
         self.workspace.historyChanged.connect(self.governance.refresh)
         self.workspace.documentOpened.connect(self.governance.refresh)
         for reader in (self.targets.suggestions, self.findings):
@@ -106,6 +107,9 @@ class MainWindow(WindowActions):
             self.workspace.historyChanged.connect(reader.reload_governance)
             self.workspace.documentOpened.connect(reader.reload_governance)
         self.governance.changed.connect(self.findings.reload_governance)
+        for changed in (self.workspace.historyChanged, self.workspace.documentOpened):
+            changed.connect(self.report.reload_governance)
+        self.governance.changed.connect(self.report.reload_governance)
         self.governance.changed.connect(self.targets.suggestions.reload_governance)
         self.workspace.historyChanged.connect(self.history.refresh)
         self.workspace.documentOpened.connect(self.history.refresh)

@@ -30,10 +30,11 @@ from PySide6.QtGui import (
 from scorecard_studio.domain.errors import ScorecardError
 from scorecard_studio.domain.model import STATUS_BY_CODE, STATUS_LABELS, IndicatorType, Status
 from scorecard_studio.domain.units import format_value, unit_of
+from scorecard_studio.engines.export.actions_sheet import accountable_text, open_actions_text
 from scorecard_studio.engines.export.context import ReportContext
 from scorecard_studio.engines.export.report import current_umask
 from scorecard_studio.engines.export.summary_data import signed_change
-from scorecard_studio.engines.export.summary_sheet import NONE_RECORDED
+from scorecard_studio.engines.export.summary_sheet import NONE_RECORDED, commentary_text
 from scorecard_studio.qt.briefing_dashboard import dashboard_pages
 from scorecard_studio.qt.briefing_paint import (
     CENTRE,
@@ -106,11 +107,11 @@ def _summary_page(ctx: ReportContext) -> Page:
                 y,
                 [
                     kpi.name,
-                    kpi.owner or NONE_RECORDED,
+                    accountable_text(kpi),
                     format_value(float(r.actuals.value[k, all_t, pi]), unit),
                     format_value(float(r.targets.target[k, all_t, pi]), unit),
-                    NONE_RECORDED,
-                    NONE_RECORDED,
+                    commentary_text(ctx, kpi.id) or NONE_RECORDED,
+                    open_actions_text(ctx.governance, kpi.id) or NONE_RECORDED,
                 ],
             )
         if len(red) > room > 0:

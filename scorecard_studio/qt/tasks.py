@@ -131,19 +131,38 @@ def run_with_progress(
     dialog.setMinimumDuration(PROGRESS_DELAY_MS)
     dialog.setValue(0)
     dialog.canceled.connect(task.cancel)
-    task.progress.connect(lambda f: dialog.setValue(int(max(0.0, min(1.0, f)) * 1000)))
-    task.succeeded.connect(on_success)
-    task.failed.connect(on_failure)
-    if on_cancel is not None:
-        task.cancelled.connect(on_cancel)
+    # A shown modal dialog's setValue runs the event loop, where the task can finish: the
+    # dialog is then closed once setValue has returned, never deleted under it.
+    state = {"setting": False, "finished": False}
 
-    def done() -> None:
+    def progress(fraction: float) -> None:
+        if state["finished"]:
+            return
+        state["setting"] = True
+        try:
+            dialog.setValue(int(max(0.0, min(1.0, fraction)) * 1000))
+        finally:
+            state["setting"] = False
+        if state["finished"]:
+            close()
+
+    def close() -> None:
         dialog.canceled.disconnect(task.cancel)
         dialog.close()
         dialog.deleteLater()
         # Let the last queued signals drain before the task object goes away.
         QTimer.singleShot(0, task.deleteLater)
 
+    def done() -> None:
+        state["finished"] = True
+        if not state["setting"]:
+            close()
+
+    task.progress.connect(progress)
+    task.succeeded.connect(on_success)
+    task.failed.connect(on_failure)
+    if on_cancel is not None:
+        task.cancelled.connect(on_cancel)
     task.finished.connect(done)
     task.start()
     return task

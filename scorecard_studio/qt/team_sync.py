@@ -45,6 +45,9 @@ def sync_summary(pushed: Sequence[Any], pulled: Sequence[Any]) -> str:
         ]
         if done:
             lines.append(f"{verb}: {'; '.join(done)}.")
+        entries = sum(r.governance_added for r in reports)
+        if entries:
+            lines.append(f"{verb}: {entries} governance entry(ies).")
     for r in pushed:
         if r.diverged:
             lines.append(

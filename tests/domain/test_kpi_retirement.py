@@ -125,3 +125,38 @@ def test_shown_for_trends_the_retired_kpi_is_back_weightless_and_labelled() -> N
     assert shown.perspectives[-1].weight == 0.0
     assert [k.id for k in shown.perspectives[-1].kpis] == ["churn"]
     assert [k.id for k in shown.perspectives[1].kpis] == ["nps"]
+
+
+def test_a_new_kpi_on_a_retired_id_is_a_design_error() -> None:
+    from scorecard_studio.domain.checks import check_design
+
+    retired = retire_kpi(_card(), "churn", "replaced by NRR", "2026-10-01")
+    assert [f for f in check_design(retired) if f.code == "retired_id"] == []
+    fin = retired.perspectives[0]
+    reused = Scorecard(
+        retired.name,
+        (
+            Perspective(fin.id, fin.name, kpis=(*fin.kpis, _kpi("churn", "Logo churn"))),
+            *retired.perspectives[1:],
+        ),
+        retired=retired.retired,
+    )
+    (finding,) = [f for f in check_design(reused) if f.code == "retired_id"]
+    assert finding.severity.value == "error"
+    assert finding.item == "churn"
+    assert finding.message == (
+        "Logo churn: the id 'churn' belongs to a KPI retired on 2026-10-01 (Churn); "
+        "choose another id"
+    )
+
+
+def test_adding_a_kpi_skips_the_ids_of_retired_kpis() -> None:
+    from scorecard_studio.domain.checks import check_design
+    from scorecard_studio.domain.edits import add_kpi
+
+    retired = retire_kpi(_card(), "churn", "replaced by NRR", "2026-10-01")
+    card, kid = add_kpi(retired, "fin", "Churn")
+    assert kid == "churn_2"  # "churn" is the retired KPI's
+    assert [f for f in check_design(card) if f.code == "retired_id"] == []
+    _, again = add_kpi(card, "fin", "Churn")
+    assert again == "churn_3"

@@ -290,7 +290,7 @@ def _red_kpis(ws: Worksheet, ctx: ReportContext, row: int) -> int:
         fmt = ctx.value_format(kpi)
         red_in = ", ".join(name for t, _, name in tiers if r.status[k, t, p] == red_code)
         owner = accountable_text(kpi)
-        commentary = _commentary(ctx, kpi.id) or NONE_RECORDED
+        commentary = commentary_text(ctx, kpi.id) or NONE_RECORDED
         action = open_actions_text(view, kpi.id) or NONE_RECORDED
         put_text(ws, row, 1, kpi.name).alignment = WRAP
         put_text(ws, row, 2, owner).alignment = WRAP
@@ -316,8 +316,9 @@ def _red_kpis(ws: Worksheet, ctx: ReportContext, row: int) -> int:
     return row + 1
 
 
-def _commentary(ctx: ReportContext, kpi: str) -> str:
-    """The latest commentary on the KPI for the report's period, and its exception."""
+def commentary_text(ctx: ReportContext, kpi: str) -> str:
+    """The latest commentary on the KPI for the report's period, and its exception (the
+    workbook's summary and the PDF briefing word it the same)."""
     view = ctx.governance
     if view is None:
         return ""

@@ -3,10 +3,10 @@
 Checks, per version: the entries' sequence numbers run 1, 2, 3 … with no gap; each entry's
 ``prev_hash`` is the hash of the entry before it; each entry's hash matches its content and
 its version's hash. Across the store: every entry the audit log records as written (by its
-hash, or as imported from a ``.scorecard`` file) is still there, unless its version's
-deletion is recorded; and every freeze recorded with the last entry of its version still has
-that entry. Values are read as plain values and their types checked first, like the rest of
-verify.
+hash, or as brought by a ``.scorecard`` import, a push or a pull) is still there, unless its
+version's deletion is recorded; and every freeze recorded with the last entry of its version
+still has that entry. Values are read as plain values and their types checked first, like
+the rest of verify.
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ from scorecard_studio.engines.store.schema import (
 from scorecard_studio.engines.store.unit_of_work import SqlUnitOfWork
 
 _KINDS = frozenset(k.value for k in EntryKind)
+#: Operations that bring entries from elsewhere, listing them in the audit log's detail.
+_MERGES = frozenset({"import", "push", "pull"})
 
 
 def check_governance(uow: SqlUnitOfWork) -> list[Problem]:
@@ -125,7 +127,7 @@ def _check_audited(uow: SqlUnitOfWork, present: set[str]) -> list[Problem]:
             written[digest] = (str(scorecard), version, str(at), str(version_digest))
         elif operation == "delete" and isinstance(digest, str):
             deleted.add(digest)
-        elif operation == "import" and isinstance(detail.get("governance"), list):
+        elif operation in _MERGES and isinstance(detail.get("governance"), list):
             for pair in detail["governance"]:
                 if isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], str):
                     written[pair[0]] = (str(scorecard), version, str(at), str(pair[1]))

@@ -11,6 +11,9 @@ match its content, and every body must have the shape its kind reads (so a craft
 with a recomputed hash still cannot break the window or the report). A file with no
 ``governance`` list (written by a release before governance travelled) imports as before.
 
+``store push`` and ``store pull`` carry entries the same way: the source store's entries
+are read as an export reads them and put through the same checks before anything merges.
+
 Merging is by hash, like versions: an entry the store has is skipped; the file's entries
 that extend a version's local chain are added under the next sequence numbers. When the two
 stores wrote different entries on the same version, the chains diverge: the local chain is
@@ -77,11 +80,14 @@ class PortableEntry:
 # --- export -------------------------------------------------------------------------------
 
 
-def entries_to_export(repo: SqlRepository, scorecard_id: int, name: str) -> list[PortableEntry]:
+def entries_to_export(
+    repo: SqlRepository, scorecard_id: int, name: str, doing: str = "exported"
+) -> list[PortableEntry]:
     """Every entry of a scorecard, by version number then sequence, each re-hashed first.
 
-    An entry that no longer matches its hash stops the export, as an altered version does:
-    a file must never launder a tampered store into a clean-looking history.
+    An entry that no longer matches its hash stops the export (or the sync, ``doing``
+    "merged"), as an altered version does: neither a file nor another store may launder a
+    tampered store into a clean-looking history.
     """
     from sqlalchemy import select
 
@@ -109,7 +115,7 @@ def entries_to_export(repo: SqlRepository, scorecard_id: int, name: str) -> list
         if _recomputed(entry) != entry.hash:
             raise StoreError(
                 f"{name} v{number}: governance entry {row.seq} does not match its hash (the "
-                "store was altered): nothing was exported; run 'store verify'"
+                f"store was altered): nothing was {doing}; run 'store verify'"
             )
         out.append(entry)
     return out
@@ -147,18 +153,31 @@ def read_entries(raw: object, version_hashes: set[str], where: str) -> tuple[Por
         return ()
     if not isinstance(raw, list):
         raise StoreError(f"{where}: damaged .scorecard file (manifest: 'governance' is not a list)")
-    entries = [_parse(item, i, where) for i, item in enumerate(raw)]
+    parsed = [_parse(item, i, where) for i, item in enumerate(raw)]
+    return check_entries(parsed, version_hashes, where)
+
+
+def check_entries(
+    entries: Iterable[PortableEntry], version_hashes: set[str], where: str, source: str = "file"
+) -> tuple[PortableEntry, ...]:
+    """The entries, once each hangs from one of ``version_hashes``, has a body of its kind's
+    shape and its version's chain runs unbroken with every hash matching; StoreError on the
+    first fault. A file's entries and another store's (push, pull) pass the same checks."""
+    checked = tuple(entries)
     chains: dict[str, list[PortableEntry]] = defaultdict(list)
-    for entry in entries:
+    for entry in checked:
         if entry.version not in version_hashes:
             raise StoreError(
-                f"{where}: governance entry {entry.hash[:12]} is on a version the file does not "
-                "have (broken history)"
+                f"{where}: governance entry {entry.hash[:12]} is on a version the {source} does "
+                "not have (broken history)"
             )
+        problem = body_problem(entry.kind, entry.body)
+        if problem:
+            raise StoreError(f"{where}: governance entry {entry.hash[:12]}: {problem}")
         chains[entry.version].append(entry)
     for chain in chains.values():
         _check_chain(chain, where)
-    return tuple(entries)
+    return checked
 
 
 def _parse(item: object, index: int, where: str) -> PortableEntry:

@@ -20,6 +20,14 @@ direction:
 Freezes travel with their versions; on a team store only an approver may add one, so a
 freeze pushed by someone else is left out and reported. Before anything is merged, every
 version read from the source is checked against its hash, as import checks a file.
+
+Governance entries (commentary, exceptions, actions, reviews) travel by hash too, in both
+directions, read and merged exactly as a ``.scorecard`` import does
+(:mod:`.portable_governance`): every entry re-hashed and its chain checked first; an entry
+the receiving store has is skipped; entries extending a version's chain there are appended
+(entries are never rewritten). When both stores wrote different entries on the same
+version, the receiving store's chain is kept and the source's remaining entries on it are
+counted as not merged, as are the entries on a version that was not merged (diverged).
 """
 
 from __future__ import annotations
@@ -33,6 +41,12 @@ from scorecard_studio.engines.store.documents import DESIGN_CODEC, compress_desi
 from scorecard_studio.engines.store.hashing import freeze_seal, sha256_hex, version_hash
 from scorecard_studio.engines.store.location import now_utc
 from scorecard_studio.engines.store.lookups import find_scorecard
+from scorecard_studio.engines.store.portable_governance import (
+    PortableEntry,
+    check_entries,
+    entries_to_export,
+    merge_entries,
+)
 from scorecard_studio.engines.store.records import VersionInfo
 from scorecard_studio.engines.store.repository import SqlRepository
 from scorecard_studio.engines.store.saving import add_conflict_draft
@@ -59,6 +73,11 @@ class SyncReport:
     freezes_added: tuple[int, ...] = ()
     #: Freezes the receiving store did not take (the user may not freeze there).
     freezes_left_out: tuple[int, ...] = ()
+    #: Governance entries added to the receiving store's versions.
+    governance_added: int = 0
+    #: Source entries not merged: the two stores wrote different entries on the version,
+    #: or the version itself was not merged.
+    governance_not_merged: int = 0
 
     def to_json_dict(self) -> dict[str, Any]:
         return {
@@ -72,6 +91,8 @@ class SyncReport:
             "conflicts_with": self.conflicts_with,
             "freezes_added": list(self.freezes_added),
             "freezes_left_out": list(self.freezes_left_out),
+            "governance_added": self.governance_added,
+            "governance_not_merged": self.governance_not_merged,
         }
 
 
@@ -107,18 +128,22 @@ def merge(
         with target.unit_of_work() as uow:
             card = uow.repo.scorecard(name)
             known = set() if card is None else set(uow.repo.hashes(card.id))
-        versions = _read(source, name, known)
+        versions, entries = _read(source, name, known)
         reports.append(
-            _merge_one(target, name, versions, direction, source_name, author, may_freeze)
+            _merge_one(target, name, versions, entries, direction, source_name, author, may_freeze)
         )
     return reports
 
 
-def _read(source: Transactions, name: str, known: set[str]) -> list[_Version]:
-    """Every version of ``name`` in ``source``, with content for those ``known`` lacks."""
+def _read(
+    source: Transactions, name: str, known: set[str]
+) -> tuple[list[_Version], tuple[PortableEntry, ...]]:
+    """Every version of ``name`` in ``source``, with content for those ``known`` lacks, and
+    every governance entry on them, checked as a file's entries are."""
     out: list[_Version] = []
     with source.unit_of_work() as uow:
         card = find_scorecard(uow.repo, name)
+        stored = entries_to_export(uow.repo, card.id, card.name, doing="merged")
         for info in uow.repo.log(card.name, card.id):
             row = uow.repo.version(card.id, info.number)
             seal = None if row is None else row.freeze_seal
@@ -143,7 +168,8 @@ def _read(source: Transactions, name: str, known: set[str]) -> list[_Version]:
                     digest, snap.data, snap.rows, snap.columns, snap.format
                 )
             out.append(_Version(info, seal, text, snapshots))
-    return out
+    entries = check_entries(stored, {v.info.hash for v in out}, name, source="store")
+    return out, entries
 
 
 def _check(name: str, info: VersionInfo, seal: str | None) -> None:
@@ -177,6 +203,7 @@ def _merge_one(
     target: Transactions,
     name: str,
     versions: list[_Version],
+    entries: tuple[PortableEntry, ...],
     direction: str,
     source_name: str,
     author: str,
@@ -244,6 +271,9 @@ def _merge_one(
             added.append(number)
             if head is None or number > (head.number if head else 0):
                 head, head_hash = row, info.hash
+        # Entries on the versions this store now has; those on diverged work stay behind.
+        here = [e for e in entries if e.version in local]
+        merged = merge_entries(repo, card.id, here, local)
         conflicts_with = None
         drafts: list[int] = []
         if diverged:
@@ -261,8 +291,10 @@ def _merge_one(
             conflicts_with=conflicts_with,
             freezes_added=tuple(freezes_added),
             freezes_left_out=tuple(left_out),
+            governance_added=len(merged.added),
+            governance_not_merged=merged.not_merged + len(entries) - len(here),
         )
-        if added or drafts or freezes_added:
+        if added or drafts or freezes_added or merged.added:
             latest = repo.head(card.id)
             repo.audit(
                 at=now,
@@ -270,7 +302,13 @@ def _merge_one(
                 operation=direction,
                 scorecard=name,
                 version=None if latest is None else latest.number,
-                detail={"from": source_name, **report.to_json_dict()},
+                # The entries added are listed with their versions' hashes, so that verify
+                # holds them to the audit log like entries written here.
+                detail={
+                    "from": source_name,
+                    **report.to_json_dict(),
+                    "governance": [list(pair) for pair in merged.added],
+                },
             )
         uow.commit()
         return report

@@ -6,7 +6,10 @@ Rendering every page takes a moment on a large scorecard, so it waits until the 
 settled (a short timer after the last change) and until the workspace is on screen, and
 then draws the pages on the thread pool, onto images (a QPixmap may only be made on the UI
 thread, a QImage anywhere), so the window stays responsive. A change of the design or data
-cancels the drawing under way: its pages would be out of date before they were shown.
+cancels the drawing under way: its pages would be out of date before they were shown. A design
+from the store shows its version's governance (commentary and actions beside red KPIs, as the
+exported report has them); that is read from the store in the background, and the pages are
+drawn again when it arrives.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from scorecard_studio.domain.errors import ScorecardError
+from scorecard_studio.domain.governance import GovernanceView
 from scorecard_studio.qt.document import ScorecardDocument
 from scorecard_studio.qt.tasks import BackgroundTask, TaskCancelled
 
@@ -51,11 +55,21 @@ class ReportPreview(QWidget):
         self,
         document: ScorecardDocument,
         provenance: Callable[[], dict[str, Any]] | None = None,
+        governance: Callable[[str | None, int | None], GovernanceView | None] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.document = document
         self._provenance = provenance or dict
+        self._governance_reader = governance
+        #: The stored version the governance below was read for, and that governance.
+        self._governance: tuple[tuple[str | None, int | None], GovernanceView | None] = (
+            (None, None),
+            None,
+        )
+        self._governance_tasks: list[BackgroundTask] = []
+        #: What the pages were last drawn from (tests read it).
+        self.context: Any = None
         self._dirty = True
         self.images: list[QPixmap] = []
         #: The drawing under way, None when the pages shown are up to date.
@@ -99,6 +113,32 @@ class ReportPreview(QWidget):
         document.loadingChanged.connect(self._schedule)
         self._show_message(self._waiting_text())
 
+    def reload_governance(self) -> None:
+        """Read the open version's governance again, in the background; redraw when read."""
+        if self._governance_reader is None:
+            return
+        reader = self._governance_reader
+        key = (self.document.store_name, self.document.base_version)
+        task = BackgroundTask(lambda _progress, _cancel: reader(*key), self)
+
+        def read(view: object) -> None:
+            self._governance = (key, view if isinstance(view, GovernanceView) else None)
+            self._schedule()
+
+        def done() -> None:
+            self._governance_tasks.remove(task)
+            task.deleteLater()
+
+        task.succeeded.connect(read)
+        task.finished.connect(done)
+        self._governance_tasks.append(task)
+        task.start()
+
+    def governance(self) -> GovernanceView | None:
+        """The governance the pages show: the last read, if it is the open version's."""
+        key, view = self._governance
+        return view if key == (self.document.store_name, self.document.base_version) else None
+
     def _waiting_text(self) -> str:
         """What the workspace says until its pages are drawn."""
         if self.document.result is not None:
@@ -141,20 +181,25 @@ class ReportPreview(QWidget):
             self._show_message(f"The report cannot be drawn: {exc}")
             return
 
-        def work(progress: Callable[[float], None], cancel: threading.Event) -> list[QImage]:
-            pages = BriefingPages(report_context(result, provenance=provenance))
+        governance = self.governance()
+
+        def work(
+            progress: Callable[[float], None], cancel: threading.Event
+        ) -> tuple[Any, list[QImage]]:
+            ctx = report_context(result, provenance=provenance, governance=governance)
+            pages = BriefingPages(ctx)
             images = []
             for n in range(len(pages)):
                 if cancel.is_set():
                     raise TaskCancelled
                 images.append(render_page(pages, n, THUMBNAIL_WIDTH))
                 progress((n + 1) / len(pages))
-            return images
+            return ctx, images
 
         self.cancel_drawing()
         task = self.task = BackgroundTask(work, self)
         task.progress.connect(self._drawing_progress)
-        task.succeeded.connect(lambda images: self._drawn(task, images))
+        task.succeeded.connect(lambda outcome: self._drawn(task, *outcome))
         task.failed.connect(lambda message: self._draw_failed(task, message))
         task.finished.connect(lambda: QTimer.singleShot(0, task.deleteLater))
         if not self.images:
@@ -166,10 +211,11 @@ class ReportPreview(QWidget):
         if self.task is not None:
             self.page_counter.setText(f"{DRAWING_TEXT} {fraction:.0%}")
 
-    def _drawn(self, task: BackgroundTask, images: list[QImage]) -> None:
+    def _drawn(self, task: BackgroundTask, ctx: Any, images: list[QImage]) -> None:
         if task is not self.task:
             return  # an older drawing that finished as it was cancelled
         self.task = None
+        self.context = ctx
         self.images = [QPixmap.fromImage(image) for image in images]
         self._show_pages()
 

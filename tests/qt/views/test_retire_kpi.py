@@ -107,3 +107,22 @@ def test_retire_kpi_is_one_undo_step_and_the_preview_keeps_its_past(
     assert math.isclose(_headline_q3(doc), 0.65)
     doc.undo_stack.redo()
     assert doc.card.retired[0].kpi.id == "orders"
+
+
+def test_a_kpi_added_after_retiring_gets_a_fresh_id(
+    qtbot: QtBot, doc: ScorecardDocument, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    from scorecard_studio.domain.checks import check_design
+
+    editor = ScorecardEditor(doc)
+    qtbot.addWidget(editor)
+    editor.select_item("orders")
+    assert editor.retire_selected("replaced by NRR")
+    editor.select_item("cust")
+    monkeypatch.setattr(QInputDialog, "getText", lambda *_a, **_k: ("Orders", True))
+    editor.add_kpi()
+    assert [k.id for k in doc.card.all_kpis()] == ["revenue", "orders_2"]
+    assert doc.card.kpi("orders_2").name == "Orders"
+    assert [f for f in check_design(doc.card) if f.code == "retired_id"] == []
