@@ -11,6 +11,7 @@ domain specification (sections 1 to 3) and summarised in each docstring.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from scorecard_studio.domain.analytics import Analytics
 from scorecard_studio.domain.vocabulary import (
@@ -46,6 +47,8 @@ __all__ = [
     "TARGET_FIELDS",
     "Aggregation",
     "CesMode",
+    "ColumnScale",
+    "ColumnUnit",
     "DataSource",
     "DateOrder",
     "Direction",
@@ -367,12 +370,36 @@ class Settings:
     escalation_periods: int = 2
 
 
+class ColumnScale(StrEnum):
+    """How a column's numbers are meant when the file does not say (no % sign or format).
+
+    Percentages are held as fractions everywhere (45% is 0.45): a column of 0–100 points
+    is divided by 100 when it is read, a column of 0–1 fractions is kept and marked as a
+    percentage.
+    """
+
+    PERCENT_FRACTION = "percent_0_1"
+    PERCENT_POINTS = "percent_0_100"
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnUnit:
+    """The scale a data source's column is read with, saved so each refresh reads it alike."""
+
+    column: str
+    scale: ColumnScale
+
+
 @dataclass(frozen=True, slots=True)
 class DataSource:
-    """Where a table of rows comes from and what its columns mean.
+    """Where a table of rows comes from and what its columns mean: its import profile.
 
     Kept in the design so the same file can be refreshed later: ``columns`` records the
     columns seen at import, so a refreshed file whose columns changed is reported.
+    ``file_pattern`` (a glob such as ``stripe_payments_*.csv``) finds next month's file in
+    a folder, the newest match winning; ``tier_values`` maps the values of the tier column
+    as the source writes them to the design's tier names; ``units`` gives the scale of
+    columns whose percentages the file does not mark.
     """
 
     id: str
@@ -389,6 +416,9 @@ class DataSource:
     date_order: DateOrder = DateOrder.AUTO
     header_row: int | None = None
     columns: tuple[str, ...] = ()
+    file_pattern: str = ""
+    tier_values: tuple[tuple[str, str], ...] = ()
+    units: tuple[ColumnUnit, ...] = ()
 
 
 DEFAULT_TIERS: tuple[Tier, ...] = tuple(Tier(f"tier_{i}", f"Tier {i}") for i in range(1, 5))

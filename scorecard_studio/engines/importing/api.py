@@ -46,6 +46,7 @@ from scorecard_studio.engines.importing.tables import exporter_values
 from scorecard_studio.engines.importing.tables.detect import TableFound
 from scorecard_studio.engines.importing.tables.layouts import check_layout
 from scorecard_studio.engines.importing.validation.mapping import column_changes, missing_roles
+from scorecard_studio.engines.importing.validation.profile import apply_profile
 from scorecard_studio.engines.importing.validation.report import (
     DroppedRow,
     ValidationReport,
@@ -70,6 +71,9 @@ class ColumnInfo:
     missing: int
     invalid: int  # unparseable values plus Excel error cells
     symbol: str = ""  # a currency column's symbol, so the preview shows $905,200
+    #: A text column's distinct values when it has few (a tier or segment column), for
+    #: the wizard's tier value map; not part of the JSON inspection.
+    levels: tuple[str, ...] = ()
 
     def to_json_dict(self) -> dict[str, Any]:
         out = {
@@ -167,6 +171,18 @@ def _type_all(
     return result, typed
 
 
+#: A text column with at most this many distinct values lists them (its levels).
+LEVELS = 30
+
+
+def _levels(col: TypedColumn, values: pd.Series) -> tuple[str, ...]:
+    if col.type is not ColumnType.TEXT:
+        return ()
+    distinct = values.dropna().astype(str).str.strip().drop_duplicates()
+    distinct = distinct[distinct != ""]
+    return tuple(sorted(distinct)) if len(distinct) <= LEVELS else ()
+
+
 def _samples(values: pd.Series) -> tuple[Any, ...]:
     out: list[Any] = []
     for v in values.dropna().iloc[:SAMPLES].tolist():
@@ -212,6 +228,7 @@ def _typed(
     order = source.date_order if source else DateOrder.AUTO
     typed_frame, typed = _type_all(loaded, frame, order, cancel)
     value_notes += exporter_values.after_typing(exporter, typed_frame, typed)
+    value_notes += apply_profile(source, typed_frame, typed)
     # The untyped table is no longer needed: let it go before validation's own work.
     del frame
     loaded.frame = typed_frame.iloc[:0]
@@ -292,6 +309,7 @@ def _typed(
             col.missing,
             col.unparseable + col.errors,
             col.symbol,
+            _levels(col, typed_frame[name]),
         )
         for name, col in typed.items()
     ]
