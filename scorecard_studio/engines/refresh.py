@@ -171,10 +171,10 @@ def compare(
     tier = source.tier_column
     if tier and tier in before.columns and renamed.get(tier, tier) in after.columns:
         seen = {str(v).strip() for v in before[tier].dropna()}
-        now = after[renamed.get(tier, tier)]
-        tiers = sorted({str(v).strip() for v in now.dropna()} - seen)
+        tier_now = after[renamed.get(tier, tier)]
+        tiers = sorted({str(v).strip() for v in tier_now.dropna()} - seen)
         if source.tier_values:  # values the profile maps are known tiers, not news
-            left = set(unmapped_tiers(source, now))
+            left = set(unmapped_tiers(source, tier_now))
             tiers = [t for t in tiers if t in left]
     roles = [
         r
@@ -267,13 +267,47 @@ def _expand(data: Sequence[str], card: Scorecard) -> list[str]:
     return out
 
 
+def read_tables(
+    card: Scorecard,
+    files: Mapping[str, Path],
+    progress: Callable[[float], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> dict[str, pd.DataFrame]:
+    """Each source's new file imported with its profile (the slow part; nothing compared).
+
+    ``progress`` gets the share of all the files read; ``cancel`` stops between slices.
+    """
+    tables: dict[str, pd.DataFrame] = {}
+    for i, (source_id, path) in enumerate(files.items()):
+        step = (lambda f, i=i: progress((i + f) / len(files))) if progress else None
+        result = import_table(path, card.source(source_id), progress=step, cancel=cancel)
+        tables[source_id] = result.frame.reset_index(drop=True)
+    return tables
+
+
+def review(
+    source: DataSource,
+    before: pd.DataFrame | None,
+    frame: pd.DataFrame,
+    file: str,
+    mapping: Mapping[str, str] | None = None,
+) -> tuple[pd.DataFrame, SourceChanges]:
+    """The new table with the design's names for renamed columns, and what changed.
+
+    Cheap: a changed ``mapping`` is reviewed again without reading the file again.
+    """
+    before = frame.iloc[:0] if before is None else before
+    found = compare(source, before, frame, file, mapping)
+    if found.renamed:  # the design keeps its names: the file's columns take them
+        frame = frame.rename(columns={b: a for a, b in found.renamed.items()})
+    return frame, found
+
+
 def plan_tables(
     card: Scorecard,
     snapshots: Mapping[str, pd.DataFrame],
     files: Mapping[str, Path],
     mapping: Mapping[str, Mapping[str, str]] | None = None,
-    progress: Callable[[float], None] | None = None,
-    cancel: threading.Event | None = None,
 ) -> tuple[dict[str, pd.DataFrame], list[SourceChanges]]:
     """Import each source's new file with its profile and compare it with its snapshot.
 
@@ -282,16 +316,14 @@ def plan_tables(
     """
     tables: dict[str, pd.DataFrame] = {}
     changes: list[SourceChanges] = []
-    for i, (source_id, path) in enumerate(files.items()):
-        source = card.source(source_id)
-        step = (lambda f, i=i: progress((i + f) / len(files))) if progress else None
-        frame = import_table(path, source, progress=step, cancel=cancel).frame
-        frame = frame.reset_index(drop=True)
-        before = snapshots.get(source_id, frame.iloc[:0])
-        found = compare(source, before, frame, path.name, (mapping or {}).get(source_id))
-        if found.renamed:  # the design keeps its names: the file's columns take them
-            frame = frame.rename(columns={b: a for a, b in found.renamed.items()})
-        tables[source_id] = frame
+    for source_id, frame in read_tables(card, files).items():
+        tables[source_id], found = review(
+            card.source(source_id),
+            snapshots.get(source_id),
+            frame,
+            files[source_id].name,
+            (mapping or {}).get(source_id),
+        )
         changes.append(found)
     return tables, changes
 

@@ -9,7 +9,8 @@ for this one's.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import Any, Protocol
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -33,8 +34,12 @@ from scorecard_studio.domain.wording import count
 from scorecard_studio.qt.dialogs.file_page import BusyRow
 from scorecard_studio.qt.tasks import BackgroundTask
 
-if TYPE_CHECKING:
-    from scorecard_studio.qt.dialogs.import_wizard import ImportWizard
+
+class _Wizard(Protocol):
+    """What the page needs of its wizard: the file chosen on the first page."""
+
+    @property
+    def path(self) -> Path: ...
 
 
 def preview_text(value: Any, column: dict[str, Any]) -> str:
@@ -58,7 +63,7 @@ def preview_text(value: Any, column: dict[str, Any]) -> str:
 class SheetPage(QWizardPage):
     """Inspects the file off the UI thread and previews the detected table."""
 
-    def __init__(self, wizard: ImportWizard) -> None:
+    def __init__(self, wizard: _Wizard) -> None:
         super().__init__()
         self.wiz = wizard
         self.setTitle("Sheet and preview")
