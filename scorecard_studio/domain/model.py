@@ -419,6 +419,9 @@ class DataSource:
     file_pattern: str = ""
     tier_values: tuple[tuple[str, str], ...] = ()
     units: tuple[ColumnUnit, ...] = ()
+    #: The column naming each customer or account (Salesforce's ``Name``), shown beside
+    #: the key; not scored.
+    name_column: str | None = None
 
 
 DEFAULT_TIERS: tuple[Tier, ...] = tuple(Tier(f"tier_{i}", f"Tier {i}") for i in range(1, 5))

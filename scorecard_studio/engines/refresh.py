@@ -180,6 +180,7 @@ def compare(
         r
         for r in (
             source.key_column,
+            source.name_column,
             source.date_column,
             source.period_column,
             tier,

@@ -74,6 +74,11 @@ class ColumnInfo:
     #: A text column's distinct values when it has few (a tier or segment column), for
     #: the wizard's tier value map; not part of the JSON inspection.
     levels: tuple[str, ...] = ()
+    #: A number column's range and whether every value is whole (a 0–10 survey answer),
+    #: for the wizard's suggestions; not part of the JSON inspection.
+    minimum: float | None = None
+    maximum: float | None = None
+    whole: bool = False
 
     def to_json_dict(self) -> dict[str, Any]:
         out = {
@@ -181,6 +186,15 @@ def _levels(col: TypedColumn, values: pd.Series) -> tuple[str, ...]:
     distinct = values.dropna().astype(str).str.strip().drop_duplicates()
     distinct = distinct[distinct != ""]
     return tuple(sorted(distinct)) if len(distinct) <= LEVELS else ()
+
+
+def _range(col: TypedColumn, values: pd.Series) -> tuple[float | None, float | None, bool]:
+    if col.type is not ColumnType.NUMBER:
+        return None, None, False
+    filled = values.dropna().astype("float64")
+    if filled.empty:
+        return None, None, False
+    return float(filled.min()), float(filled.max()), bool((filled == filled.round()).all())
 
 
 def _samples(values: pd.Series) -> tuple[Any, ...]:
@@ -310,6 +324,7 @@ def _typed(
             col.unparseable + col.errors,
             col.symbol,
             _levels(col, typed_frame[name]),
+            *_range(col, typed_frame[name]),
         )
         for name, col in typed.items()
     ]

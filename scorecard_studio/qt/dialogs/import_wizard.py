@@ -35,6 +35,7 @@ from scorecard_studio.domain.wording import count
 from scorecard_studio.qt.dialogs.file_page import BusyRow, FilePage
 from scorecard_studio.qt.dialogs.import_profile import ProfileBox
 from scorecard_studio.qt.dialogs.import_sheet_page import SheetPage
+from scorecard_studio.qt.dialogs.import_suggestions import SuggestedKpi, SuggestionList
 from scorecard_studio.qt.tasks import BackgroundTask
 
 if TYPE_CHECKING:
@@ -50,6 +51,8 @@ class ImportOutcome:
     source: DataSource
     frame: pd.DataFrame
     report: Any
+    #: KPIs the user accepted among the suggestions (an NPS KPI of a 0–10 question).
+    kpis: tuple[SuggestedKpi, ...] = ()
 
 
 class RolesPage(QWizardPage):
@@ -78,6 +81,7 @@ class RolesPage(QWizardPage):
         form.addRow("Layout", self.layout_choice)
         for role, label in (
             ("key_column", "Customer key"),
+            ("name_column", "Customer name (shown, not scored)"),
             ("date_column", "Date"),
             ("period_column", "Period (instead of a date)"),
             ("tier_column", "Tier"),
@@ -99,6 +103,8 @@ class RolesPage(QWizardPage):
         self.changes = QLabel()
         self.changes.setWordWrap(True)
         form.addRow(self.changes)
+        self.suggestions = SuggestionList(self.roles)
+        form.addRow("Suggestions", self.suggestions)
         self.profile = ProfileBox()
         form.addRow(self.profile)
         self.roles["tier_column"].currentIndexChanged.connect(
@@ -120,7 +126,7 @@ class RolesPage(QWizardPage):
                 box.addItem(column, column)
             # A source imported before keeps its roles; a new one starts from the guess.
             kept = getattr(previous, role) if previous is not None else None
-            chosen = kept if kept in columns else getattr(guess, role)
+            chosen = kept if kept in columns else getattr(guess, role, None)
             box.setCurrentIndex(max(box.findData(chosen), 0))
         long = previous.layout is Layout.LONG if previous is not None else guess.long
         self.layout_choice.setCurrentIndex(
@@ -140,6 +146,7 @@ class RolesPage(QWizardPage):
             previous,
         )
         self.profile.show_tier_values(self.roles["tier_column"].currentData())
+        self.suggestions.offer(self.wiz.sheet_page.inspection.columns, exporter)
         self._layout_changed()
 
     def _refresh_text(self, previous: DataSource | None, columns: list[str]) -> str:
@@ -315,7 +322,8 @@ class ImportWizard(QWizard):
     def accept(self) -> None:
         page = self.validation_page
         if page.result is not None and page.source is not None:
-            self.outcome = ImportOutcome(page.source, page.result.frame, page.result.report)
+            kpis = self.roles_page.suggestions.accepted_kpis(page.source.id)
+            self.outcome = ImportOutcome(page.source, page.result.frame, page.result.report, kpis)
         super().accept()
 
     def reject(self) -> None:
