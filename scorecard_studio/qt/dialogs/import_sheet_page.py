@@ -107,6 +107,7 @@ class SheetPage(QWizardPage):
     def initializePage(self) -> None:
         self.sheet.clear()
         self.inspection = None
+        self.clear_preview()
         self.inspect()
 
     def inspect(self) -> None:
@@ -126,15 +127,28 @@ class SheetPage(QWizardPage):
         task = BackgroundTask(work, self)
         task.succeeded.connect(self._show)
         task.failed.connect(self._failed)
-        task.cancelled.connect(lambda: self.summary.setText("Reading cancelled."))
+        task.cancelled.connect(self._cancelled)
         self.summary.setText("")
         self.busy.run(f"Reading {path.name}…", task)
+
+    def _cancelled(self) -> None:
+        self.clear_preview()
+        self.summary.setText("Reading cancelled.")
+
+    def clear_preview(self) -> None:
+        """Empty the preview and the findings, so no earlier file's table is left showing."""
+        self.preview.clear()
+        self.preview.setRowCount(0)
+        self.preview.setColumnCount(0)
+        self.findings.clear()
 
     def _failed(self, message: str) -> None:
         encrypted = message.startswith("encrypted")
         self.password_row.setVisible(encrypted)
         if encrypted:
             self.password.setFocus()
+        self.clear_preview()
+        self.findings.addItem(f"error: {message}")
         self.summary.setText(f"<span style='color:#c62828'>Cannot read the file: {message}</span>")
 
     def _show(self, inspection: Any) -> None:
