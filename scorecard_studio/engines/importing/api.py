@@ -46,7 +46,10 @@ from scorecard_studio.engines.importing.tables import exporter_values
 from scorecard_studio.engines.importing.tables.detect import TableFound
 from scorecard_studio.engines.importing.tables.layouts import check_layout
 from scorecard_studio.engines.importing.validation.mapping import column_changes, missing_roles
-from scorecard_studio.engines.importing.validation.profile import apply_profile
+from scorecard_studio.engines.importing.validation.profile import (
+    apply_number_formats,
+    apply_profile,
+)
 from scorecard_studio.engines.importing.validation.report import (
     DroppedRow,
     ValidationReport,
@@ -242,6 +245,7 @@ def _typed(
     order = source.date_order if source else DateOrder.AUTO
     typed_frame, typed = _type_all(loaded, frame, order, cancel)
     value_notes += exporter_values.after_typing(exporter, typed_frame, typed)
+    apply_number_formats(loaded.spec.displays, typed_frame, typed)
     value_notes += apply_profile(source, typed_frame, typed)
     # The untyped table is no longer needed: let it go before validation's own work.
     del frame

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import openpyxl
 from pytestqt.qtbot import QtBot
 
 from scorecard_studio.domain.model import Scorecard
@@ -56,3 +57,24 @@ def test_a_failed_file_clears_the_previous_preview(qtbot: QtBot, tmp_path: Path)
     assert page.findings.count() == 1
     assert page.findings.item(0).text().startswith("error: not a spreadsheet")
     assert not page.isComplete()
+
+
+def test_preview_of_a_formatted_workbook(qtbot: QtBot, tmp_path: Path) -> None:
+    path = tmp_path / "formats.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["account", "share", "arr", "seats", "usage"])
+    ws.append(["A1", 0.87, 905200, 10, 3586.1783646399995])
+    ws.append(["A2", 0.125, 1000, 3, 2.5])
+    for row in ws.iter_rows(min_row=2):
+        row[1].number_format = "0%"
+        row[2].number_format = '"$"#,##0'
+    wb.save(path)
+    wizard = ImportWizard(Scorecard("Card"), path=str(path))
+    qtbot.addWidget(wizard)
+    wizard.show()
+    qtbot.waitUntil(wizard.sheet_page.isComplete, timeout=30000)
+    assert _cells(wizard) == [
+        ["A1", "87%", "$905,200", "10", "3,586.18"],
+        ["A2", "12.5%", "$1,000", "3", "2.50"],
+    ]

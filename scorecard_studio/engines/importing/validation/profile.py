@@ -106,6 +106,24 @@ def _apply_unit(name: str, scale: ColumnScale, col: TypedColumn, frame: pd.DataF
     return ("info", "column_unit", text)
 
 
+def apply_number_formats(
+    displays: dict[int, tuple[str, str]], frame: pd.DataFrame, typed: dict[str, TypedColumn]
+) -> None:
+    """Number columns the workbook formats as percentages or money take that type.
+
+    The values do not change (a cell showing 87% holds 0.87, as percentages are held
+    everywhere); the type and symbol let previews and reports show them as the source did.
+    """
+    for offset, (kind, symbol) in displays.items():
+        if offset >= len(frame.columns) or not kind:
+            continue
+        col = typed.get(str(frame.columns[offset]))
+        if col is None or col.type is not ColumnType.NUMBER:
+            continue
+        col.type = ColumnType.PERCENT if kind == "percent" else ColumnType.CURRENCY
+        col.symbol = symbol if kind == "currency" else col.symbol
+
+
 def apply_profile(
     source: DataSource | None, frame: pd.DataFrame, typed: dict[str, TypedColumn]
 ) -> list[Note]:
