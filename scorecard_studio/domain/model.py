@@ -11,7 +11,6 @@ domain specification (sections 1 to 3) and summarised in each docstring.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 from scorecard_studio.domain.analytics import Analytics
 from scorecard_studio.domain.vocabulary import (
@@ -22,6 +21,7 @@ from scorecard_studio.domain.vocabulary import (
     SURVEY_AGGREGATIONS,
     Aggregation,
     CesMode,
+    ColumnScale,
     DateOrder,
     Direction,
     FiscalYearLabel,
@@ -370,18 +370,6 @@ class Settings:
     escalation_periods: int = 2
 
 
-class ColumnScale(StrEnum):
-    """How a column's numbers are meant when the file does not say (no % sign or format).
-
-    Percentages are held as fractions everywhere (45% is 0.45): a column of 0–100 points
-    is divided by 100 when it is read, a column of 0–1 fractions is kept and marked as a
-    percentage.
-    """
-
-    PERCENT_FRACTION = "percent_0_1"
-    PERCENT_POINTS = "percent_0_100"
-
-
 @dataclass(frozen=True, slots=True)
 class ColumnUnit:
     """The scale a data source's column is read with, saved so each refresh reads it alike."""
@@ -419,9 +407,7 @@ class DataSource:
     file_pattern: str = ""
     tier_values: tuple[tuple[str, str], ...] = ()
     units: tuple[ColumnUnit, ...] = ()
-    #: The column naming each customer or account (Salesforce's ``Name``), shown beside
-    #: the key; not scored.
-    name_column: str | None = None
+    name_column: str | None = None  # the customer's name (Salesforce's ``Name``); not scored
 
 
 DEFAULT_TIERS: tuple[Tier, ...] = tuple(Tier(f"tier_{i}", f"Tier {i}") for i in range(1, 5))
