@@ -25,12 +25,12 @@ from typing import Any, TypeVar, cast
 from scorecard_studio.domain.design_upgrade import CURRENT_SCHEMA_VERSION, upgrade_document
 from scorecard_studio.domain.errors import DesignError
 from scorecard_studio.domain.json_bounds import check_design_size, parse_json
-from scorecard_studio.domain.model import Scorecard, Tiering
+from scorecard_studio.domain.model import DataSource, Scorecard, Tiering
 
 T = TypeVar("T")
 
-#: Fields whose tuple of pairs is written as a JSON object (raw value -> tier id).
-_MAPPING_FIELDS = {(Tiering, "values")}
+#: Fields whose tuple of pairs is written as a JSON object (raw value -> tier id or name).
+_MAPPING_FIELDS = {(Tiering, "values"), (DataSource, "tier_values")}
 
 
 def scorecard_to_dict(card: Scorecard) -> dict[str, Any]:
@@ -181,7 +181,7 @@ def _decode_mapping(value: object, path: str) -> tuple[tuple[str, str], ...]:
         raise DesignError(path, f"expected an object, found {_describe(value)}")
     for k, v in value.items():
         if not isinstance(v, str):
-            raise DesignError(f"{path}.{k}", f"expected a tier id, found {_describe(v)}")
+            raise DesignError(f"{path}.{k}", f"expected a tier, found {_describe(v)}")
     return tuple((str(k), str(v)) for k, v in value.items())
 
 

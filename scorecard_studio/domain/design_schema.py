@@ -17,6 +17,7 @@ from typing import Any
 from scorecard_studio.domain.analytics import Analytics, Outcomes, RiskRule
 from scorecard_studio.domain.design_upgrade import CURRENT_SCHEMA_VERSION
 from scorecard_studio.domain.model import (
+    DataSource,
     Kpi,
     Objective,
     Perspective,
@@ -47,7 +48,7 @@ _CONSTRAINTS: dict[tuple[type, str], dict[str, Any]] = {
     (Analytics, "redundancy_threshold"): {"exclusiveMinimum": 0.0, "maximum": 1.0},
 }
 
-_MAPPING_FIELDS = {(Tiering, "values")}
+_MAPPING_FIELDS = {(Tiering, "values"), (DataSource, "tier_values")}
 
 
 def design_json_schema() -> dict[str, Any]:

@@ -21,6 +21,7 @@ from scorecard_studio.domain.vocabulary import (
     SURVEY_AGGREGATIONS,
     Aggregation,
     CesMode,
+    ColumnScale,
     DateOrder,
     Direction,
     FiscalYearLabel,
@@ -46,6 +47,8 @@ __all__ = [
     "TARGET_FIELDS",
     "Aggregation",
     "CesMode",
+    "ColumnScale",
+    "ColumnUnit",
     "DataSource",
     "DateOrder",
     "Direction",
@@ -368,11 +371,23 @@ class Settings:
 
 
 @dataclass(frozen=True, slots=True)
+class ColumnUnit:
+    """The scale a data source's column is read with, saved so each refresh reads it alike."""
+
+    column: str
+    scale: ColumnScale
+
+
+@dataclass(frozen=True, slots=True)
 class DataSource:
-    """Where a table of rows comes from and what its columns mean.
+    """Where a table of rows comes from and what its columns mean: its import profile.
 
     Kept in the design so the same file can be refreshed later: ``columns`` records the
     columns seen at import, so a refreshed file whose columns changed is reported.
+    ``file_pattern`` (a glob such as ``stripe_payments_*.csv``) finds next month's file in
+    a folder, the newest match winning; ``tier_values`` maps the values of the tier column
+    as the source writes them to the design's tier names; ``units`` gives the scale of
+    columns whose percentages the file does not mark.
     """
 
     id: str
@@ -389,6 +404,10 @@ class DataSource:
     date_order: DateOrder = DateOrder.AUTO
     header_row: int | None = None
     columns: tuple[str, ...] = ()
+    file_pattern: str = ""
+    tier_values: tuple[tuple[str, str], ...] = ()
+    units: tuple[ColumnUnit, ...] = ()
+    name_column: str | None = None  # the customer's name (Salesforce's ``Name``); not scored
 
 
 DEFAULT_TIERS: tuple[Tier, ...] = tuple(Tier(f"tier_{i}", f"Tier {i}") for i in range(1, 5))

@@ -164,6 +164,18 @@ class DateOrder(StrEnum):
     MONTH_FIRST = "month_first"
 
 
+class ColumnScale(StrEnum):
+    """How a column's numbers are meant when the file does not say (no % sign or format).
+
+    Percentages are held as fractions everywhere (45% is 0.45): a column of 0–100 points
+    is divided by 100 when it is read, a column of 0–1 fractions is kept and marked as a
+    percentage.
+    """
+
+    PERCENT_FRACTION = "percent_0_1"
+    PERCENT_POINTS = "percent_0_100"
+
+
 class TierMode(StrEnum):
     """Where each row's tier comes from."""
 

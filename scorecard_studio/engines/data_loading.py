@@ -1,12 +1,13 @@
 """Loading the data files a design's sources point at, for headless scoring and saving.
 
 A ``--data`` argument is either ``PATH`` (matched to the sources whose ``file`` has the same
-name; one file and one source match each other) or ``SOURCE_ID=PATH``. A workbook feeds every
-source that names one of its sheets.
+name, else whose ``file_pattern`` it fits; one file and one source match each other) or
+``SOURCE_ID=PATH``. A workbook feeds every source that names one of its sheets.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -32,6 +33,13 @@ def assign_files(card: Scorecard, data: Sequence[str]) -> dict[str, Path]:
         if not path.exists():
             raise DataImportError(f"{path}: no such file")
         matched = [s for s in card.sources if s.file and Path(s.file).name == path.name]
+        if not matched:  # next month's file, named by the source's file pattern
+            matched = [
+                s
+                for s in card.sources
+                if s.file_pattern
+                and fnmatch.fnmatchcase(path.name.casefold(), s.file_pattern.casefold())
+            ]
         if not matched and len(loose) == 1 and len(card.sources) == 1:
             matched = list(card.sources)
         if not matched:

@@ -1,8 +1,10 @@
 """Next month's files for a stored scorecard: imported with the saved mapping, compared first.
 
-Each data source of a design keeps how its file is read (file name, sheet, header row,
-date order, roles, the columns seen): that is its import profile. A refresh imports the new
-file of every source with that profile, without the wizard, and compares the table with
+Each data source of a design keeps how its file is read (file name and file pattern, sheet,
+header row, date order, roles, tier value map, column units, the columns seen): that is its
+import profile. A refresh imports the new file of every source with that profile (a folder
+gives each source the newest file matching its pattern, else the file of its old name),
+without the wizard, and compares the table with
 the snapshot the latest version uses: new, missing and renamed columns, type changes, the
 row count, new tier values, the date range. When nothing but rows and dates changed the
 new version is saved at once; otherwise the changes are reported and nothing is saved
@@ -12,9 +14,11 @@ until the user accepts them, mapping renamed columns back to the names the desig
 from __future__ import annotations
 
 import dataclasses
+import fnmatch
 import os
 import re
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,7 +28,7 @@ import pandas as pd
 from scorecard_studio.domain.errors import DataImportError
 from scorecard_studio.domain.model import DataSource, Scorecard
 from scorecard_studio.engines.data_loading import assign_files
-from scorecard_studio.engines.importing import import_table
+from scorecard_studio.engines.importing import import_table, unmapped_tiers
 from scorecard_studio.engines.store import Store, VersionInfo
 
 
@@ -167,11 +171,16 @@ def compare(
     tier = source.tier_column
     if tier and tier in before.columns and renamed.get(tier, tier) in after.columns:
         seen = {str(v).strip() for v in before[tier].dropna()}
-        tiers = sorted({str(v).strip() for v in after[renamed.get(tier, tier)].dropna()} - seen)
+        tier_now = after[renamed.get(tier, tier)]
+        tiers = sorted({str(v).strip() for v in tier_now.dropna()} - seen)
+        if source.tier_values:  # values the profile maps are known tiers, not news
+            left = set(unmapped_tiers(source, tier_now))
+            tiers = [t for t in tiers if t in left]
     roles = [
         r
         for r in (
             source.key_column,
+            source.name_column,
             source.date_column,
             source.period_column,
             tier,
@@ -197,23 +206,127 @@ def compare(
     )
 
 
+_DATED = re.compile(r"\d+(?:[-_.]\d+)*")
+
+
+def suggest_pattern(file_name: str) -> str:
+    """A glob for next month's file of a dated export name (``stripe_payments_2025-06.csv``
+    → ``stripe_payments_*.csv``); empty when the name holds no digits to vary."""
+    path = Path(file_name)
+    stem = _DATED.sub("*", path.stem)
+    return "" if stem == path.stem else stem + path.suffix
+
+
+def _matches(pattern: str, name: str) -> bool:
+    """Whether a file name fits a profile's glob (case ignored, as file systems differ)."""
+    return fnmatch.fnmatchcase(name.casefold(), pattern.casefold())
+
+
+def newest(paths: Sequence[Path]) -> Path | None:
+    """The most recently modified file (the later name on a tie): this month's export."""
+    if not paths:
+        return None
+    return max(paths, key=lambda p: (p.stat().st_mtime, p.name))
+
+
+def source_files(card: Scorecard, folder: Path) -> dict[str, Path]:
+    """Each source's file in ``folder``: the newest match of its file pattern, else the
+    file of the name it was imported from. Sources with neither in the folder are left out.
+    """
+    files = sorted(p for p in folder.iterdir() if p.is_file())
+    found: dict[str, Path] = {}
+    for source in card.sources:
+        chosen = None
+        if source.file_pattern:
+            chosen = newest([p for p in files if _matches(source.file_pattern, p.name)])
+        if chosen is None and source.file:
+            chosen = next((p for p in files if p.name == Path(source.file).name), None)
+        if chosen is not None:
+            found[source.id] = chosen
+    return found
+
+
 def _expand(data: Sequence[str], card: Scorecard) -> list[str]:
-    """``--data`` arguments with every folder replaced by the files of it sources name."""
+    """``--data`` arguments with every folder replaced by ``SOURCE=FILE`` for each source
+    whose pattern or file name is found in it."""
     out: list[str] = []
-    names = {Path(s.file).name for s in card.sources if s.file}
     for arg in data:
         path = Path(arg)
         if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.is_file() and p.name in names)
+            found = source_files(card, path)
             if not found:
+                expected = sorted(
+                    {s.file_pattern or Path(s.file).name for s in card.sources if s.file}
+                )
                 raise DataImportError(
                     f"{path}: no file of the design's sources is in this folder "
-                    f"(expected: {', '.join(sorted(names)) or 'none'})"
+                    f"(expected: {', '.join(expected) or 'none'})"
                 )
-            out += [os.fspath(p) for p in found]
+            out += [f"{sid}={os.fspath(p)}" for sid, p in found.items()]
         else:
             out.append(arg)
     return out
+
+
+def read_tables(
+    card: Scorecard,
+    files: Mapping[str, Path],
+    progress: Callable[[float], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> dict[str, pd.DataFrame]:
+    """Each source's new file imported with its profile (the slow part; nothing compared).
+
+    ``progress`` gets the share of all the files read; ``cancel`` stops between slices.
+    """
+    tables: dict[str, pd.DataFrame] = {}
+    for i, (source_id, path) in enumerate(files.items()):
+        step = (lambda f, i=i: progress((i + f) / len(files))) if progress else None
+        result = import_table(path, card.source(source_id), progress=step, cancel=cancel)
+        tables[source_id] = result.frame.reset_index(drop=True)
+    return tables
+
+
+def review(
+    source: DataSource,
+    before: pd.DataFrame | None,
+    frame: pd.DataFrame,
+    file: str,
+    mapping: Mapping[str, str] | None = None,
+) -> tuple[pd.DataFrame, SourceChanges]:
+    """The new table with the design's names for renamed columns, and what changed.
+
+    Cheap: a changed ``mapping`` is reviewed again without reading the file again.
+    """
+    before = frame.iloc[:0] if before is None else before
+    found = compare(source, before, frame, file, mapping)
+    if found.renamed:  # the design keeps its names: the file's columns take them
+        frame = frame.rename(columns={b: a for a, b in found.renamed.items()})
+    return frame, found
+
+
+def plan_tables(
+    card: Scorecard,
+    snapshots: Mapping[str, pd.DataFrame],
+    files: Mapping[str, Path],
+    mapping: Mapping[str, Mapping[str, str]] | None = None,
+) -> tuple[dict[str, pd.DataFrame], list[SourceChanges]]:
+    """Import each source's new file with its profile and compare it with its snapshot.
+
+    ``files`` is per source id; ``mapping`` per source id: design's column name → the new
+    file's name. The tables come back with the design's names for renamed columns.
+    """
+    tables: dict[str, pd.DataFrame] = {}
+    changes: list[SourceChanges] = []
+    for source_id, frame in read_tables(card, files).items():
+        tables[source_id], found = review(
+            card.source(source_id),
+            snapshots.get(source_id),
+            frame,
+            files[source_id].name,
+            (mapping or {}).get(source_id),
+        )
+        changes.append(found)
+    return tables, changes
 
 
 def plan_refresh(
@@ -229,36 +342,27 @@ def plan_refresh(
     stored = store.checkout(name)
     card = stored.design
     files = assign_files(card, _expand(data, card))
-    snapshots = stored.load_snapshots()
-    tables: dict[str, pd.DataFrame] = {}
-    changes: list[SourceChanges] = []
-    for source_id, path in files.items():
-        source = card.source(source_id)
-        frame = import_table(path, source).frame.reset_index(drop=True)
-        before = snapshots.get(source_id, frame.iloc[:0])
-        found = compare(source, before, frame, path.name, (mapping or {}).get(source_id))
-        if found.renamed:  # the design keeps its names: the file's columns take them
-            frame = frame.rename(columns={b: a for a, b in found.renamed.items()})
-        tables[source_id] = frame
-        changes.append(found)
+    tables, changes = plan_tables(card, stored.load_snapshots(), files, mapping)
     return RefreshPlan(stored.info.scorecard, stored.number, card, tables, changes)
+
+
+def refreshed_design(card: Scorecard, tables: Mapping[str, pd.DataFrame]) -> Scorecard:
+    """The design with each refreshed source recording its new table's columns, so the
+    next refresh compares with them."""
+    sources = tuple(
+        dataclasses.replace(s, columns=tuple(str(c) for c in tables[s.id].columns))
+        if s.id in tables
+        else s
+        for s in card.sources
+    )
+    return dataclasses.replace(card, sources=sources)
 
 
 def apply_refresh(
     store: Store, plan: RefreshPlan, message: str | None = None, author: str | None = None
 ) -> VersionInfo:
-    """Save the refreshed tables as a new version on top of the version compared with.
-
-    Each refreshed source records the columns of its new table, so the next refresh
-    compares with them.
-    """
-    sources = tuple(
-        dataclasses.replace(s, columns=tuple(str(c) for c in plan.tables[s.id].columns))
-        if s.id in plan.tables
-        else s
-        for s in plan.design.sources
-    )
-    card = dataclasses.replace(plan.design, sources=sources)
+    """Save the refreshed tables as a new version on top of the version compared with."""
+    card = refreshed_design(plan.design, plan.tables)
     text = message or "Refresh " + ", ".join(f"{c.source} from {c.file}" for c in plan.changes)
     return store.save(
         card, plan.tables, text, author=author, parent=plan.version, name=plan.scorecard

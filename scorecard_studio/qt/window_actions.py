@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox
 from scorecard_studio.qt.document import ScorecardDocument
 from scorecard_studio.qt.icons import Shortcut, icon
 from scorecard_studio.qt.modes import WorkspaceHost
+from scorecard_studio.qt.source_refresh import SourceRefresher
 from scorecard_studio.qt.widgets.data_panel import DataPanel
 from scorecard_studio.qt.widgets.history_panel import HistoryPanel
 from scorecard_studio.qt.widgets.scorecard_editor import ScorecardEditor
@@ -77,6 +78,16 @@ class WindowActions(QMainWindow):
             QKeySequence("Ctrl+I"),
             "Read a workbook or CSV as a data source",
         )
+        self.source_refresher = SourceRefresher(self.document, self, ws.status)
+        self.refresh_sources_action = self._action(
+            "&Refresh all sources…",
+            "import",
+            self.source_refresher.choose_folder,
+            None,
+            "Re-import every data source from a folder of new files, with a change report",
+        )
+        self.refresh_sources_action.setObjectName("refreshSourcesAction")
+        self.data_panel.refreshRequested.connect(self.refresh_sources_action.trigger)
         self.save_action = self._action(
             "&Save version…", "save", ws.save_version, key.Save, "Save the design as a new version"
         )
@@ -158,7 +169,7 @@ class WindowActions(QMainWindow):
         file_menu.addActions([self.new_action, self.open_action])
         self.recent_menu = file_menu.addMenu("Open &recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        file_menu.addAction(self.import_action)
+        file_menu.addActions([self.import_action, self.refresh_sources_action])
         file_menu.addSeparator()
         file_menu.addActions([self.save_action, self.save_as_action])
         file_menu.addSeparator()

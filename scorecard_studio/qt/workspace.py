@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -397,14 +398,24 @@ class Workspace(QObject):
         wizard = ImportWizard(self.document.card, self.window, path=path)
         if wizard.exec() and wizard.outcome is not None:
             add_recent_file(wizard.path)
-            self.add_source(wizard.outcome.source, wizard.outcome.frame)
+            outcome = wizard.outcome
+            self.add_source(outcome.source, outcome.frame, outcome.kpis)
 
-    def add_source(self, source: DataSource, frame: pd.DataFrame) -> None:
-        """Add (or refresh) a data source: one undoable design edit plus the new table."""
+    def add_source(self, source: DataSource, frame: pd.DataFrame, kpis: Sequence[Any] = ()) -> None:
+        """Add (or refresh) a data source: one undoable design edit plus the new table.
+
+        ``kpis`` are the suggestions the user accepted in the wizard (``SuggestedKpi``),
+        added under the perspective they name (else the first) in the same edit.
+        """
+        from scorecard_studio.qt.dialogs.import_suggestions import add_kpis
+
         card = self.document.card
         kept = tuple(s for s in card.sources if s.id != source.id)
         self.document.add_table(source.id, frame)
-        self.document.edit(f"Import {source.name}", lambda c: replace(c, sources=(*kept, source)))
+        self.document.edit(
+            f"Import {source.name}",
+            lambda c: add_kpis(replace(c, sources=(*kept, source)), kpis),
+        )
         self.documentOpened.emit()
         self.status(f"Imported {len(frame):,} rows into source “{source.name}”")
 

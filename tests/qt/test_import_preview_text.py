@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scorecard_studio.qt.dialogs.import_wizard import preview_text
+from scorecard_studio.qt.dialogs.import_sheet_page import preview_text
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,8 @@ Public API (what the import wizard and the CLI call):
   samples and counts, findings; nothing is kept.
 * :func:`import_table` — the typed table of one data source with its validation report;
   :func:`import_tables` the same for several sources of one file, opened once.
-* :func:`column_changes` — columns missing or new in a refreshed file.
+* :func:`column_changes` — columns missing or new in a refreshed file;
+  :func:`unmapped_tiers` — tier values a source's profile does not map.
 * :func:`join_sources` — several sources joined on a normalised customer key.
 * the errors, all :class:`~scorecard_studio.domain.errors.DataImportError` subclasses.
 
@@ -78,6 +79,9 @@ if TYPE_CHECKING:
     from scorecard_studio.engines.importing.validation.mapping import (
         column_changes as column_changes,
     )
+    from scorecard_studio.engines.importing.validation.profile import (
+        unmapped_tiers as unmapped_tiers,
+    )
     from scorecard_studio.engines.importing.validation.report import (
         ValidationReport as ValidationReport,
     )
@@ -102,6 +106,7 @@ _WHERE = {
     "JoinResult": "validation.joining",
     "join_sources": "validation.joining",
     "column_changes": "validation.mapping",
+    "unmapped_tiers": "validation.profile",
     "ValidationReport": "validation.report",
 }
 
@@ -123,6 +128,7 @@ __all__ = [  # noqa: RUF022 - grouped as in _WHERE
     "JoinResult",
     "join_sources",
     "column_changes",
+    "unmapped_tiers",
     "ValidationReport",
 ]
 

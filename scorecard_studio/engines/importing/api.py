@@ -46,6 +46,10 @@ from scorecard_studio.engines.importing.tables import exporter_values
 from scorecard_studio.engines.importing.tables.detect import TableFound
 from scorecard_studio.engines.importing.tables.layouts import check_layout
 from scorecard_studio.engines.importing.validation.mapping import column_changes, missing_roles
+from scorecard_studio.engines.importing.validation.profile import (
+    apply_number_formats,
+    apply_profile,
+)
 from scorecard_studio.engines.importing.validation.report import (
     DroppedRow,
     ValidationReport,
@@ -70,6 +74,14 @@ class ColumnInfo:
     missing: int
     invalid: int  # unparseable values plus Excel error cells
     symbol: str = ""  # a currency column's symbol, so the preview shows $905,200
+    #: A text column's distinct values when it has few (a tier or segment column), for
+    #: the wizard's tier value map; not part of the JSON inspection.
+    levels: tuple[str, ...] = ()
+    #: A number column's range and whether every value is whole (a 0–10 survey answer),
+    #: for the wizard's suggestions; not part of the JSON inspection.
+    minimum: float | None = None
+    maximum: float | None = None
+    whole: bool = False
 
     def to_json_dict(self) -> dict[str, Any]:
         out = {
@@ -167,6 +179,27 @@ def _type_all(
     return result, typed
 
 
+#: A text column with at most this many distinct values lists them (its levels).
+LEVELS = 30
+
+
+def _levels(col: TypedColumn, values: pd.Series) -> tuple[str, ...]:
+    if col.type is not ColumnType.TEXT:
+        return ()
+    distinct = values.dropna().astype(str).str.strip().drop_duplicates()
+    distinct = distinct[distinct != ""]
+    return tuple(sorted(distinct)) if len(distinct) <= LEVELS else ()
+
+
+def _range(col: TypedColumn, values: pd.Series) -> tuple[float | None, float | None, bool]:
+    if col.type is not ColumnType.NUMBER:
+        return None, None, False
+    filled = values.dropna().astype("float64")
+    if filled.empty:
+        return None, None, False
+    return float(filled.min()), float(filled.max()), bool((filled == filled.round()).all())
+
+
 def _samples(values: pd.Series) -> tuple[Any, ...]:
     out: list[Any] = []
     for v in values.dropna().iloc[:SAMPLES].tolist():
@@ -212,6 +245,8 @@ def _typed(
     order = source.date_order if source else DateOrder.AUTO
     typed_frame, typed = _type_all(loaded, frame, order, cancel)
     value_notes += exporter_values.after_typing(exporter, typed_frame, typed)
+    apply_number_formats(loaded.spec.displays, typed_frame, typed)
+    value_notes += apply_profile(source, typed_frame, typed)
     # The untyped table is no longer needed: let it go before validation's own work.
     freed = len(frame) * max(len(frame.columns), 1) * 8  # at least its value pointers
     del frame
@@ -293,6 +328,8 @@ def _typed(
             col.missing,
             col.unparseable + col.errors,
             col.symbol,
+            _levels(col, typed_frame[name]),
+            *_range(col, typed_frame[name]),
         )
         for name, col in typed.items()
     ]

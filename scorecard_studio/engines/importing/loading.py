@@ -99,7 +99,7 @@ def load_many(
     if progress:
         progress(0.05)
     if report.kind is FileKind.TEXT:
-        return [_load_text(path, header_row) for _sheet, header_row in wanted]
+        return [_load_text(path, sheet, header_row) for sheet, header_row in wanted]
     book = _open_book(path, report)
     out: list[Loaded] = []
     streamed: list[Loaded] = []
@@ -137,9 +137,17 @@ def _share(progress: Progress | None, i: int, n: int) -> Progress | None:
     return lambda f: progress(0.05 + 0.75 * (i + f) / n)
 
 
-def _load_text(path: Path, header_row: int | None) -> Loaded:
+def _load_text(path: Path, sheet: str | None, header_row: int | None) -> Loaded:
+    from scorecard_studio.engines.importing.readers import text_sections
     from scorecard_studio.engines.importing.readers.csv_sniff import read_text
 
+    sections = text_sections.sections_of(path)
+    if sections:
+        section = text_sections.choose(sections, sheet, path.name)
+        frame, spec = text_sections.read_section(section, header_row)
+        metas = [s.meta() for s in sections]
+        found = [("info", "text_tables", f"{len(sections)} tables in the file, one per sheet")]
+        return Loaded("csv", "csv-sections", metas, section.name, spec, frame, {}, found, [])
     text = read_text(path, header_row)
     meta = SheetMeta(path.stem, "visible", "text", text.records + 1, text.frame.shape[1])
     findings = list(text.findings)

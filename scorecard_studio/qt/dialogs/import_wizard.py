@@ -9,7 +9,7 @@ pressed Finish; the import is then one undoable edit.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,12 +17,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
-    QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
-    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -34,9 +31,11 @@ from PySide6.QtWidgets import (
 from scorecard_studio.domain import edits
 from scorecard_studio.domain.column_roles import RoleGuess, guess_roles
 from scorecard_studio.domain.model import DataSource, DateOrder, Layout, Scorecard
-from scorecard_studio.domain.units import PLAIN, Unit, UnitKind, currency_unit, format_value
 from scorecard_studio.domain.wording import count
 from scorecard_studio.qt.dialogs.file_page import BusyRow, FilePage
+from scorecard_studio.qt.dialogs.import_profile import ProfileBox
+from scorecard_studio.qt.dialogs.import_sheet_page import SheetPage
+from scorecard_studio.qt.dialogs.import_suggestions import SuggestedKpi, SuggestionList
 from scorecard_studio.qt.tasks import BackgroundTask
 
 if TYPE_CHECKING:
@@ -52,161 +51,8 @@ class ImportOutcome:
     source: DataSource
     frame: pd.DataFrame
     report: Any
-
-
-def preview_text(value: Any, column: dict[str, Any]) -> str:
-    """A sample as the source showed it: 87% for a percent column's 0.87, $905,200 for a
-    currency's 905200.0, 3,586.18 for 3586.1783646399995 — not the float's full repr."""
-    if value is None:
-        return ""
-    if isinstance(value, bool) or not isinstance(value, float):
-        return str(value)
-    kind = column.get("type", "")
-    if kind == "percent":
-        return format_value(value, Unit(UnitKind.PERCENT, "%"))
-    if kind == "currency":
-        unit = currency_unit(str(column.get("symbol", "")))
-        return format_value(value, replace(unit, decimals=None if value == int(value) else 2))
-    if value == int(value) and abs(value) < 1e15:
-        return f"{int(value):,}"
-    return f"{value:,.2f}" if abs(value) >= 1 else format_value(value, PLAIN)
-
-
-class SheetPage(QWizardPage):
-    """Inspects the file off the UI thread and previews the detected table."""
-
-    def __init__(self, wizard: ImportWizard) -> None:
-        super().__init__()
-        self.wiz = wizard
-        self.setTitle("Sheet and preview")
-        self.setSubTitle("Check the detected header row and the type of each column.")
-        self.sheet = QComboBox()
-        self.sheet.setObjectName("sheetChoice")
-        self.sheet.activated.connect(lambda _i: self.inspect())
-        self.password = QLineEdit()
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setPlaceholderText("Password of the encrypted workbook")
-        self.password.returnPressed.connect(self.inspect)
-        self.password_row = QWidget()
-        prow = QHBoxLayout(self.password_row)
-        prow.setContentsMargins(0, 0, 0, 0)
-        prow.addWidget(QLabel("Password"))
-        prow.addWidget(self.password, 1)
-        retry = QPushButton("Open")
-        retry.clicked.connect(self.inspect)
-        prow.addWidget(retry)
-        self.password_row.hide()
-        self.summary = QLabel()
-        self.summary.setWordWrap(True)
-        self.preview = QTableWidget()
-        self.preview.setObjectName("importPreview")
-        self.preview.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.findings = QListWidget()
-        self.findings.setMaximumHeight(110)
-        self.busy = BusyRow()
-        form = QFormLayout()
-        form.addRow("Sheet", self.sheet)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.password_row)
-        layout.addWidget(self.busy)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.preview, 1)
-        layout.addWidget(QLabel("Findings"))
-        layout.addWidget(self.findings)
-        self.inspection: Any = None
-
-    def initializePage(self) -> None:
-        self.sheet.clear()
-        self.inspection = None
-        self.inspect()
-
-    def inspect(self) -> None:
-        from scorecard_studio.engines.importing import inspect_workbook
-
-        path = self.wiz.path
-        sheet = self.sheet.currentData() if self.sheet.count() else None
-        password = self.password.text() or None
-        self.inspection = None
-        self.completeChanged.emit()
-
-        def work(progress: Any, cancel: Any) -> Any:
-            return inspect_workbook(
-                path, sheet=sheet, password=password, progress=progress, cancel=cancel
-            )
-
-        task = BackgroundTask(work, self)
-        task.succeeded.connect(self._show)
-        task.failed.connect(self._failed)
-        task.cancelled.connect(lambda: self.summary.setText("Reading cancelled."))
-        self.summary.setText("")
-        self.busy.run(f"Reading {path.name}…", task)
-
-    def _failed(self, message: str) -> None:
-        encrypted = message.startswith("encrypted")
-        self.password_row.setVisible(encrypted)
-        if encrypted:
-            self.password.setFocus()
-        self.summary.setText(f"<span style='color:#c62828'>Cannot read the file: {message}</span>")
-
-    def _show(self, inspection: Any) -> None:
-        self.inspection = inspection
-        self.password_row.setVisible(bool(self.password.text()))
-        info = inspection.to_json_dict()
-        if not self.sheet.count():
-            for sheet in info["sheets"]:
-                hidden = sheet.get("visibility", "visible") != "visible"
-                label = f"{sheet['name']}{' (hidden)' if hidden else ''}"
-                self.sheet.addItem(f"{label} — {count(int(sheet['rows']), 'row')}", sheet["name"])
-            chosen = self.sheet.findData(info.get("sheet"))
-            self.sheet.setCurrentIndex(max(chosen, 0))
-        columns = info["columns"]
-        header_row = info.get("header_row")
-        others = info.get("tables_found") or []
-        text = f"Header found on row {header_row + 1}." if header_row is not None else ""
-        if others:
-            text += f" {count(len(others), 'other table')} on this sheet (not imported)."
-        self.summary.setText(text)
-        self._fill_preview(columns)
-        self.findings.clear()
-        for f in info.get("findings", []):
-            self.findings.addItem(f"{f['severity']}: {f['message']}")
-        if not self.findings.count():
-            self.findings.addItem("No findings")
-        self.completeChanged.emit()
-
-    def _fill_preview(self, columns: list[dict[str, Any]]) -> None:
-        samples = [list(c.get("samples", [])) for c in columns]
-        rows = max((len(s) for s in samples), default=0)
-        self.preview.clear()
-        self.preview.setColumnCount(len(columns))
-        self.preview.setRowCount(rows)
-        self.preview.setHorizontalHeaderLabels(
-            [f"{c['name']}\n{c.get('type', '')}" for c in columns]
-        )
-        for c, values in enumerate(samples):
-            for r, value in enumerate(values):
-                item = QTableWidgetItem(preview_text(value, columns[c]))
-                if isinstance(value, float):
-                    item.setTextAlignment(
-                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-                    )
-                    item.setToolTip(repr(value))  # the value as stored, in full
-                self.preview.setItem(r, c, item)
-            missing = columns[c].get("missing", 0)
-            invalid = columns[c].get("invalid", 0)
-            header = self.preview.horizontalHeaderItem(c)
-            if header is not None:
-                header.setToolTip(f"missing: {missing:,}, invalid: {invalid:,}")
-        self.preview.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents
-        )
-
-    def isComplete(self) -> bool:
-        return self.inspection is not None
-
-    def cleanupPage(self) -> None:
-        self.busy.cancel()
+    #: KPIs the user accepted among the suggestions (an NPS KPI of a 0–10 question).
+    kpis: tuple[SuggestedKpi, ...] = ()
 
 
 class RolesPage(QWizardPage):
@@ -235,6 +81,7 @@ class RolesPage(QWizardPage):
         form.addRow("Layout", self.layout_choice)
         for role, label in (
             ("key_column", "Customer key"),
+            ("name_column", "Customer name (shown, not scored)"),
             ("date_column", "Date"),
             ("period_column", "Period (instead of a date)"),
             ("tier_column", "Tier"),
@@ -256,6 +103,13 @@ class RolesPage(QWizardPage):
         self.changes = QLabel()
         self.changes.setWordWrap(True)
         form.addRow(self.changes)
+        self.suggestions = SuggestionList(self.roles)
+        form.addRow("Suggestions", self.suggestions)
+        self.profile = ProfileBox()
+        form.addRow(self.profile)
+        self.roles["tier_column"].currentIndexChanged.connect(
+            lambda _i: self.profile.show_tier_values(self.roles["tier_column"].currentData())
+        )
 
     def initializePage(self) -> None:
         info = self.wiz.sheet_page.inspection.to_json_dict()
@@ -264,19 +118,35 @@ class RolesPage(QWizardPage):
         sheet = info.get("sheet")
         exporter = info.get("exporter")
         guess: RoleGuess = guess_roles(columns, types, str(exporter) if exporter else None)
+        previous = self.wiz.existing_source(sheet)
         for role, box in self.roles.items():
             box.clear()
             box.addItem(NONE, None)
             for column in columns:
                 box.addItem(column, column)
-            box.setCurrentIndex(max(box.findData(getattr(guess, role)), 0))
+            # A source imported before keeps its roles; a new one starts from the guess.
+            kept = getattr(previous, role) if previous is not None else None
+            chosen = kept if kept in columns else getattr(guess, role, None)
+            box.setCurrentIndex(max(box.findData(chosen), 0))
+        long = previous.layout is Layout.LONG if previous is not None else guess.long
         self.layout_choice.setCurrentIndex(
-            self.layout_choice.findData(Layout.LONG.value if guess.long else Layout.WIDE.value)
+            self.layout_choice.findData(Layout.LONG.value if long else Layout.WIDE.value)
         )
-        previous = self.wiz.existing_source(sheet)
+        if previous is not None:
+            self.date_order.setCurrentIndex(self.date_order.findData(previous.date_order.value))
         stem = Path(self.wiz.path).stem
         self.name.setText(previous.name if previous else (str(sheet) if sheet else stem))
         self.changes.setText(self._refresh_text(previous, columns))
+        from scorecard_studio.engines.refresh import suggest_pattern
+
+        self.profile.load(
+            suggest_pattern(self.wiz.path.name),
+            self.wiz.sheet_page.inspection.columns,
+            [t.name for t in self.wiz.card.tiers],
+            previous,
+        )
+        self.profile.show_tier_values(self.roles["tier_column"].currentData())
+        self.suggestions.offer(self.wiz.sheet_page.inspection.columns, exporter)
         self._layout_changed()
 
     def _refresh_text(self, previous: DataSource | None, columns: list[str]) -> str:
@@ -324,6 +194,7 @@ class RolesPage(QWizardPage):
             header_row=None,
             columns=tuple(str(c["name"]) for c in info["columns"]),
             **roles,
+            **self.profile.profile(),
         )
 
 
@@ -451,7 +322,8 @@ class ImportWizard(QWizard):
     def accept(self) -> None:
         page = self.validation_page
         if page.result is not None and page.source is not None:
-            self.outcome = ImportOutcome(page.source, page.result.frame, page.result.report)
+            kpis = self.roles_page.suggestions.accepted_kpis(page.source.id)
+            self.outcome = ImportOutcome(page.source, page.result.frame, page.result.report, kpis)
         super().accept()
 
     def reject(self) -> None:

@@ -64,6 +64,8 @@ class DataPanel(QWidget):
     """Lists every source of the design with its columns, types and missing counts."""
 
     importRequested = Signal()
+    #: "Refresh all sources": next month's files from a folder, through each profile.
+    refreshRequested = Signal()
     #: (source id, column name): make a KPI of this column under the selected parent.
     createKpiRequested = Signal(str, str)
 
@@ -86,9 +88,17 @@ class DataPanel(QWidget):
         self.addAction(self.new_kpi_action)
         import_button = QPushButton(icon("import"), "Import spreadsheet…")
         import_button.clicked.connect(self.importRequested)
+        self.refresh_button = QPushButton(icon("import"), "Refresh all sources…")
+        self.refresh_button.setObjectName("refreshSources")
+        self.refresh_button.setToolTip(
+            "Read every source's next file from a folder (found by its file pattern) and "
+            "review what changed before the data is replaced"
+        )
+        self.refresh_button.clicked.connect(self.refreshRequested)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(import_button)
+        layout.addWidget(self.refresh_button)
         layout.addWidget(self.tree)
         document.tablesChanged.connect(self.refresh)
         document.designChanged.connect(self.refresh)
@@ -100,14 +110,18 @@ class DataPanel(QWidget):
         tops = [self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount())]
         expanded = {t.text(0) for t in tops if t is not None and t.isExpanded()}
         self.tree.clear()
+        self.refresh_button.setEnabled(bool(self.document.card.sources))
         tables = self.document.tables
         for source in self.document.card.sources:
             frame = tables.get(source.id)
             rows = count(len(frame), "row") if frame is not None else "not loaded"
             top = QTreeWidgetItem([source.name, rows, ""])
-            top.setToolTip(
-                0, f"{source.file or 'no file'}{f' › {source.sheet}' if source.sheet else ''}"
-            )
+            tip = f"{source.file or 'no file'}{f' › {source.sheet}' if source.sheet else ''}"
+            if source.file_pattern:
+                tip += f"\nrefreshed from the newest {source.file_pattern}"
+            if source.tier_values:
+                tip += f"\n{count(len(source.tier_values), 'tier value')} mapped"
+            top.setToolTip(0, tip)
             top.setFlags(top.flags() & ~Qt.ItemFlag.ItemIsDragEnabled)
             self.tree.addTopLevelItem(top)
             names = list(frame.columns) if frame is not None else list(source.columns)

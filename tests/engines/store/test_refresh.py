@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from scorecard_studio.cli.main import run_cli
+from scorecard_studio.domain.design_codec import dumps_design, loads_design
 from scorecard_studio.domain.model import (
     Aggregation,
+    ColumnScale,
+    ColumnUnit,
     DataSource,
     Kpi,
     Measure,
@@ -20,6 +24,7 @@ from scorecard_studio.domain.model import (
     TargetValues,
 )
 from scorecard_studio.engines.design_file import save_design
+from scorecard_studio.engines.importing import import_table
 from scorecard_studio.engines.store import open_store
 
 
@@ -162,3 +167,114 @@ def test_a_type_change_needs_review(
                           str(september / "accounts.csv"), "--store-path", sp)  # fmt: skip
     assert code == 1
     assert "type changed: 'arr' number → text" in out
+
+
+# --- import profiles: file pattern, tier value map, column units ------------------------
+
+
+def _profiled_card() -> Scorecard:
+    source = DataSource(
+        "pay", "Payments", file="stripe_payments_2025-06.csv", key_column="customer",
+        date_column="month", tier_column="plan", file_pattern="stripe_payments_*.csv",
+        tier_values=(("Enterprise", "Tier 1"), ("smb", "Tier 2")),
+        units=(ColumnUnit("uptime", ColumnScale.PERCENT_POINTS),),
+    )  # fmt: skip
+    kpi = Kpi(
+        "rev",
+        "Revenue",
+        Measure(Aggregation.SUM, source="pay", column="amount"),
+        TargetSet(TargetValues(baseline=0, target=500)),
+    )
+    return Scorecard("Pay card", (Perspective("fin", "Financial", kpis=(kpi,)),), sources=(source,))
+
+
+def test_the_profile_round_trips_with_the_design() -> None:
+    card = _profiled_card()
+    text = dumps_design(card)
+    (source,) = json.loads(text)["sources"]
+    assert source["file_pattern"] == "stripe_payments_*.csv"
+    assert source["tier_values"] == {"Enterprise": "Tier 1", "smb": "Tier 2"}
+    assert source["units"] == [{"column": "uptime", "scale": "percent_0_100"}]
+    assert loads_design(text) == card
+
+
+def test_import_applies_the_tier_map_and_units(tmp_path: Path) -> None:
+    path = tmp_path / "stripe_payments_2025-06.csv"
+    path.write_text(
+        "customer,month,plan,amount,uptime\n"
+        "C1,2025-06-01, ENTERPRISE ,100,99.5\n"
+        "C2,2025-06-01,SMB,20,45\n"
+        "C3,2025-06-01,Strategic,5,100\n"
+    )
+    result = import_table(path, _profiled_card().sources[0])
+    assert result.frame["plan"].tolist() == ["Tier 1", "Tier 2", "Strategic"]
+    assert result.frame["uptime"].tolist() == pytest.approx([0.995, 0.45, 1.0])
+    assert {c.name: c.type for c in result.columns}["uptime"] == "percent"
+    messages = [f.message for f in result.report.findings]
+    assert "2 values of 'plan' mapped to tiers by the profile" in messages
+    assert "tier values of 'plan' the profile does not map: 'Strategic'" in messages
+
+
+def test_a_percent_column_is_not_divided_twice(tmp_path: Path) -> None:
+    path = tmp_path / "p.csv"
+    path.write_text("customer,uptime\nC1,45%\nC2,80%\n")
+    source = DataSource(
+        "pay", "P", file="p.csv", units=(ColumnUnit("uptime", ColumnScale.PERCENT_POINTS),)
+    )
+    assert import_table(path, source).frame["uptime"].tolist() == pytest.approx([0.45, 0.8])
+
+
+def _payments(path: Path, rows: list[tuple[str, str, str, int, float]], mtime: float) -> None:
+    lines = ["customer,month,plan,amount,uptime"] + [",".join(map(str, r)) for r in rows]
+    path.write_text("\n".join(lines) + "\n")
+    os.utime(path, (mtime, mtime))
+
+
+def test_refresh_from_a_folder_takes_the_newest_file_of_the_pattern(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    save_design(_profiled_card(), tmp_path / "card.json")
+    june = tmp_path / "june"
+    june.mkdir()
+    _payments(
+        june / "stripe_payments_2025-06.csv",
+        [("C1", "2025-06-01", "Enterprise", 100, 99.0), ("C2", "2025-06-01", "SMB", 20, 50.0)],
+        1_750_000_000,
+    )
+    sp = str(tmp_path / "store.db")
+    code, _out, err = run(capsys, "store", "save", str(tmp_path / "card.json"), "--data",
+                          str(june / "stripe_payments_2025-06.csv"), "-m", "June",
+                          "--store-path", sp)  # fmt: skip
+    assert code == 0, err
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    _payments(
+        folder / "stripe_payments_2025-06.csv",
+        [("C1", "2025-06-01", "Enterprise", 100, 99.0)],
+        1_750_000_000,
+    )
+    _payments(  # named earlier, written later: the newest file wins, not the last name
+        folder / "stripe_payments_2025-07b.csv",
+        [
+            ("C1", "2025-07-01", "Enterprise", 110, 98.0),
+            ("C2", "2025-07-01", "SMB", 25, 60.0),
+            ("C3", "2025-07-02", "Strategic", 7, 100.0),
+        ],
+        1_760_000_000,
+    )
+    _payments(folder / "stripe_payments_2025-07.csv", [], 1_755_000_000)
+    (folder / "other.csv").write_text("a,b\n1,2\n")
+    args = ["store", "refresh", "Pay card", "--data", str(folder), "--store-path", sp]
+    code, out, _err = run(capsys, *args, "--json")
+    assert code == 1
+    (pay,) = json.loads(out)["sources"]
+    assert pay["file"] == "stripe_payments_2025-07b.csv"
+    assert (pay["rows_before"], pay["rows_after"]) == (2, 3)
+    assert pay["new_tier_values"] == ["Strategic"]  # Enterprise/SMB map to known tiers
+    assert pay["dates_after"] == ["2025-07-01", "2025-07-02"]
+    code, out, err = run(capsys, *args, "--accept")
+    assert code == 0, err
+    with open_store(sp) as store:
+        table = store.checkout("Pay card").load_snapshots()["pay"]
+    assert table["plan"].tolist() == ["Tier 1", "Tier 2", "Strategic"]
+    assert table["uptime"].tolist() == pytest.approx([0.98, 0.6, 1.0])

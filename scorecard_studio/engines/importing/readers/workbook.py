@@ -250,23 +250,32 @@ def _read_openpyxl(file: Path, sheet: str | None, header_row: int | None) -> Raw
 
     wb = openpyxl.load_workbook(file, read_only=True, data_only=True, keep_links=False)
     try:
+        # Every sheet is measured as the chosen one is read (its rows up to the last
+        # filled one, and the widest of them), so the sheet list gives real sizes, and a
+        # sheet with data can be chosen over an empty cover sheet.
         sheets = []
         for ws in wb.worksheets:
             state = ws.sheet_state if ws.sheet_state in {"hidden", "veryHidden"} else "visible"
-            sheets.append(SheetMeta(ws.title, state, "worksheet", 0, 0))
+            rows, width = _openpyxl_size(ws)
+            sheets.append(SheetMeta(ws.title, state, "worksheet", rows, width))
         chosen = choose_sheet(sheets, sheet, file)
-        ws = wb[chosen.name]
         grid: Grid = []
-        for row in ws.iter_rows(values_only=True):
+        for row in wb[chosen.name].iter_rows(values_only=True):
             grid.append([_openpyxl_value(v) for v in row])
-        while grid and all(v is None for v in grid[-1]):
-            grid.pop()
+        del grid[chosen.rows :]  # the empty rows after the last filled one
     finally:
         wb.close()
-    width = max((len(r) for r in grid), default=0)
-    meta = SheetMeta(chosen.name, chosen.visibility, "worksheet", len(grid), width)
-    sheets = [meta if s.name == chosen.name else s for s in sheets]
     return _from_grid(grid, 0, [], header_row, sheets, chosen.name, "openpyxl", [])
+
+
+def _openpyxl_size(ws: Any) -> tuple[int, int]:
+    """Rows up to the last one holding a value, and the widest of those rows."""
+    rows = width = widest = 0
+    for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
+        widest = max(widest, len(row))
+        if any(_openpyxl_value(v) is not None for v in row):
+            rows, width = number, widest
+    return rows, width
 
 
 def _openpyxl_value(value: object) -> object:

@@ -55,6 +55,9 @@ class TableSpec:
     notes: list[str] = field(default_factory=list)
     others: list[TableFound] = field(default_factory=list)
     exporter: str | None = None  # the system whose export layout was recognised
+    #: column offset → how the workbook formats its numbers (("percent", ""),
+    #: ("currency", "$")), when the reader knows it
+    displays: dict[int, tuple[str, str]] = field(default_factory=dict)
 
 
 def _text(value: object) -> str | None:

@@ -45,6 +45,7 @@ def role_columns(source: DataSource) -> list[str]:
     """The columns the source gives a role to, in role order."""
     roles = (
         source.key_column,
+        source.name_column,
         source.date_column,
         source.period_column,
         source.tier_column,

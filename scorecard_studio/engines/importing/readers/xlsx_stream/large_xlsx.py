@@ -214,6 +214,7 @@ def read_in_process(
         raise GridNeededError("cells past the preview that could change the table")
     table = sheet_read.table
     raw = _raw(plan, "xml-stream", table.num_rows, sheet_read.errors)
+    raw.spec.displays = dict(sheet_read.displays)
     book.record_size(
         plan.chosen.name, raw.spec.data_start + table.num_rows, raw.spec.last_column + 1
     )

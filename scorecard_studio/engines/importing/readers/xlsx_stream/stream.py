@@ -29,7 +29,7 @@ import re
 import threading
 import zipfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
@@ -96,6 +96,8 @@ class StreamedSheet:
     errors: list[tuple[int, int, str]]  # (row offset, column offset, code)
     merges: list[tuple[int, int, int, int]]  # first row, first col, last row, last col
     outside: bool = False  # a value beside the columns read, at or below ``watch_from``
+    #: column offset → how its first number is shown (("percent", ""), ("currency", "$"))
+    displays: dict[int, tuple[str, str]] = field(default_factory=dict)
 
 
 def _merges(tail: bytes) -> list[tuple[int, int, int, int]]:
@@ -243,6 +245,19 @@ def _too_large(max_bytes: int) -> FileTooLargeError:
     )
 
 
+def _note_displays(
+    displays: dict[int, tuple[str, str]], cols: np.ndarray, styles: np.ndarray, fmt: SheetFormat
+) -> None:
+    """Record, for columns not seen yet, how their first number cell is formatted."""
+    if not fmt.style_display:
+        return
+    seen, first = np.unique(cols, return_index=True)
+    for col, at in zip(seen.tolist(), first.tolist(), strict=True):
+        if col not in displays:
+            style = min(int(styles[at]), len(fmt.style_display) - 1)
+            displays[col] = fmt.style_display[style]
+
+
 def read_sheet(
     zf: zipfile.ZipFile,
     part: str,
@@ -277,6 +292,7 @@ def read_sheet(
     n_slices = 0
     tail: list[bytes] = []
     outside = False
+    displays: dict[int, tuple[str, str]] = {}
     for raw in _prefetched(_slices(zf, part, b"<sheetData", b"</row>", b"</sheetData>", tail)):
         n_slices += 1
         seen += len(raw)
@@ -308,13 +324,15 @@ def read_sheet(
             raise _too_large(max_bytes)
         kind = cells.kind[idx].copy()
         numbers = kind == NUMBER
+        col_of = cells.col[idx] - 1 - first_col
         if numbers.any():
             style = np.minimum(cells.style[idx[numbers]], len(fmt.style_class) - 1)
             cls = fmt.style_class[style]
             if (cls == 2).any():
                 raise UnsupportedXmlError("a time of day or duration")
             kind[np.flatnonzero(numbers)[cls == 1]] = DATE
-        col_of = cells.col[idx] - 1 - first_col
+            if len(displays) < width:
+                _note_displays(displays, col_of[numbers], style, fmt)
         local = out_row[idx] - seg_start
         # one view array for the slice, grouped by column and kind, sliced per group
         group = col_of * 8 + kind
@@ -347,4 +365,4 @@ def read_sheet(
             raise _too_large(max_bytes)
     arrays = [finish(c, fmt.date1904) for c in columns]
     table = pa.table(arrays, names=[f"c{i}" for i in range(width)])
-    return StreamedSheet(table, errors, _merges(tail[0]) if tail else [], outside)
+    return StreamedSheet(table, errors, _merges(tail[0]) if tail else [], outside, displays)

@@ -17,7 +17,7 @@ from lxml import etree
 
 from scorecard_studio.engines.importing.readers.xlsx_stream.xml_scan import UnsupportedXmlError
 
-__all__ = ["SheetFormat", "format_class", "sheet_format", "workbook_parts"]
+__all__ = ["SheetFormat", "format_class", "format_display", "sheet_format", "workbook_parts"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +26,9 @@ class SheetFormat:
 
     date1904: bool
     style_class: np.ndarray  # per cell style: 0 number, 1 date, 2 time of day or duration
+    #: per cell style: how its numbers are shown, ("percent", ""), ("currency", "$") or
+    #: ("", ""), so a preview shows 87% and $905,200 as the workbook did
+    style_display: tuple[tuple[str, str], ...] = ()
 
 
 def _local(tag: object) -> str:
@@ -79,6 +82,51 @@ def format_class(code: str) -> int:
     return 1 if "m" in text else 0
 
 
+_CURRENCY_SIGNS = "$€£¥"
+_BUILTIN_PERCENT = {9, 10}
+
+
+def format_display(code: str) -> tuple[str, str]:
+    """How a number format shows numbers: ("percent", ""), ("currency", symbol), or
+    ("", "") for anything else. Only the first section counts, as for dates; a quoted
+    ``"%"`` is text (no scaling), a quoted or escaped currency sign is money, and a
+    ``[$€-407]`` locale tag names its currency."""
+    quoted = escaped = False
+    tag = text = ""
+    in_tag = False
+    for ch in code:
+        if escaped:
+            escaped = False
+            if ch in _CURRENCY_SIGNS:  # \$ shows the sign
+                return "currency", ch
+        elif quoted:
+            quoted = ch != '"'
+            if not quoted and text.strip() in set(_CURRENCY_SIGNS):  # "$"#,##0
+                return "currency", text.strip()
+            text += ch
+        elif in_tag:
+            if ch == "]":
+                in_tag = False
+                sign = tag[1:].split("-", 1)[0] if tag.startswith("$") else ""
+                if sign:
+                    return "currency", sign
+            else:
+                tag += ch
+        elif ch == "\\":
+            escaped = True
+        elif ch == '"':
+            quoted, text = True, ""
+        elif ch == "[":
+            in_tag, tag = True, ""
+        elif ch == ";":
+            break
+        elif ch == "%":
+            return "percent", ""
+        elif ch in _CURRENCY_SIGNS:
+            return "currency", ch
+    return "", ""
+
+
 def _related(zf: zipfile.ZipFile, workbook_part: str, kind: str) -> str | None:
     """The part the workbook relates to as ``kind`` (styles, sharedStrings), if any."""
     rels = posixpath.join(posixpath.dirname(workbook_part), "_rels", "workbook.xml.rels")
@@ -115,6 +163,7 @@ def sheet_format(zf: zipfile.ZipFile, workbook_part: str) -> SheetFormat:
                 date1904 = el.get("date1904", "0").strip().lower() in {"1", "true"}
     styles_part = _related(zf, workbook_part, "styles")
     classes: list[int] = []
+    displays: list[tuple[str, str]] = []
     root = _parse_small(zf, styles_part) if styles_part else None
     if root is not None:
         custom: dict[int, str] = {}
@@ -134,8 +183,12 @@ def sheet_format(zf: zipfile.ZipFile, workbook_part: str) -> SheetFormat:
                     fmt_id = 0
                 if fmt_id in custom:
                     classes.append(format_class(custom[fmt_id]))
+                    displays.append(format_display(custom[fmt_id]))
                 else:
+                    displays.append(("percent", "") if fmt_id in _BUILTIN_PERCENT else ("", ""))
                     classes.append(
                         1 if fmt_id in _BUILTIN_DATES else 2 if fmt_id in _BUILTIN_TIMES else 0
                     )
-    return SheetFormat(date1904, np.asarray(classes or [0], dtype=np.int8))
+    return SheetFormat(
+        date1904, np.asarray(classes or [0], dtype=np.int8), tuple(displays) or (("", ""),)
+    )
