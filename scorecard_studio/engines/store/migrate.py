@@ -90,14 +90,16 @@ def _regrant_roles(connection: Connection) -> None:
     is left as it is.
     """
     schema = connection.execute(select(func.current_schema())).scalar_one()
-    granted = connection.execute(
-        text(
-            "SELECT 1 FROM pg_roles WHERE rolname = :role "
-            "AND has_schema_privilege(:role, :schema, 'USAGE')"
-        ),
-        {"role": postgres.VIEWER, "schema": schema},
-    ).first()
-    if granted is not None:
+    role = {"role": postgres.VIEWER}
+    if connection.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :role"), role).first():
+        # Asked only of a role that exists: has_schema_privilege raises for any other.
+        granted = connection.execute(
+            text("SELECT has_schema_privilege(:role, :schema, 'USAGE')"),
+            {**role, "schema": schema},
+        ).scalar()
+    else:
+        granted = False
+    if granted:
         for statement in postgres.role_statements(str(schema)):
             connection.execute(text(statement))
 

@@ -48,7 +48,7 @@ class _FakeWizard:
     def __init__(self, _card: object, _parent: object, path: object = None) -> None:
         self.path = self.chosen
         source = design().sources[0]
-        self.outcome = SimpleNamespace(source=source, frame=tables()[source.id])
+        self.outcome = SimpleNamespace(source=source, frame=tables()[source.id], kpis=())
 
     def exec(self) -> bool:
         return True
