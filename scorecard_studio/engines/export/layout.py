@@ -16,7 +16,6 @@ import functools
 import math
 import re
 from collections.abc import Iterable, Sequence
-from copy import copy
 from dataclasses import dataclass
 
 import numpy as np
@@ -214,9 +213,12 @@ def fit_heading_to_columns(ws: Worksheet, last_row: int, last_column: int) -> No
             dim.height = max(float(dim.height or LINE_HEIGHT), lines * line + 2)
             for other in ws[row]:  # a label beside a wrapped value reads on its first line
                 if other.value is not None and other is not cell:
-                    aligned = copy(other.alignment)
-                    aligned.vertical = "top"
-                    other.alignment = aligned
+                    other.alignment = Alignment(
+                        horizontal=other.alignment.horizontal,
+                        vertical="top",
+                        wrap_text=other.alignment.wrap_text,
+                        indent=other.alignment.indent,
+                    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,13 +8,14 @@ import re
 import openpyxl
 import pytest
 from openpyxl.utils import column_index_from_string
+from openpyxl.worksheet.worksheet import Worksheet
 from report_fixtures import build_card, build_data
 
 from scorecard_studio.engines.export import export_report
 from scorecard_studio.engines.scoring import score
 
 
-def _width(ws: openpyxl.worksheet.worksheet.Worksheet, column: int) -> float:
+def _width(ws: Worksheet, column: int) -> float:
     dim = ws.column_dimensions.get(openpyxl.utils.get_column_letter(column))
     return float(dim.width) if dim is not None and dim.width else 8.43
 
