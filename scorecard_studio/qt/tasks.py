@@ -5,15 +5,22 @@ receives a ``progress(fraction)`` callback and a ``threading.Event`` it should p
 early; its result or error comes back on the UI thread through queued signals, so the window
 never freezes and never touches a half-built result. A progress dialog with Cancel appears
 only when the work takes long enough to be noticed.
+
+Closing the window ends its tasks in order (:func:`shut_down_tasks`): every task under it is
+cancelled and waited for, none starts afterwards, and an outcome arriving once its task's
+Qt object is gone is dropped. Without that, a report still being drawn when the interpreter
+tore the window down emitted from its worker into deleted objects.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import weakref
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
@@ -25,6 +32,8 @@ Work = Callable[[Callable[[float], None], threading.Event], Any]
 
 #: Milliseconds before the progress dialog shows: quick work never flashes a dialog.
 PROGRESS_DELAY_MS = 400
+#: The property set on an object being shut down: tasks under it no longer start.
+SHUTTING_DOWN = "scorecardShuttingDown"
 
 
 class TaskCancelled(Exception):  # noqa: N818 - reads as an outcome, like StopIteration
@@ -45,26 +54,45 @@ class _Runnable(QRunnable):
         self._signals = signals
         self._cancel = cancel
 
+    def _emit(self, name: str, *args: object) -> None:
+        """Send an outcome to the UI thread, unless the receiving objects are gone.
+
+        At interpreter exit PySide deletes every Qt object, a running task's signal carrier
+        included; the work's last progress or outcome then has nobody to reach, and raising
+        from this thread would only print a traceback (the task was cancelled anyway).
+        """
+        signals = self._signals
+        if not shiboken6.isValid(signals):
+            self._cancel.set()  # the work polls this: it stops instead of working for nobody
+            return
+        try:
+            getattr(signals, name).emit(*args)
+        except RuntimeError:  # deleted between the test and the emit
+            self._cancel.set()
+
+    def _progress(self, fraction: float) -> None:
+        self._emit("progress", fraction)
+
     def run(self) -> None:
         try:
-            result = self._work(self._signals.progress.emit, self._cancel)
+            result = self._work(self._progress, self._cancel)
         except TaskCancelled:
-            self._signals.cancelled.emit()
+            self._emit("cancelled")
         except ScorecardError as exc:
             if self._cancel.is_set():
-                self._signals.cancelled.emit()
+                self._emit("cancelled")
             else:
-                self._signals.failed.emit(str(exc))
+                self._emit("failed", str(exc))
         except MemoryError:
-            self._signals.failed.emit("not enough memory to finish this operation")
+            self._emit("failed", "not enough memory to finish this operation")
         except Exception as exc:  # a bug: logged in full, shown as one line
             log.exception("background task failed")
-            self._signals.failed.emit(f"unexpected error ({type(exc).__name__}: {exc})")
+            self._emit("failed", f"unexpected error ({type(exc).__name__}: {exc})")
         else:
             if self._cancel.is_set():
-                self._signals.cancelled.emit()
+                self._emit("cancelled")
             else:
-                self._signals.succeeded.emit(result)
+                self._emit("succeeded", result)
 
 
 class BackgroundTask(QObject):
@@ -89,28 +117,72 @@ class BackgroundTask(QObject):
         self._signals.cancelled.connect(self._on_cancelled, queued)
         self._runnable = _Runnable(work, self._signals, self.cancel_event)
         self._runnable.setAutoDelete(False)
+        _LIVE.add(self)
 
     def start(self) -> None:
+        """Run the work, unless the window it belongs to is closing (then it never runs)."""
+        if _shutting_down(self):
+            self.cancel_event.set()
+            return
         self.running = True
         QThreadPool.globalInstance().start(self._runnable)
 
     def cancel(self) -> None:
         self.cancel_event.set()
 
-    def _on_succeeded(self, result: object) -> None:
+    def _deliver(self, signal: str, *args: object) -> None:
         self.running = False
-        self.succeeded.emit(result)
+        if not shiboken6.isValid(self) or _shutting_down(self):
+            return  # the window closed: nobody is left to show this outcome to
+        getattr(self, signal).emit(*args)
         self.finished.emit()
+
+    def _on_succeeded(self, result: object) -> None:
+        self._deliver("succeeded", result)
 
     def _on_failed(self, message: str) -> None:
-        self.running = False
-        self.failed.emit(message)
-        self.finished.emit()
+        self._deliver("failed", message)
 
     def _on_cancelled(self) -> None:
-        self.running = False
-        self.cancelled.emit()
-        self.finished.emit()
+        self._deliver("cancelled")
+
+
+#: Every task not yet garbage-collected, to find the ones under a closing window.
+_LIVE: weakref.WeakSet[BackgroundTask] = weakref.WeakSet()
+
+
+def _shutting_down(obj: QObject) -> bool:
+    """Whether ``obj`` or one of its ancestors is being shut down."""
+    node: QObject | None = obj
+    while node is not None and shiboken6.isValid(node):
+        if node.property(SHUTTING_DOWN):
+            return True
+        node = node.parent()
+    return False
+
+
+def _under(task: BackgroundTask, root: QObject) -> bool:
+    node: QObject | None = task
+    while node is not None and shiboken6.isValid(node):
+        if node is root:
+            return True
+        node = node.parent()
+    return False
+
+
+def shut_down_tasks(root: QObject, msecs: int = 10000) -> bool:
+    """Cancel every task under ``root`` and wait for the thread pool; True when it emptied.
+
+    From now on no task under ``root`` starts and no outcome reaches it: its widgets are
+    about to go, and an outcome delivered to them would update (or emit from) deleted
+    objects. Work that polls its cancel event stops at its next check; the rest is waited
+    for, so nothing runs on under the interpreter's shutdown.
+    """
+    root.setProperty(SHUTTING_DOWN, True)
+    for task in list(_LIVE):
+        if shiboken6.isValid(task) and _under(task, root):
+            task.cancel()
+    return bool(QThreadPool.globalInstance().waitForDone(msecs))
 
 
 def run_with_progress(

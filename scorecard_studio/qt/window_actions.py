@@ -8,6 +8,7 @@ the attributes declared below before it calls the ``_build_*`` methods.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
 from PySide6.QtCore import Qt
@@ -53,7 +54,7 @@ class WindowActions(QMainWindow):
         self,
         text: str,
         icon_name: str,
-        slot: object,
+        slot: Callable[[], object],
         shortcut: Shortcut | None = None,
         tip: str = "",
     ) -> QAction:
@@ -63,7 +64,9 @@ class WindowActions(QMainWindow):
         if tip:
             action.setStatusTip(tip)
             action.setToolTip(tip)
-        action.triggered.connect(slot)
+        # ``triggered`` carries the checked state (False); a slot with an optional first
+        # parameter (``import_spreadsheet(path=None)``) would take it for its argument.
+        action.triggered.connect(lambda _checked=False, run=slot: run())
         return action
 
     def _build_actions(self) -> None:

@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QThreadPool, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMainWindow, QMessageBox
 
 from scorecard_studio.domain.errors import ConflictError, ScorecardError, StoreOpenError
@@ -32,7 +32,7 @@ from scorecard_studio.qt.settings import (
 )
 from scorecard_studio.qt.startup import StartUp, sample_data_dir
 from scorecard_studio.qt.store_recovery import StoreRecovery
-from scorecard_studio.qt.tasks import BackgroundTask, run_with_progress
+from scorecard_studio.qt.tasks import BackgroundTask, run_with_progress, shut_down_tasks
 from scorecard_studio.qt.team_sync import TeamSync
 
 if TYPE_CHECKING:
@@ -308,10 +308,11 @@ class Workspace(QObject):
         self.drafts.autosave_now()
 
     def shutdown(self) -> None:
-        for task in self._tasks:
-            task.cancel()
+        """End the window's work in order before it goes: drafts stop, and every task under
+        the window (store, report drawing, evidence) is cancelled and waited for, so none
+        reports into a deleted view or runs on while the interpreter exits."""
         self.drafts.stop()
-        QThreadPool.globalInstance().waitForDone(10000)
+        shut_down_tasks(self.window)
         if self._store is not None:
             self._store.close()
             self._store = None

@@ -95,4 +95,9 @@ def _trend_chart(ctx: ReportContext, trends: Worksheet, first: int, k: int) -> L
         series.tx = SeriesLabel(v=name)
         series.smooth = False  # a smoothed line invents values between the periods
     chart.set_categories(Reference(trends, min_col=4, max_col=3 + n_periods, min_row=3))
+    # The period axis crosses the value axis at zero: a KPI that goes negative (an NPS of
+    # -11) drew its period names over its lines. Its labels sit below the plot instead,
+    # and the value axis scales to the data, negatives included.
+    chart.x_axis.tickLblPos = "low"
+    chart.y_axis.scaling.min = None
     return chart

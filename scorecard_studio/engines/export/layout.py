@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
@@ -170,6 +171,56 @@ def fit_wrapped_rows(ws: Worksheet, first_row: int, last_row: int, columns: Sequ
         fit_row_height(ws, row, cells)
 
 
+#: A 16 pt title's characters against the 11 pt text the widths are estimated for.
+TITLE_SCALE = 16 / 11
+
+
+def fit_heading_to_columns(ws: Worksheet, last_row: int, last_column: int) -> None:
+    """Wrap the heading rows' texts (title, subtitle, settings) within columns A..``last_column``.
+
+    A sheet printed across pages repeats only its key columns on the later pages; a text
+    that runs on over the columns to their right (a subtitle in A2 across the whole sheet)
+    is cut where the repeated columns end. Each such text is merged over the empty cells
+    up to ``last_column`` and wrapped there, its row made tall enough for its lines.
+    """
+    merged = {
+        (r, c)
+        for rng in ws.merged_cells.ranges
+        for r in range(rng.min_row, rng.max_row + 1)
+        for c in range(rng.min_col, rng.max_col + 1)
+    }
+    for row in range(1, last_row + 1):
+        for column in range(1, last_column + 1):
+            cell = ws.cell(row=row, column=column)
+            if not isinstance(cell.value, str) or (row, column) in merged:
+                continue
+            end = column
+            while end < last_column and ws.cell(row=row, column=end + 1).value is None:
+                end += 1
+            room = sum(column_width(ws, c) for c in range(column, end + 1))
+            scale = TITLE_SCALE if row == 1 else 1.0
+            if text_width(cell.value) * scale <= room - 1:
+                continue
+            if end > column:
+                ws.merge_cells(start_row=row, start_column=column, end_row=row, end_column=end)
+                merged.update((row, c) for c in range(column, end + 1))
+            cell.alignment = Alignment(
+                horizontal=cell.alignment.horizontal, vertical="top", wrap_text=True
+            )
+            lines = wrapped_lines(cell.value, room / scale)
+            line = TITLE_HEIGHT if row == 1 else LINE_HEIGHT
+            dim = ws.row_dimensions[row]
+            dim.height = max(float(dim.height or LINE_HEIGHT), lines * line + 2)
+            for other in ws[row]:  # a label beside a wrapped value reads on its first line
+                if other.value is not None and other is not cell:
+                    other.alignment = Alignment(
+                        horizontal=other.alignment.horizontal,
+                        vertical="top",
+                        wrap_text=other.alignment.wrap_text,
+                        indent=other.alignment.indent,
+                    )
+
+
 @dataclass(frozen=True, slots=True)
 class PrintPlan:
     """How one sheet prints: scale, repeated rows and columns, manual breaks."""
@@ -206,6 +257,8 @@ def set_up_printing(ws: Worksheet, plan: PrintPlan, paper: str, footer_left: str
     if plan.title_columns:
         first, last = plan.title_columns
         ws.print_title_cols = f"{get_column_letter(first)}:{get_column_letter(last)}"
+        heading_rows = plan.title_rows[0] - 1 if plan.title_rows else 2
+        fit_heading_to_columns(ws, heading_rows, last)
     for column in plan.column_breaks:
         if plan.print_columns is None or column < plan.print_columns:
             ws.col_breaks.append(Break(id=column))
@@ -229,6 +282,7 @@ __all__ = [
     "TITLE_HEIGHT",
     "ColumnWidths",
     "PrintPlan",
+    "fit_heading_to_columns",
     "fit_row_height",
     "fit_wrapped_rows",
     "max_number_width",

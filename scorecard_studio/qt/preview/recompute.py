@@ -18,6 +18,7 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
 
 from scorecard_studio.domain.errors import ScorecardError
@@ -136,16 +137,25 @@ class Recomputer(QObject):
         scorer = self._scorer_for(base)  # built here: the cache is touched on one thread only
         signals = self._signals
 
+        def done(frame: Frame | None, error: str) -> None:
+            # At interpreter exit PySide deletes the carrier under a frame still being
+            # computed: the frame has nobody to reach, and raising here prints a traceback.
+            if shiboken6.isValid(signals):
+                try:
+                    signals.done.emit(rid, frame, error)
+                except RuntimeError:
+                    log.debug("preview frame dropped: the window is gone")
+
         def work() -> None:
             try:
                 frame = Frame(rid, base, scorer.evaluate(scenario))
             except ScorecardError as exc:
-                signals.done.emit(rid, None, str(exc))
+                done(None, str(exc))
             except Exception as exc:  # a bug: logged in full, reported in one line
                 log.exception("preview recompute failed")
-                signals.done.emit(rid, None, f"preview failed ({type(exc).__name__}: {exc})")
+                done(None, f"preview failed ({type(exc).__name__}: {exc})")
             else:
-                signals.done.emit(rid, frame, "")
+                done(frame, "")
 
         self._pool.start(work)
 
