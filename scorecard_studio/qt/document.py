@@ -65,6 +65,10 @@ class ScorecardDocument(QObject):
         self.path: Path | None = None
         self.store_name: str | None = None
         self.base_version: int | None = None
+        #: The stored version whose design and data are shown (an older one when history
+        #: was opened; ``base_version`` stays the head a save builds on). Reports state its
+        #: provenance and governance.
+        self.shown_version: int | None = None
         self._loading = 0
 
     # --- state --------------------------------------------------------------------------
@@ -110,6 +114,7 @@ class ScorecardDocument(QObject):
         store_name: str | None = None,
         base_version: int | None = None,
         actuals: Actuals | None = None,
+        shown_version: int | None = None,
     ) -> None:
         """Open a design: a fresh undo history, a clean state, new scores.
 
@@ -120,6 +125,7 @@ class ScorecardDocument(QObject):
         self.path = path
         self.store_name = store_name
         self.base_version = base_version
+        self.shown_version = base_version if shown_version is None else shown_version
         self._tables = dict(tables)
         self._actuals = actuals
         self._actuals_key = data_signature(card) if actuals is not None else None

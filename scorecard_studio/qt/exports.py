@@ -131,17 +131,17 @@ class Exports:
     def provenance(self) -> dict[str, Any]:
         """The open version's provenance when it is saved and unmodified; else nothing."""
         doc = self.document
-        if doc.store_name is None or doc.base_version is None or doc.is_modified():
+        if doc.store_name is None or doc.shown_version is None or doc.is_modified():
             return {}
         try:
-            return dict(self._store().checkout(doc.store_name, doc.base_version).provenance())
+            return dict(self._store().checkout(doc.store_name, doc.shown_version).provenance())
         except ScorecardError:
             return {}
 
     def stored_version(self) -> tuple[str | None, int | None]:
         """The stored version the open design was opened from or saved as (read on the UI
         thread, where the document lives; the governance is then read in the background)."""
-        return self.document.store_name, self.document.base_version
+        return self.document.store_name, self.document.shown_version
 
     def stored_governance(self, name: str | None, number: int | None) -> GovernanceView | None:
         """The governance a report of that version states, or None for a design not in the

@@ -203,8 +203,8 @@ class MainWindow(WindowActions):
         self.rooms.show_workspace(key)
 
     def _governance_view(self) -> GovernanceView | None:
-        """The governance of the stored version being edited (None: not saved yet)."""
-        name, number = self.document.store_name, self.document.base_version
+        """The governance of the stored version shown (None: not saved yet)."""
+        name, number = self.document.store_name, self.document.shown_version
         if name is None or number is None:
             return None
         try:

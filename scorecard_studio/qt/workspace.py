@@ -128,7 +128,13 @@ class Workspace(QObject):
     def location_label(self) -> str:
         doc = self.document
         if doc.store_name is not None:
-            version = f" v{doc.base_version}" if doc.base_version is not None else " (unsaved)"
+            shown, head = doc.shown_version, doc.base_version
+            if shown is None:
+                version = " (unsaved)"
+            elif shown != head:
+                version = f" v{shown} (latest v{head})"
+            else:
+                version = f" v{shown}"
             return f" — store{version}"
         if doc.path is not None:
             return f" — {doc.path.name}"
@@ -176,8 +182,9 @@ class Workspace(QObject):
         store_name: str | None = None,
         base_version: int | None = None,
         actuals: Actuals | None = None,
+        shown_version: int | None = None,
     ) -> None:
-        self.document.load(card, tables, path, store_name, base_version, actuals)
+        self.document.load(card, tables, path, store_name, base_version, actuals, shown_version)
         self.documentOpened.emit()
 
     def new_scorecard(self) -> None:
@@ -278,6 +285,7 @@ class Workspace(QObject):
             version.load_snapshots(),
             store_name=name,
             base_version=head,
+            shown_version=version.number,
         )
         settings().setValue("last/store_name", name)
         if number is not None and number != head:
@@ -356,7 +364,7 @@ class Workspace(QObject):
             self.warn("Cannot save", str(exc))
             return False
         doc.store_name = name
-        doc.base_version = info.number
+        doc.base_version = doc.shown_version = info.number
         settings().setValue("last/store_name", name)
         doc.undo_stack.setClean()
         self.drafts.discard()

@@ -138,7 +138,7 @@ class GovernancePanel(QWidget):
 
     @property
     def number(self) -> int | None:
-        return self.workspace.document.base_version
+        return self.workspace.document.shown_version
 
     def refresh(self) -> None:
         """Read the version's governance from the store again."""

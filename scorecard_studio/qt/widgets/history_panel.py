@@ -148,7 +148,7 @@ class HistoryPanel(QWidget):
             self.info.setText(str(exc))
             self._update_actions()
             return
-        base = self.workspace.document.base_version
+        base = self.workspace.document.shown_version
         for v in reversed(self.versions):
             item = QTreeWidgetItem(
                 [
@@ -241,7 +241,7 @@ class HistoryPanel(QWidget):
             QMessageBox.information(self, "Freeze", "Save the scorecard as a version first.")
             return
         if len(chosen) != 1:
-            chosen = [self.workspace.document.base_version or 0]
+            chosen = [self.workspace.document.shown_version or 0]
         label, ok = QInputDialog.getText(
             self, "Freeze version", f"Label for version {chosen[0]} (e.g. “QBR 2026 Q3”):"
         )

@@ -118,7 +118,7 @@ class ReportPreview(QWidget):
         if self._governance_reader is None:
             return
         reader = self._governance_reader
-        key = (self.document.store_name, self.document.base_version)
+        key = (self.document.store_name, self.document.shown_version)
         task = BackgroundTask(lambda _progress, _cancel: reader(*key), self)
 
         def read(view: object) -> None:
@@ -137,7 +137,7 @@ class ReportPreview(QWidget):
     def governance(self) -> GovernanceView | None:
         """The governance the pages show: the last read, if it is the open version's."""
         key, view = self._governance
-        return view if key == (self.document.store_name, self.document.base_version) else None
+        return view if key == (self.document.store_name, self.document.shown_version) else None
 
     def _waiting_text(self) -> str:
         """What the workspace says until its pages are drawn."""

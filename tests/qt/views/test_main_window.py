@@ -145,3 +145,25 @@ def test_first_start_scores_the_sample_before_the_store_is_open(
     assert window.document.result.rollup.headline[-1] == headline
     assert not window.document.is_modified()
     assert window.document.undo_stack.count() == 0
+
+
+def test_an_older_version_opened_reports_its_own_provenance_and_saves_on_the_head(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    # Version 2 of the sample (frozen as the last QBR) opened from the history: its report
+    # names version 2 and its freeze, never the head; a save still builds on the head.
+    window.workspace.start([])
+    qtbot.waitUntil(lambda: window.document.base_version == 3, timeout=60000)
+    name = window.document.store_name
+    window.workspace.open_from_store(name, 2)
+    doc = window.document
+    assert (doc.base_version, doc.shown_version) == (3, 2)
+    provenance = window.workspace.exports.provenance()
+    assert (provenance["version"], provenance["frozen_label"]) == (2, "QBR 2026 Q2")
+    assert window.workspace.exports.stored_version() == (name, 2)
+    assert window.workspace.location_label() == " — store v2 (latest v3)"
+    doc.edit("weight", edits.set_weight, "nps", 3.0)
+    assert window.workspace.exports.provenance() == {}  # changed since: no version's provenance
+    assert window.workspace.commit_version("on top of the head")
+    assert (doc.base_version, doc.shown_version) == (4, 4)
+    assert window.workspace.store().version_info(name, 4).parent == 3
