@@ -48,6 +48,8 @@ class SourceChanges:
     dates_before: tuple[str, str] | None = None
     dates_after: tuple[str, str] | None = None
     roles_missing: list[str] = field(default_factory=list)
+    #: The source's name as the user gave it (``source`` is its id, for machines).
+    name: str = ""
 
     @property
     def needs_review(self) -> bool:
@@ -64,6 +66,7 @@ class SourceChanges:
     def to_json_dict(self) -> dict[str, Any]:
         return {
             "source": self.source,
+            "name": self.name or self.source,
             "file": self.file,
             "rows_before": self.rows_before,
             "rows_after": self.rows_after,
@@ -80,7 +83,8 @@ class SourceChanges:
 
     def lines(self) -> list[str]:
         """The report as lines for the terminal."""
-        out = [f"{self.source} ({self.file}): {self.rows_before:,} → {self.rows_after:,} rows"]
+        shown = self.name or self.source
+        out = [f"{shown} ({self.file}): {self.rows_before:,} → {self.rows_after:,} rows"]
         if self.dates_before != self.dates_after and self.dates_after:
             was = " to ".join(self.dates_before) if self.dates_before else "none"
             out.append(f"  dates: {was} → {' to '.join(self.dates_after)}")
@@ -192,6 +196,7 @@ def compare(
     date = source.date_column
     return SourceChanges(
         source=source.id,
+        name=source.name,
         file=file,
         rows_before=len(before),
         rows_after=len(after),

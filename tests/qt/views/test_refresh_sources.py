@@ -65,7 +65,7 @@ def test_a_mapped_and_accepted_refresh_replaces_the_data_and_undoes(
     assert task is not None
     qtbot.waitUntil(lambda: len(doc.tables["crm"]) == 3, timeout=30000)
     first, mapped = reports
-    assert first[0] == "crm (accounts_2025-07.csv): 2 → 3 rows"
+    assert first[0] == "CRM (accounts_2025-07.csv): 2 → 3 rows"  # the name, not the id
     assert "dates: 2025-06-01 to 2025-06-01 → 2025-07-01 to 2025-07-03" in first
     assert "missing column: 'arr'" in first
     assert "new column: 'annual_revenue'" in first
