@@ -38,6 +38,8 @@ LEVEL_HALF_WIDTH = 0.3  # of a period: the target level's reach either side of i
 LABEL_OFFSET = 0.12  # of a period: a label's distance right of its line's end
 MOVED_LABEL_OFFSET = 0.3  # ... when it has been moved and a leader joins it to its line
 LABEL_GAP_PX = 2.0  # between two spread labels
+LABEL_PAD_PX = 6.0  # between a tier name and the plot's right edge
+MAX_LABEL_SHARE = 0.4  # of the plot's width that the tier names may take
 
 
 class TrendsChart(ChartWidget):
@@ -193,15 +195,38 @@ class TrendsChart(ChartWidget):
         half = label_px / 2 * per_px  # a label is centred on its position
         wanted = [self.label_anchors[j][1] for j in shown]  # type: ignore[index]
         placed = spread(wanted, gap, y0 + half, y1 - half)
+        ends: list[tuple[float, float]] = []  # (label's left in data units, its width in px)
         for j, y in zip(shown, placed, strict=True):
             x, y_end = self.label_anchors[j]  # type: ignore[misc]
             moved = abs(y - y_end) > gap / 4
             offset = MOVED_LABEL_OFFSET if moved else LABEL_OFFSET
             self.labels[j].setPos(x + offset, y)
+            ends.append((x + offset, self.labels[j].textItem.boundingRect().width()))
             if moved:
                 self.leaders[j].setData([x + 0.04, x + offset - 0.03], [y_end, y])
             else:
                 self.leaders[j].setData([], [])
+        self._make_room(ends)
+
+    def _make_room(self, ends: list[tuple[float, float]]) -> None:
+        """Widen the x range on the right until every tier name fits inside the plot.
+
+        A name is as wide in pixels whatever the number of periods, so with three years of
+        months a fixed margin in periods would cut it. The right edge R that leaves a
+        label of ``w`` px starting at ``left`` inside a plot of ``W`` px whose left edge is
+        ``a`` solves ``R - left = (w + pad) * (R - a) / W``. Asking again after the widening
+        gives the same edge, so the range signal this sends settles at once.
+        """
+        vb = self.getPlotItem().vb
+        (x0, x1), width = vb.viewRange()[0], vb.width()
+        if not ends or width <= 0 or x1 <= x0:
+            return
+        right = x1
+        for left, label_px in ends:
+            k = min((label_px + LABEL_PAD_PX) / width, MAX_LABEL_SHARE)
+            right = max(right, (left - k * x0) / (1 - k))
+        if right > x1 * (1 + 1e-9) + 1e-9:
+            vb.setXRange(x0, right, padding=0)
 
     def _y_range(self, tr: cd.Trend, lo: float, hi: float) -> tuple[float, float]:
         """The y range to show: the data's, unless the same series still fits the current one.

@@ -79,3 +79,36 @@ def test_labels_of_close_tiers_do_not_overlap(qtbot: QtBot) -> None:
     chart.grab()
     for a, b in itertools.combinations(_label_rects(chart), 2):
         assert not a.intersects(b), (a, b)  # type: ignore[attr-defined]
+
+
+def test_tier_names_fit_inside_the_plot_however_many_periods(qtbot: QtBot) -> None:
+    # Nine years of quarters in a narrow chart: a fixed margin in periods would cut the
+    # names ("All c…"); the range widens until each ends inside the plot's view.
+    import pandas as pd
+
+    months = pd.date_range("2018-01-01", periods=36, freq="QS").strftime("%Y-%m-%d")
+    rows = pd.DataFrame(
+        {
+            "key": [f"k{i}" for i in range(72)],
+            "date": list(months) * 2,
+            "tier": ["Tier 1"] * 36 + ["Tier 2"] * 36,
+            "revenue": [100.0] * 36 + [1.0] * 36,
+            "margin": 50.0,
+            "dso": 30.0,
+            "nps": 10.0,
+            "logins": 5.0,
+        }
+    )
+    result = score(design(), {"src": rows})
+    chart = TrendsChart()
+    qtbot.addWidget(chart)
+    chart.show_input(
+        ChartInput(result, 35, None, "revenue", result_marginals(result).headline[:, 35])
+    )
+    for width in (520, 300, 900):
+        chart.resize(width, 320)
+        chart.grab()
+        vb = chart.getPlotItem().vb
+        view = vb.mapViewToScene(vb.viewRect()).boundingRect()
+        for rect in _label_rects(chart):
+            assert rect.right() <= view.right() + 0.5, (width, rect, view)  # type: ignore[attr-defined]
