@@ -102,6 +102,7 @@ class MainWindow(WindowActions):
         self.report = ReportPreview(self.document, exports.provenance, exports.stored_governance)
         self.workspace.historyChanged.connect(self.governance.refresh)
         self.workspace.documentOpened.connect(self.governance.refresh)
+        self.document.designChanged.connect(self.governance.ownership.fill)
         for reader in (self.targets.suggestions, self.findings):
             reader.governance = self._governance_view
             self.workspace.historyChanged.connect(reader.reload_governance)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QTabWidget,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
 from scorecard_studio.domain.errors import ScorecardError
 from scorecard_studio.domain.governance import GovernanceView, ReviewState
 from scorecard_studio.qt.widgets.history_panel import HistoryHost
+from scorecard_studio.qt.widgets.ownership_view import OwnershipTree
 
 
 class GovernancePanel(QWidget):
@@ -120,7 +122,12 @@ class GovernancePanel(QWidget):
         self.actions_tree.setHeaderLabels(["Action", "Title", "Owner", "Status", "Due", "KPIs"])
         actions_layout.addLayout(bar)
         actions_layout.addWidget(self.actions_tree)
-        layout.addWidget(actions_box)
+        # Actions and ownership share the room: both are lists a board reads by person.
+        self.ownership = OwnershipTree()
+        self.lists = QTabWidget()
+        self.lists.addTab(actions_box, "Actions")
+        self.lists.addTab(self.ownership, "KPIs by owner")
+        layout.addWidget(self.lists)
 
         self.impact_text = QPlainTextEdit()
         self.impact_text.setObjectName("impactText")
@@ -148,6 +155,7 @@ class GovernancePanel(QWidget):
         for kpi in card.all_kpis():
             self.kpi_box.addItem(f"{kpi.name} — {kpi.accountable or 'no one accountable'}", kpi.id)
         self.kpi_box.blockSignals(False)
+        self.ownership.fill(card)
         result = getattr(self.workspace.document, "result", None)
         labels = list(result.period_labels) if result is not None else []
         self.period_box.blockSignals(True)

@@ -44,11 +44,13 @@ from scorecard_studio.qt.document import ScorecardDocument
 from scorecard_studio.qt.wheel_guard import guard_wheel_in
 from scorecard_studio.qt.widgets.form_fields import TextField, combo, set_combo
 from scorecard_studio.qt.widgets.measure_form import MeasureForm
+from scorecard_studio.qt.widgets.raci_fields import RaciFields
 from scorecard_studio.qt.widgets.target_fields import TargetFields
 
 #: Fields whose name in the undo history differs from the attribute's.
 _FIELD_WORDS = {
     "method": "scoring method",
+    "raci": "ownership",
     "aggregation_of_denominator": "denominator aggregation",
 }
 
@@ -203,6 +205,9 @@ class PropertiesPanel(QWidget):
         form.addRow("Unit", self.kpi_unit)
         form.addRow("Description", self.kpi_description)
         layout.addWidget(general)
+        self.raci = RaciFields()
+        self.raci.changed.connect(lambda raci: self._kpi(raci=raci))
+        layout.addWidget(self.raci)
         self.targets = TargetFields(self.document)
         layout.addWidget(self.targets)
         self.measure_form = MeasureForm(self._measure)
@@ -258,6 +263,7 @@ class PropertiesPanel(QWidget):
         if self.kpi_description.toPlainText() != kpi.description:
             self.kpi_description.setPlainText(kpi.description)
         self.kpi_owner.setText(kpi.owner)
+        self.raci.load(kpi.raci)
         self.kpi_unit.setText(kpi.unit)
         set_combo(self.kpi_direction, kpi.direction.value)
         set_combo(self.kpi_indicator, kpi.indicator.value)
