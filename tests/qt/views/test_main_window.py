@@ -118,6 +118,11 @@ def test_first_start_opens_the_bundled_sample_with_its_history(
     assert float(result.rollup.headline_coverage[-1]) == 1.0
     assert not window.document.loading
     assert window.results.headline.text().startswith("<b>Headline")
+    # The sample shows its strategy map: the template's ten links, nine of them supported.
+    assert len(window.strategy_map.view.links) == 10
+    evidence = window.workspace.evidence
+    qtbot.waitUntil(lambda: evidence.current() is not None and not evidence.busy, timeout=60000)
+    assert window.strategy_map.state.text().startswith("Evidence: 9 of 10 links supported")
 
 
 def test_first_start_scores_the_sample_before_the_store_is_open(
