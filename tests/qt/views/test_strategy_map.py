@@ -244,3 +244,18 @@ def test_the_design_workspace_shows_the_map_beside_the_tree(qtbot: QtBot, tmp_pa
     assert w.editor.selected == ("kpi", "usage")
     w.editor.select_item("keep")
     assert w.strategy_map.view.nodes["keep"].isSelected()
+
+
+def test_deleting_a_linked_kpi_takes_its_arrow_and_undo_brings_both_back(
+    shown: StrategyMap,
+) -> None:
+    from scorecard_studio.domain import edits
+
+    doc = shown.document
+    assert doc.edit("Delete Usage", edits.remove_item, "usage")
+    assert doc.card.analytics.links == ()
+    assert "usage" not in shown.view.nodes and shown.view.links == {}
+    assert doc.undo_stack.count() == 1  # one step: the KPI and its link
+    doc.undo_stack.undo()
+    assert doc.card == CARD
+    assert list(shown.view.links) == [("usage", "loyalty")]
