@@ -12,7 +12,6 @@ from scorecard_studio.domain.checks import check_design
 from scorecard_studio.domain.design_diff import ChangeKind, diff_designs
 from scorecard_studio.domain.errors import DesignError
 from scorecard_studio.domain.link_edits import add_link, remove_links, set_link_sign
-from scorecard_studio.domain.retirement import retire_kpi
 from scorecard_studio.domain.model import (
     Aggregation,
     Kpi,
@@ -21,6 +20,7 @@ from scorecard_studio.domain.model import (
     Perspective,
     Scorecard,
 )
+from scorecard_studio.domain.retirement import retire_kpi
 
 
 def _kpi(kid: str) -> Kpi:

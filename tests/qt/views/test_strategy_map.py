@@ -254,7 +254,8 @@ def test_deleting_a_linked_kpi_takes_its_arrow_and_undo_brings_both_back(
     doc = shown.document
     assert doc.edit("Delete Usage", edits.remove_item, "usage")
     assert doc.card.analytics.links == ()
-    assert "usage" not in shown.view.nodes and shown.view.links == {}
+    assert "usage" not in shown.view.nodes
+    assert shown.view.links == {}
     assert doc.undo_stack.count() == 1  # one step: the KPI and its link
     doc.undo_stack.undo()
     assert doc.card == CARD
