@@ -107,16 +107,17 @@ def _judge(link: StrategyLink, by_lag: tuple[tuple[int, Correlation | None], ...
     )
 
 
+def item_name(card: Scorecard, item_id: str) -> str:
+    """A link end's name (users never see ids); an unknown end keeps its id."""
+    try:
+        return item_kind_and_name(card, item_id)[1]
+    except DesignError:
+        return item_id  # the design checks report it
+
+
 def link_words(card: Scorecard, link: StrategyLink) -> str:
-    """A link as users read it, by the names of its ends ('Usage' → 'Keep customers')."""
-
-    def name(item_id: str) -> str:
-        try:
-            return repr(item_kind_and_name(card, item_id)[1])
-        except DesignError:
-            return repr(item_id)  # an unknown end: the design checks say so
-
-    return f"{name(link.cause)} → {name(link.effect)}"
+    """A link as a message names it, by its ends' names ('Usage' → 'Keep customers')."""
+    return f"{item_name(card, link.cause)!r} → {item_name(card, link.effect)!r}"
 
 
 def link_findings(panel: CustomerPanel, evidence: list[LinkEvidence]) -> list[Finding]:
