@@ -17,6 +17,8 @@ from PySide6.QtCore import QPoint, QPointF, Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QContextMenuEvent,
+    QFont,
+    QFontMetrics,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -95,7 +97,9 @@ class MapView(QGraphicsView):
         scene = self.scene()
         scene.clear()
         self.nodes, self.links = {}, {}
-        bands, nodes = layout(card)
+        bold = QFont(scene.font())
+        bold.setBold(True)  # as NodeItem draws an objective's title
+        bands, nodes = layout(card, QFontMetrics(bold).horizontalAdvance)
         for i, band in enumerate(bands):
             scene.addItem(BandItem(band, shaded=i % 2 == 1))
         for node in nodes:

@@ -221,6 +221,7 @@ def test_each_arrow_shows_its_evidence_once_computed(qtbot: QtBot) -> None:
     assert good.pen().color().name() == SUPPORTED
     assert good.pen().style() == Qt.PenStyle.SolidLine
     tip = good.toolTip()
+    assert tip.startswith("Usage → Loyalty (positive: more cause, more effect)")  # names
     assert f"best lag {lag}: Spearman r = {r:.2f}" in tip
     assert f"95% CI {low:.2f} … {high:.2f}, n = {n:,}" in tip
     bad = m.view.links[("usage", "tickets")]
@@ -333,3 +334,20 @@ def test_link_to_in_the_tree_adds_the_link_through_the_undo_stack(
     assert doc.undo_stack.undoText() == "Link usage → tickets"
     doc.undo_stack.undo()
     assert doc.card == CARD
+
+
+def test_names_break_between_words_and_frames_fit_their_titles() -> None:
+    from scorecard_studio.qt.widgets.map_items import BOX_W, PAD, layout, two_lines
+
+    def seven(text: str) -> int:  # 7 units a character
+        return 7 * len(text)
+
+    assert two_lines("Churn rate", 100, seven) == ["Churn rate"]  # 70: one line
+    assert two_lines("Net Promoter Score", 100, seven) == ["Net Promoter", "Score"]
+    assert two_lines("Customer lifetime value", 100, seven) == ["Customer", "lifetime value"]
+    assert two_lines("Onboarding", 50, seven) == ["Onboarding"]  # one word: elided by the caller
+    # "Keep customers" (one KPI) measured at 200: its frame widens to hold it, not cut
+    _bands, nodes = layout(CARD, lambda _title: 200.0)
+    keep = next(n for n in nodes if n.id == "keep")
+    assert keep.rect.width() == 200 + 2 * PAD + 4
+    assert next(n for n in layout(CARD)[1] if n.id == "keep").rect.width() == BOX_W + 2 * PAD
