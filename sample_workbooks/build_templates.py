@@ -330,8 +330,11 @@ def customer_kpis() -> dict[str, Kpi]:
 
 SETTINGS = Settings(minimum_sample=30, currency="USD")
 
-#: The customer-centric template's evidence: the strategy map's links (leading → lagging),
-#: the behavioural at-risk triggers, renewals as outcomes and ARR as the value at risk.
+#: The customer-centric template's evidence: the strategy map's links (leading → lagging,
+#: then loyalty → retention → value), the behavioural at-risk triggers, renewals as
+#: outcomes and ARR as the value at risk. The sample data's hidden account health drives
+#: usage, escalations, surveys and churn, so all links but time to value's are supported
+#: there; time to value is recorded once per account and says nothing about its later fate.
 #: Health bands are set from the 2022-Q4 … 2024-Q3 quarters (the calibration's fit periods).
 CUSTOMER_EVIDENCE = Analytics(
     links=(
@@ -341,6 +344,10 @@ CUSTOMER_EVIDENCE = Analytics(
         StrategyLink("escalations", "csat", LinkSign.NEGATIVE),
         StrategyLink("ces", "renewal_rate", LinkSign.POSITIVE),
         StrategyLink("time_to_value", "retain", LinkSign.NEGATIVE),
+        StrategyLink("nps", "renewal_rate", LinkSign.POSITIVE),
+        StrategyLink("nps", "churn", LinkSign.NEGATIVE),
+        StrategyLink("churn", "ttm_revenue", LinkSign.NEGATIVE),
+        StrategyLink("churn", "clv", LinkSign.NEGATIVE),
     ),
     risk_rules=(
         RiskRule("usage_falling", "Usage falling", RuleKind.FALL, 0.15, "adoption", 1, True),

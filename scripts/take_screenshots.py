@@ -1,6 +1,7 @@
 """Open every workspace on the bundled sample and save screenshots to docs/screenshots/.
 
     make screenshots        (or: uv run python scripts/take_screenshots.py)
+    uv run python scripts/take_screenshots.py --only=design   (one workspace, all sizes)
 
 Each workspace is pictured at 1024 × 700, at 1600 × 1000 and at 2× scale (1024 × 700 logical
 pixels, drawn at twice the density), plus the start page, what-if, a diff and the import
@@ -34,8 +35,21 @@ def _screen_config(folder: Path, width: int, height: int) -> str:
     return f"offscreen:configfile={path}"
 
 
+def _only() -> list[str]:
+    """The workspaces ``--only=a,b`` names (all of them without it), extras skipped."""
+    chosen = [a.split("=", 1)[1] for a in sys.argv if a.startswith("--only=")]
+    if not chosen:
+        return list(WORKSPACES)
+    keys = [k for k in chosen[0].split(",") if k]
+    unknown = [k for k in keys if k not in WORKSPACES]
+    if unknown:
+        raise SystemExit(f"--only: unknown workspace {unknown[0]!r} ({', '.join(WORKSPACES)})")
+    return keys
+
+
 def main() -> int:
     scale = 2 if "--scale2" in sys.argv else 1
+    workspaces = _only()
     tmp = Path(tempfile.mkdtemp(prefix="scorecard-shots-"))
     if os.environ.get("QT_QPA_PLATFORM", "offscreen").startswith("offscreen"):
         # A screen just large enough for the biggest picture, so a window never opens
@@ -87,20 +101,26 @@ def main() -> int:
     wait(lambda: type(window.preview).__name__ != "ResultsView", 30)
     window.history.refresh()
     window.editor.select_item("nps")
+    # The strategy map's arrows show their evidence once it is computed (in the background).
+    evidence = window.workspace.evidence
+    wait(lambda: evidence.current() is not None and not evidence.busy, 60)
 
     sizes = [(1024, 700)] if scale == 2 else list(SIZES)
     for width, height in sizes:
         window.resize(width, height)
         settle()
-        for key in WORKSPACES:
+        for key in workspaces:
             window.show_workspace(key)
             settle()
             if key == "report":  # its pages are drawn a moment after it is shown
                 wait(lambda: bool(window.report.images), 30)
             label = "2x" if scale == 2 else f"{width}x{height}"
             shot(f"{key}-{label}")
-    if scale == 2:
+    only = [a for a in sys.argv if a.startswith("--only=")]
+    if scale == 2 or only:
         window.workspace.shutdown()
+        if scale == 1 and "--no-scale2" not in sys.argv:
+            return _scale2_run(dark, only)
         return 0
 
     window.resize(1600, 1000)
@@ -156,12 +176,17 @@ def main() -> int:
         _wizard_shots(window, wait, shot)
     window.workspace.shutdown()
     if "--no-scale2" not in sys.argv:
-        env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM",)}
-        if not os.environ.get("QT_QPA_PLATFORM", "offscreen").startswith("offscreen"):
-            env["QT_QPA_PLATFORM"] = os.environ["QT_QPA_PLATFORM"]
-        args = [sys.executable, __file__, "--scale2", *(["--dark"] if dark else [])]
-        return subprocess.run(args, env=env, check=False).returncode
+        return _scale2_run(dark, [])
     return 0
+
+
+def _scale2_run(dark: bool, only: list[str]) -> int:
+    """The 2× pictures: this script again, in a process of its own at twice the density."""
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM",)}
+    if not os.environ.get("QT_QPA_PLATFORM", "offscreen").startswith("offscreen"):
+        env["QT_QPA_PLATFORM"] = os.environ["QT_QPA_PLATFORM"]
+    args = [sys.executable, __file__, "--scale2", *(["--dark"] if dark else []), *only]
+    return subprocess.run(args, env=env, check=False).returncode
 
 
 def _wizard_shots(window: object, wait: Callable[..., None], shot: Callable[..., None]) -> None:

@@ -79,6 +79,12 @@ def run(args: argparse.Namespace) -> int:
     provenance = ReportProvenance.from_mapping(dict(loaded.provenance))
     # "Prepared by": who the user says, else who saved the version, else the author setting.
     author = args.author or provenance.saved_by or os.environ.get(AUTHOR_ENV, "").strip()
+    # The Evidence sheet and the briefing's evidence page print the same evidence.
+    evidence = None
+    if loaded.tables and loaded.card.analytics != Analytics():
+        from scorecard_studio.engines.analytics import analyze
+
+        evidence = analyze(loaded.card, loaded.tables)
     if fmt == "pdf":
         ctx = report_context(
             result,
@@ -87,6 +93,7 @@ def run(args: argparse.Namespace) -> int:
             author=author or None,
             paper=args.paper,
             governance=loaded.governance,
+            evidence=evidence,
         )
         pages = _PDF_WRITER["loader"]()(ctx, Path(args.out))
         if args.json:
@@ -94,11 +101,6 @@ def run(args: argparse.Namespace) -> int:
         else:
             print(f"wrote {args.out} ({ctx.period_label}, {pages} pages)")
         return 0
-    evidence = None
-    if loaded.tables and loaded.card.analytics != Analytics():
-        from scorecard_studio.engines.analytics import analyze
-
-        evidence = analyze(loaded.card, loaded.tables)
     summary = export_report(
         result,
         args.out,

@@ -200,7 +200,24 @@ def insert_kpi(card: Scorecard, kpi: Kpi, parent_id: str, index: int | None = No
 
 
 def remove_item(card: Scorecard, item_id: str) -> Scorecard:
-    """Remove a perspective, objective or KPI (with everything under it)."""
+    """Remove a perspective, objective or KPI (with everything under it), and its links.
+
+    A strategy-map link with an end that is gone would only be reported as a link to an
+    unknown item, so the links touching anything removed go in the same edit (an undo
+    brings the design back whole, links and all).
+    """
+    before = all_ids(card)
+    card = _take_out(card, item_id)
+    gone = before - all_ids(card)
+    links = card.analytics.links
+    kept = tuple(k for k in links if k.cause not in gone and k.effect not in gone)
+    if len(kept) == len(links):
+        return card
+    return replace(card, analytics=replace(card.analytics, links=kept))
+
+
+def _take_out(card: Scorecard, item_id: str) -> Scorecard:
+    """The tree without the item and what is under it; links untouched (a move re-inserts)."""
     for pi, p in enumerate(card.perspectives):
         if p.id == item_id:
             return replace(card, perspectives=card.perspectives[:pi] + card.perspectives[pi + 1 :])
@@ -233,7 +250,7 @@ def move_objective(
 ) -> Scorecard:
     pi, oi = locate_objective(card, objective_id)
     objective = card.perspectives[pi].objectives[oi]
-    card = remove_item(card, objective_id)
+    card = _take_out(card, objective_id)
     ti = locate_perspective(card, perspective_id)
     target = card.perspectives[ti]
     objectives = list(target.objectives)
@@ -251,7 +268,7 @@ def move_kpi(card: Scorecard, kpi_id: str, parent_id: str, index: int | None = N
     same_parent = parent_id == (source.id if oi is None else source.objectives[oi].id)
     if same_parent and index is not None and index > ki:
         index -= 1  # the KPI's own slot disappears before it is inserted again
-    return insert_kpi(remove_item(card, kpi_id), kpi, parent_id, index)
+    return insert_kpi(_take_out(card, kpi_id), kpi, parent_id, index)
 
 
 # --- weights and targets ---------------------------------------------------------------

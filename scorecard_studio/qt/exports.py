@@ -89,6 +89,8 @@ class Exports:
             return
         result, path, provenance = chosen
         stored = self.stored_version()
+        card, tables = self.document.card, dict(self.document.tables)
+        ready = self.evidence.current() if self.evidence is not None else None
 
         def work(progress: Any, _cancel: Any) -> Any:
             from scorecard_studio.engines.export.context import ReportProvenance
@@ -96,10 +98,14 @@ class Exports:
             from scorecard_studio.qt.report_pdf import write_briefing_pdf
 
             progress(0.1)
+            # The evidence page, from the same evidence as the workbook's Evidence sheet.
+            evidence = ready if ready is not None else compute_evidence(card, tables)
+            progress(0.4)
             ctx = report_context(
                 result,
                 provenance=ReportProvenance.from_mapping(provenance),
                 governance=self.stored_governance(*stored),
+                evidence=evidence,
             )
             return ctx.period_label, write_briefing_pdf(ctx, path)
 

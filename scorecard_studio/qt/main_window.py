@@ -88,7 +88,7 @@ class MainWindow(WindowActions):
 
         self.editor = ScorecardEditor(self.document)
         self.properties = PropertiesPanel(self.document)
-        self.findings = FindingsPanel(self.document)
+        self.findings = FindingsPanel(self.document, self.workspace.evidence)
         self.strategy_map = StrategyMap(self.document, self.workspace.evidence)
         self.data_panel = DataPanel(self.document)
         self.bindings = BindingsView(self.document)

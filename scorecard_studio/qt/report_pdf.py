@@ -4,7 +4,8 @@ No LibreOffice, no Excel: the summary, the charts and the KPI pages go straight 
 report's context (the same figures, period and provenance as the workbook) to a PDF with
 QPdfWriter and QPainter, in points on a landscape A4 or US Letter page. Charts are simple
 shapes drawn here: bars per perspective and tier, and a bullet per KPI (actual against
-target on the KPI's own axis), so they print sharp at any size. Every page ends with the
+target on the KPI's own axis), so they print sharp at any size. When the report carries
+evidence, an evidence page closes it (``briefing_evidence``). Every page ends with the
 compact provenance line and "page X of Y".
 """
 
@@ -36,6 +37,7 @@ from scorecard_studio.engines.export.report import current_umask
 from scorecard_studio.engines.export.summary_data import signed_change
 from scorecard_studio.engines.export.summary_sheet import NONE_RECORDED, commentary_text
 from scorecard_studio.qt.briefing_dashboard import dashboard_pages
+from scorecard_studio.qt.briefing_evidence import evidence_pages
 from scorecard_studio.qt.briefing_paint import (
     CENTRE,
     MARGIN,
@@ -308,6 +310,7 @@ class BriefingPages:
             *dashboard_pages(ctx, self._area.height()),
             _bar_chart_page(ctx),
             *_kpi_pages(ctx, rows),
+            *evidence_pages(ctx),
         ]
         self._footer = ctx.compact_provenance()
         #: The document's title, as PDF readers show it.

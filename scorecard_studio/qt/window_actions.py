@@ -160,7 +160,9 @@ class WindowActions(QMainWindow):
             dialog.setWindowTitle("Evidence — account health, at-risk accounts, links")
             dialog.resize(1000, 700)
             layout = QVBoxLayout(dialog)
-            dialog.evidence_view = EvidenceView(self.document, dialog)  # type: ignore[attr-defined]
+            dialog.evidence_view = EvidenceView(  # type: ignore[attr-defined]
+                self.document, dialog, self.workspace.evidence
+            )
             layout.addWidget(dialog.evidence_view)  # type: ignore[attr-defined]
             self._evidence_dialog = dialog
         dialog.show()

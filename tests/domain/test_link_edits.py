@@ -6,7 +6,9 @@ import dataclasses
 
 import pytest
 
+from scorecard_studio.domain import edits
 from scorecard_studio.domain.analytics import Analytics, LinkSign, StrategyLink
+from scorecard_studio.domain.checks import check_design
 from scorecard_studio.domain.design_diff import ChangeKind, diff_designs
 from scorecard_studio.domain.errors import DesignError
 from scorecard_studio.domain.link_edits import add_link, remove_links, set_link_sign
@@ -18,6 +20,7 @@ from scorecard_studio.domain.model import (
     Perspective,
     Scorecard,
 )
+from scorecard_studio.domain.retirement import retire_kpi
 
 
 def _kpi(kid: str) -> Kpi:
@@ -90,3 +93,50 @@ def test_design_diff_reports_each_link_added_removed_or_re_signed() -> None:
     assert [(c.kind, c.item_name, c.field, c.old, c.new) for c in signed.changes] == [
         (ChangeKind.CHANGED, "rev → nps", "sign", "negative", "positive")
     ]
+
+
+#: Links touching each level of the tree: a KPI (usage, nps), an objective (grow) and an
+#: objective's KPI (rev).
+LINKED = dataclasses.replace(
+    CARD,
+    analytics=Analytics(
+        links=(
+            StrategyLink("usage", "nps"),
+            StrategyLink("nps", "grow"),
+            StrategyLink("rev", "nps", LinkSign.NEGATIVE),
+            StrategyLink("usage", "rev"),
+        )
+    ),
+)
+
+
+@pytest.mark.parametrize(
+    ("item", "left"),
+    [
+        ("usage", [("nps", "grow"), ("rev", "nps")]),
+        ("nps", [("usage", "rev")]),
+        ("rev", [("usage", "nps"), ("nps", "grow")]),  # the objective stays, its KPI goes
+        ("grow", [("usage", "nps")]),  # with the objective goes its KPI rev, and rev's links
+        ("fin", [("usage", "nps")]),  # the perspective holds grow and rev
+        ("cust", []),  # nps and usage: every link has one of them at an end
+    ],
+)
+def test_removing_an_item_removes_the_links_that_touch_it(
+    item: str, left: list[tuple[str, str]]
+) -> None:
+    card = edits.remove_item(LINKED, item)
+    assert [(k.cause, k.effect) for k in card.analytics.links] == left
+    assert not [c for c in check_design(card) if c.code == "unknown_link_item"]
+
+
+def test_moving_an_item_keeps_its_links() -> None:
+    moved = edits.move_kpi(LINKED, "rev", "cust")
+    assert moved.analytics.links == LINKED.analytics.links
+    moved = edits.move_objective(LINKED, "grow", "cust")
+    assert moved.analytics.links == LINKED.analytics.links
+
+
+def test_retiring_a_kpi_removes_its_links() -> None:
+    card = retire_kpi(LINKED, "rev", "replaced by net revenue retention", "2026-10-01")
+    assert card.analytics.links == (StrategyLink("usage", "nps"), StrategyLink("nps", "grow"))
+    assert card.retired[0].kpi.id == "rev"

@@ -17,8 +17,10 @@ import numpy as np
 import numpy.typing as npt
 
 from scorecard_studio.domain.analytics import LINK_LAGS, LinkSign, StrategyLink
+from scorecard_studio.domain.edits import item_kind_and_name
+from scorecard_studio.domain.errors import DesignError
 from scorecard_studio.domain.findings import Finding, Severity
-from scorecard_studio.domain.model import Aggregation, IndicatorType
+from scorecard_studio.domain.model import Aggregation, IndicatorType, Scorecard
 from scorecard_studio.engines.analytics.panel import CustomerPanel
 from scorecard_studio.engines.analytics.stats import (
     Correlation,
@@ -105,11 +107,24 @@ def _judge(link: StrategyLink, by_lag: tuple[tuple[int, Correlation | None], ...
     )
 
 
+def item_name(card: Scorecard, item_id: str) -> str:
+    """A link end's name (users never see ids); an unknown end keeps its id."""
+    try:
+        return item_kind_and_name(card, item_id)[1]
+    except DesignError:
+        return item_id  # the design checks report it
+
+
+def link_words(card: Scorecard, link: StrategyLink) -> str:
+    """A link as a message names it, by its ends' names ('Usage' → 'Keep customers')."""
+    return f"{item_name(card, link.cause)!r} → {item_name(card, link.effect)!r}"
+
+
 def link_findings(panel: CustomerPanel, evidence: list[LinkEvidence]) -> list[Finding]:
     """Unsupported links, and leading KPIs with no supported link to a lagging item."""
     out = []
     for e in evidence:
-        where = f"{e.link.cause} → {e.link.effect}"
+        where = link_words(panel.card, e.link)
         if e.verdict is Verdict.NOT_SUPPORTED and e.best is not None:
             out.append(
                 Finding(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scorecard_studio import __version__
 from scorecard_studio.domain.findings import Finding
@@ -12,6 +12,9 @@ from scorecard_studio.domain.model import Kpi, Objective, Perspective, Scorecard
 from scorecard_studio.domain.units import unit_of
 from scorecard_studio.engines.export.cells import excel_number_format
 from scorecard_studio.engines.scoring import ScoreResult
+
+if TYPE_CHECKING:
+    from scorecard_studio.engines.analytics import Evidence
 
 #: Periods the Trends appendix and the trend charts show, ending at the reported one.
 TREND_WINDOW = 12
@@ -70,6 +73,9 @@ class ReportContext:
     paper: str = "a4"
     #: Commentary, exceptions and actions of the stored version (None: none recorded).
     governance: GovernanceView | None = None
+    #: Account health, at-risk accounts and link evidence, for the briefing's evidence page
+    #: (None: the design sets up no evidence, or it was not computed).
+    evidence: Evidence | None = None
 
     @property
     def card(self) -> Scorecard:

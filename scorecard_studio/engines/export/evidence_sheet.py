@@ -1,7 +1,8 @@
 """The report's Evidence sheet: account health by tier, calibration, at-risk list, links.
 
 Written from the same ``Evidence`` the window and ``analyze`` show, for the report's
-period (or the latest period with account health when the report's period has none).
+period (or the latest period with account health when the report's period has none), as
+the rows of ``evidence_rows`` that the PDF briefing's evidence page lists too.
 Plain values, no formulas: these are findings about the data, not inputs to play with.
 """
 
@@ -9,9 +10,15 @@ from __future__ import annotations
 
 from openpyxl.worksheet.worksheet import Worksheet
 
-from scorecard_studio.domain.model import STATUS_BY_CODE, STATUS_LABELS
-from scorecard_studio.engines.analytics import VERDICT_LABELS, Evidence
+from scorecard_studio.domain.model import STATUS_LABELS
+from scorecard_studio.engines.analytics import Evidence
 from scorecard_studio.engines.export.cells import put_number, put_text
+from scorecard_studio.engines.export.evidence_rows import (
+    at_risk_rows,
+    evidence_period,
+    link_rows,
+    redundant_names,
+)
 from scorecard_studio.engines.export.overview_sheets import header_row
 from scorecard_studio.engines.export.styles import BOLD, SCORE_FORMAT, SHARE_FORMAT, TITLE_FONT
 
@@ -23,10 +30,7 @@ _MONEY = "#,##0"
 def write_evidence(ws: Worksheet, evidence: Evidence, period_label: str) -> int:
     """Fill the sheet; returns the period index it describes."""
     labels = evidence.period_labels
-    if period_label in labels and evidence.panel.has_health(labels.index(period_label)):
-        period = labels.index(period_label)
-    else:
-        period = evidence.period_index(None)
+    period = evidence_period(evidence, period_label)
     put_text(ws, 1, 1, f"Evidence — {labels[period]}").font = TITLE_FONT
     row = _health(ws, evidence, period, 3)
     row = _calibration(ws, evidence, row + 1)
@@ -92,7 +96,7 @@ def _calibration(ws: Worksheet, ev: Evidence, row: int) -> int:
 
 
 def _at_risk(ws: Worksheet, ev: Evidence, period: int, row: int) -> int:
-    found = ev.at_risk(period)
+    found = at_risk_rows(ev, period)
     row = _section(ws, row, f"At-risk accounts ({len(found):,}), largest value at risk first")
     if ev.catch is not None:
         put_text(
@@ -104,37 +108,35 @@ def _at_risk(ws: Worksheet, ev: Evidence, period: int, row: int) -> int:
         )
         row += 1
     header_row(ws, row, ["Account", "Tier", "Health", "Band", "Value at risk", "Reasons"])
-    names = {t.id: t.name for t in ev.panel.card.tiers}
     for a in found[:AT_RISK_ROWS]:
         row += 1
-        put_text(ws, row, 1, a.key)
-        put_text(ws, row, 2, names.get(a.tier, a.tier))
+        put_text(ws, row, 1, a.account)
+        put_text(ws, row, 2, a.tier)
         put_number(ws, row, 3, a.health, SCORE_FORMAT)
-        put_text(ws, row, 4, STATUS_LABELS[STATUS_BY_CODE[a.band]])
+        put_text(ws, row, 4, a.band)
         put_number(ws, row, 5, a.value_at_risk, _MONEY)
-        put_text(ws, row, 6, "; ".join(r.text for r in a.reasons))
+        put_text(ws, row, 6, a.reasons)
     return row + 1
 
 
 def _links(ws: Worksheet, ev: Evidence, row: int) -> int:
     row = _section(ws, row, "Strategy-map links: Spearman r at the best lag (0–4), 95% CI")
     header_row(ws, row, ["Link", "Verdict", "Best lag", "r", "CI low", "CI high", "n"])
-    for e in ev.links:
+    for link in link_rows(ev):
         row += 1
-        best = e.best
-        put_text(ws, row, 1, f"{e.link.cause} → {e.link.effect} ({e.link.sign.value})")
-        put_text(ws, row, 2, VERDICT_LABELS[e.verdict])
-        put_number(ws, row, 3, e.best_lag)
-        if best is not None:
-            put_number(ws, row, 4, best.r, "0.000")
-            put_number(ws, row, 5, best.low, "0.000")
-            put_number(ws, row, 6, best.high, "0.000")
-            put_number(ws, row, 7, best.n)
+        put_text(ws, row, 1, link.text)
+        put_text(ws, row, 2, link.verdict_label)
+        put_number(ws, row, 3, link.best_lag)
+        if link.r is not None:
+            put_number(ws, row, 4, link.r, "0.000")
+            put_number(ws, row, 5, link.low, "0.000")
+            put_number(ws, row, 6, link.high, "0.000")
+            put_number(ws, row, 7, link.n)
     row = _section(ws, row + 2, "Redundant KPI pairs")
     header_row(ws, row, ["KPI pair", "r", "Suggestion"])
     for p in ev.redundant:
         row += 1
-        put_text(ws, row, 1, f"{p.first} / {p.second}")
+        put_text(ws, row, 1, redundant_names(ev, p.first, p.second))
         if p.correlation is None:
             put_text(ws, row, 2, "same definition")
         else:

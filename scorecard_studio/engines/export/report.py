@@ -168,6 +168,7 @@ def report_context(
     trends: bool = True,
     paper: str = "a4",
     governance: GovernanceView | None = None,
+    evidence: Evidence | None = None,
 ) -> ReportContext:
     """What every sheet (and the PDF briefing) reads; refuses a design with errors."""
     errors = [f for f in result.findings if f.severity is Severity.ERROR and _is_design(f)]
@@ -204,6 +205,7 @@ def report_context(
         include_trends=trends,
         paper=paper,
         governance=governance,
+        evidence=evidence,
     )
 
 

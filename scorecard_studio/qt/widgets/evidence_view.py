@@ -4,6 +4,11 @@ Self-contained: it takes the ``ScorecardDocument`` and reads nothing else of the
 it can sit in a dialog, a dock or a workspace. The evidence is computed off the UI thread
 (``BackgroundTask``) whenever the design or the data change, and again on Refresh; the
 tables show the last finished result and say when a newer one is on its way.
+
+Given the window's :class:`~scorecard_studio.qt.evidence_source.EvidenceSource`, it shows
+that evidence whenever it is of the document as it is (the map and the findings read the
+same one) and waits for it while it is being computed; it computes its own only for what
+the source does not cover (a design with no evidence settings still has account health).
 """
 
 from __future__ import annotations
@@ -30,7 +35,11 @@ from scorecard_studio.qt.document import ScorecardDocument
 from scorecard_studio.qt.tasks import BackgroundTask
 
 if TYPE_CHECKING:
+    import pandas as pd
+
+    from scorecard_studio.domain.model import Scorecard
     from scorecard_studio.engines.analytics import Evidence, TierHealth
+    from scorecard_studio.qt.evidence_source import EvidenceSource
 
 #: Milliseconds of quiet after an edit before the evidence is recomputed.
 RECOMPUTE_DELAY_MS = 400
@@ -74,10 +83,18 @@ class EvidenceView(QWidget):
 
     evidenceReady = Signal(object)  # Evidence
 
-    def __init__(self, document: ScorecardDocument, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        document: ScorecardDocument,
+        parent: QWidget | None = None,
+        source: EvidenceSource | None = None,
+    ) -> None:
         super().__init__(parent)
         self.document = document
+        self.source = source
         self.evidence: Evidence | None = None
+        #: How many times this view ran the analysis itself (the rest came from the source).
+        self.computed = 0
         self.tier_rows: list[TierHealth] = []
         self._task: BackgroundTask | None = None
         self._again = False
@@ -143,6 +160,9 @@ class EvidenceView(QWidget):
 
         document.designChanged.connect(self._schedule)
         document.tablesChanged.connect(self._schedule)
+        if source is not None:
+            source.evidenceReady.connect(self._from_source)
+            source.failed.connect(self._on_failed)
         self.refresh()
 
     # --- computing ------------------------------------------------------------------------
@@ -162,18 +182,45 @@ class EvidenceView(QWidget):
             self._clear()
             return
         self.status.setText("Computing account health and evidence…")
+        if not self._shared_coming(card, tables):
+            self._compute(card, tables)
 
+    def _compute(self, card: Scorecard, tables: dict[str, pd.DataFrame]) -> None:
         def work(_progress: object, _cancel: object) -> Evidence:
             from scorecard_studio.engines.analytics import analyze
 
             return analyze(card, tables)
 
+        self.computed += 1
         task = BackgroundTask(work, self)
         task.succeeded.connect(self._on_ready)
         task.failed.connect(self._on_failed)
         task.finished.connect(self._on_finished)
         self._task = task
         task.start()
+
+    def _shared_coming(self, card: Scorecard, tables: dict[str, pd.DataFrame]) -> bool:
+        """Show the source's evidence if it is current, or wait for it: True when so."""
+        from scorecard_studio.qt.evidence_source import wants_evidence
+
+        source = self.source
+        if source is None or not wants_evidence(card, tables):
+            return False
+        shared = source.current()
+        if shared is not None:
+            self._on_ready(shared)
+            return True
+        # Being computed (or about to be): its evidenceReady brings it here.
+        return source.busy
+
+    def _from_source(self, evidence: Evidence | None) -> None:
+        if self.source is None or not self.source.is_current():
+            return  # outdated already: the source computes again and reports again
+        if evidence is not None:
+            self._on_ready(evidence)
+        elif self._task is None and self.document.tables:
+            # No accounts to analyse by the source's rules: the view says so itself.
+            self._compute(self.document.card, dict(self.document.tables))
 
     def _on_finished(self) -> None:
         if self._task is not None:

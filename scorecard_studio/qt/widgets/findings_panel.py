@@ -9,12 +9,19 @@ red for the scorecard's escalation periods up to the reporting period with no op
 and an open action past its due date, each in words that name the KPI. They need the
 stored version's actions (:attr:`FindingsPanel.governance`, set by the window) and the
 scored result, and are worked out again when either changes.
+
+The evidence's findings come last (spec section 6): links the customer data does not
+support, leading KPIs with no supported link to a lagging item, redundant KPI pairs. They
+are read from the window's :class:`~scorecard_studio.qt.evidence_source.EvidenceSource`
+(computed off the UI thread) and shown only while that evidence is of the design and data
+as they are, so a finding never outlives the link it is about.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QStyle, QVBoxLayout, QWidget
@@ -24,7 +31,19 @@ from scorecard_studio.domain.governance import GovernanceView
 from scorecard_studio.domain.model import Scorecard
 from scorecard_studio.qt.document import ScorecardDocument
 
+if TYPE_CHECKING:
+    from scorecard_studio.engines.analytics import Evidence
+    from scorecard_studio.qt.evidence_source import EvidenceSource
+
 _ITEM = Qt.ItemDataRole.UserRole
+
+
+def evidence_findings(evidence: Evidence) -> list[Finding]:
+    """What the evidence asks a user to look at: its findings, then the redundant pairs."""
+    redundant = [
+        Finding(Severity.INFO, "redundant_kpis", p.first, p.suggestion) for p in evidence.redundant
+    ]
+    return [*evidence.findings, *redundant]
 
 
 class FindingsPanel(QWidget):
@@ -33,9 +52,17 @@ class FindingsPanel(QWidget):
     #: The id of the item a chosen finding concerns.
     itemChosen = Signal(str)
 
-    def __init__(self, document: ScorecardDocument, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        document: ScorecardDocument,
+        evidence: EvidenceSource | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.document = document
+        self.evidence = evidence
+        #: The current evidence's findings, as listed (also for tests).
+        self.evidence_findings: list[Finding] = []
         #: Reads the governance of the stored version being edited (None: not stored).
         self.governance: Callable[[], GovernanceView | None] | None = None
         self._view: GovernanceView | None = None
@@ -57,6 +84,8 @@ class FindingsPanel(QWidget):
         self._timer.timeout.connect(self.refresh)
         document.designChanged.connect(lambda _card: self._timer.start())
         document.resultChanged.connect(lambda _result: self._timer.start())
+        if evidence is not None:
+            evidence.evidenceReady.connect(lambda _evidence: self._timer.start())
         self.refresh()
 
     def reload_governance(self) -> None:
@@ -105,7 +134,15 @@ class FindingsPanel(QWidget):
             entry.setData(_ITEM, f.item if f.item in kpis else "")
             entry.setToolTip("Escalation (red with no open action, or an overdue action)")
             self.list.addItem(entry)
-        count = len(findings) + len(self.escalations)
+        current = self.evidence.current() if self.evidence is not None else None
+        self.evidence_findings = evidence_findings(current) if current is not None else []
+        linkable = kpis | {o.id for p in card.perspectives for o in p.objectives}
+        for f in self.evidence_findings:
+            entry = QListWidgetItem(icons[f.severity], f"Evidence: {f.message}")
+            entry.setData(_ITEM, f.item if f.item in linkable else "")
+            entry.setToolTip("From the customer data (Scorecard › Evidence for the details)")
+            self.list.addItem(entry)
+        count = len(findings) + len(self.escalations) + len(self.evidence_findings)
         self.title.setText(f"<b>Findings</b> ({count})" if count else "<b>Findings</b>")
         if not count:
             self.list.addItem("The design has no findings.")

@@ -10,6 +10,7 @@ dashed by their evidence once it is computed (colour is never the only cue).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -41,7 +42,7 @@ from scorecard_studio.domain.model import IndicatorType, Scorecard
 if TYPE_CHECKING:
     from scorecard_studio.engines.analytics.links import LinkEvidence
 
-BOX_W, BOX_H = 118.0, 42.0
+BOX_W, BOX_H = 118.0, 52.0  # room for a KPI name on two lines above "leading"
 GAP, PAD = 14.0, 10.0
 TITLE_H = 20.0
 LABEL_W = 92.0
@@ -76,8 +77,14 @@ class Band:
     rect: QRectF
 
 
-def layout(card: Scorecard) -> tuple[list[Band], list[Node]]:
-    """Bands and boxes of the design, in scene coordinates (pure geometry)."""
+def layout(
+    card: Scorecard, title_width: Callable[[str], float] | None = None
+) -> tuple[list[Band], list[Node]]:
+    """Bands and boxes of the design, in scene coordinates (pure geometry).
+
+    ``title_width`` measures an objective's title as drawn; the frame is made wide enough
+    for it (a one-KPI objective such as "Collect cash on time" would cut it otherwise).
+    """
     bands: list[Band] = []
     nodes: list[Node] = []
     band_h = TITLE_H + BOX_H + 4 * PAD
@@ -89,6 +96,8 @@ def layout(card: Scorecard) -> tuple[list[Band], list[Node]]:
         for o in p.objectives:
             n = max(len(o.kpis), 1)
             width = n * BOX_W + (n - 1) * GAP + 2 * PAD
+            if title_width is not None:
+                width = max(width, math.ceil(title_width(o.name)) + 2 * PAD + 4)
             frame = QRectF(x, top + PAD, width, band_h - 2 * PAD)
             nodes.append(Node(o.id, "objective", o.name, frame))
             for j, k in enumerate(o.kpis):
@@ -148,7 +157,10 @@ class NodeItem(QGraphicsRectItem):
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setZValue(1 if node.kind == "objective" else 2)
         role = node.indicator.value if node.indicator is not None else "objective"
-        self.setToolTip(f"{node.name} ({node.id}, {role})\nDrag to another box to link them.")
+        self.setToolTip(
+            f"{node.name} ({role})\nDrag to another box to link them, or select it and press "
+            "Ctrl+L."
+        )
         self.highlighted = False
 
     def paint(
@@ -178,8 +190,8 @@ class NodeItem(QGraphicsRectItem):
         stripe = QRectF(r.x() + 1, r.y() + 1, 5, r.height() - 2)
         painter.fillRect(stripe, QColor(_LEADING if leading else _LAGGING))
         inner = r.adjusted(10, 2, -4, -2)
-        top = QRectF(inner.x(), inner.y(), inner.width(), inner.height() * 0.6)
-        self._text(painter, top, self.node.name)
+        top = QRectF(inner.x(), inner.y(), inner.width(), inner.height() * 0.68)
+        self._name(painter, top, self.node.name)
         small = QFont(painter.font())
         small.setPointSizeF(max(6.0, small.pointSizeF() * 0.8))
         painter.setFont(small)
@@ -192,6 +204,19 @@ class NodeItem(QGraphicsRectItem):
         )
 
     @staticmethod
+    def _name(painter: QPainter, rect: QRectF, text: str) -> None:
+        """A KPI's name on up to two lines, broken between words, elided only past that."""
+        font = QFont(painter.font())
+        painter.setFont(font)
+        painter.setPen(_palette().color(QPalette.ColorRole.Text))
+        metrics = QFontMetrics(font)
+        lines = two_lines(text, rect.width(), metrics.horizontalAdvance)
+        lines[-1] = metrics.elidedText(lines[-1], Qt.TextElideMode.ElideRight, int(rect.width()))
+        painter.drawText(
+            rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, "\n".join(lines)
+        )
+
+    @staticmethod
     def _text(painter: QPainter, rect: QRectF, text: str, bold: bool = False) -> None:
         font = QFont(painter.font())
         font.setBold(bold)
@@ -199,6 +224,21 @@ class NodeItem(QGraphicsRectItem):
         painter.setPen(_palette().color(QPalette.ColorRole.Text))
         elided = QFontMetrics(font).elidedText(text, Qt.TextElideMode.ElideRight, int(rect.width()))
         painter.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, elided)
+
+
+def two_lines(text: str, width: float, advance: Callable[[str], int]) -> list[str]:
+    """The words of ``text`` on one line, or two when they do not fit on one (the second
+    may still be too long: the caller elides it)."""
+    words = text.split()
+    if len(words) < 2 or advance(text) <= width:
+        return [text]
+    first = words[0]
+    for n in range(2, len(words)):
+        candidate = " ".join(words[:n])
+        if advance(candidate) > width:
+            break
+        first = candidate
+    return [first, text[len(first) :].strip()]
 
 
 def _exit_point(rect: QRectF, toward: QPointF) -> QPointF:
@@ -213,12 +253,14 @@ def _exit_point(rect: QRectF, toward: QPointF) -> QPointF:
     return QPointF(c.x() + dx * t, c.y() + dy * t)
 
 
-def evidence_text(link: StrategyLink, evidence: LinkEvidence | None, state: str) -> str:
-    """The link's tooltip: what it states and what the data says of it."""
+def evidence_text(
+    link: StrategyLink, evidence: LinkEvidence | None, state: str, names: tuple[str, str]
+) -> str:
+    """The link's tooltip: what it states (by the ends' names) and what the data says."""
     says = (
         "more cause, more effect" if link.sign is LinkSign.POSITIVE else "more cause, less effect"
     )
-    head = f"{link.cause} → {link.effect} ({link.sign.value}: {says})"
+    head = f"{names[0]} → {names[1]} ({link.sign.value}: {says})"
     if evidence is None:
         return f"{head}\n{state}"
     from scorecard_studio.engines.analytics import VERDICT_LABELS
@@ -244,6 +286,7 @@ class LinkItem(QGraphicsPathItem):
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         # Over objective frames, under KPI boxes: an arrow crossing a box hides behind it.
         self.setZValue(1.5)
+        self.names = (cause.node.name, effect.node.name)
         self._head = QPolygonF()
         self._route(cause.rect(), effect.rect(), bend)
         self.set_evidence(None, "Evidence not computed yet.")
@@ -277,7 +320,7 @@ class LinkItem(QGraphicsPathItem):
         colour, style = _STYLE.get(self.verdict or "", (None, Qt.PenStyle.SolidLine))
         c = QColor(colour) if colour else _palette().color(QPalette.ColorRole.WindowText)
         self.setPen(QPen(c, 2.0, style, Qt.PenCapStyle.RoundCap))
-        self.setToolTip(evidence_text(self.link, evidence, state))
+        self.setToolTip(evidence_text(self.link, evidence, state, self.names))
         self.update()
 
     def shape(self) -> QPainterPath:

@@ -31,6 +31,7 @@ from scorecard_studio.domain.retirement import retire_kpi
 from scorecard_studio.qt.document import ScorecardDocument
 from scorecard_studio.qt.icons import Shortcut, icon
 from scorecard_studio.qt.models.scorecard_tree import ScorecardTreeModel
+from scorecard_studio.qt.widgets.link_to import LINK_TO_SHORTCUT, LINK_TO_TEXT, ask_and_link
 from scorecard_studio.qt.widgets.validating_delegate import ValidatingDelegate
 
 
@@ -167,6 +168,10 @@ class ScorecardEditor(QWidget):
             "Balance siblings", "balance", self.balance_selected, QKeySequence("Ctrl+B")
         )
         self.balance_action.setToolTip("Give the selected item and its siblings equal weights")
+        self.link_to_action = self._action(
+            LINK_TO_TEXT, "", self.link_selected_to, LINK_TO_SHORTCUT
+        )
+        self.link_to_action.setToolTip("State a strategy-map link from this item to another")
         self.retire_action = self._action("Retire KPI…", "delete", self.retire_selected)
         self.retire_action.setToolTip(
             "Take the KPI out of the design with a reason; its history and trend stay"
@@ -184,6 +189,7 @@ class ScorecardEditor(QWidget):
         ):
             action.setEnabled(bool(kind))
         self.retire_action.setEnabled(kind == "kpi")
+        self.link_to_action.setEnabled(kind in ("kpi", "objective"))
 
     # --- selection ----------------------------------------------------------------------
 
@@ -298,6 +304,13 @@ class ScorecardEditor(QWidget):
         if kind:
             self.document.edit(f"Delete {self._label(item_id)}", edits.remove_item, item_id)
 
+    def link_selected_to(self) -> bool:
+        """*Link to…*: a strategy-map link from the selected KPI or objective."""
+        kind, item_id = self._selected
+        if kind not in ("kpi", "objective"):
+            return False
+        return ask_and_link(self, self.document, item_id)
+
     def retire_selected(self, reason: str | None = None) -> bool:
         """Retire the selected KPI, asking for the reason unless one is given (tests)."""
         kind, item_id = self._selected
@@ -368,6 +381,7 @@ class ScorecardEditor(QWidget):
             self.balance_action,
             self.delete_action,
             self.retire_action,
+            self.link_to_action,
         ):
             menu.addAction(action)
         menu.exec(self.view.viewport().mapToGlobal(pos))

@@ -1,6 +1,7 @@
 """The strategy map in the Design workspace: links drawn, added and removed by hand.
 
-Drag from one box (a KPI or an objective) to another to state the link cause → effect;
+Drag from one box (a KPI or an objective) to another to state the link cause → effect
+(or select the box and press Ctrl+L, *Link to…*, to choose the effect from a list);
 select an arrow and press Delete, or right-click it, to remove it or flip its sign. Every
 change is a design edit through the document, so it is one undo step, saved, versioned and
 diffed with the rest of the design. Once the evidence is computed (off the UI thread, by
@@ -14,7 +15,10 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, QPointF, Qt, Signal
 from PySide6.QtGui import (
+    QAction,
     QContextMenuEvent,
+    QFont,
+    QFontMetrics,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -33,9 +37,15 @@ from PySide6.QtWidgets import (
 )
 
 from scorecard_studio.domain.analytics import LinkSign
-from scorecard_studio.domain.link_edits import add_link, remove_links, set_link_sign
+from scorecard_studio.domain.link_edits import remove_links, set_link_sign
 from scorecard_studio.domain.model import Scorecard
 from scorecard_studio.qt.document import ScorecardDocument
+from scorecard_studio.qt.widgets.link_to import (
+    LINK_TO_SHORTCUT,
+    LINK_TO_TEXT,
+    add_map_link,
+    ask_and_link,
+)
 from scorecard_studio.qt.widgets.map_items import (
     BandItem,
     LinkItem,
@@ -49,7 +59,10 @@ if TYPE_CHECKING:
 
 #: The map shrinks to fit its pane down to this scale, then scrolls.
 MIN_SCALE = 0.55
-HINT = "Drag from one box to another to link them; select an arrow and press Delete to remove it."
+HINT = (
+    "Drag from one box to another to link them (or select a box, Ctrl+L); "
+    "select an arrow and press Delete to remove it."
+)
 
 
 class MapView(QGraphicsView):
@@ -84,7 +97,9 @@ class MapView(QGraphicsView):
         scene = self.scene()
         scene.clear()
         self.nodes, self.links = {}, {}
-        bands, nodes = layout(card)
+        bold = QFont(scene.font())
+        bold.setBold(True)  # as NodeItem draws an objective's title
+        bands, nodes = layout(card, QFontMetrics(bold).horizontalAdvance)
         for i, band in enumerate(bands):
             scene.addItem(BandItem(band, shaded=i % 2 == 1))
         for node in nodes:
@@ -201,7 +216,20 @@ class MapView(QGraphicsView):
 
     def add_link(self, cause: str, effect: str) -> bool:
         """State cause → effect (positive; the context menu flips it) as one undo step."""
-        return self.document.edit(f"Link {cause} → {effect}", add_link, cause, effect)
+        return add_map_link(self.document, cause, effect)
+
+    def selected_node(self) -> str | None:
+        """The id of the one selected box, if one is."""
+        chosen = [i for i, node in self.nodes.items() if node.isSelected()]
+        return chosen[0] if len(chosen) == 1 else None
+
+    def link_selected_to(self) -> bool:
+        """*Link to…* on the selected box: ask for the effect, add the link."""
+        cause = self.selected_node()
+        if cause is None:
+            self.document.errorRaised.emit("Select a box on the map to link it to another.")
+            return False
+        return ask_and_link(self, self.document, cause)
 
     def selected_links(self) -> list[tuple[str, str]]:
         return [k for k, item in self.links.items() if item.isSelected()]
@@ -226,6 +254,14 @@ class MapView(QGraphicsView):
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
         item = self.link_at(event.pos())
+        node = self.node_at(event.pos()) if item is None else None
+        if node is not None:
+            self.scene().clearSelection()
+            node.setSelected(True)
+            menu = QMenu(self)
+            menu.addAction(LINK_TO_TEXT, self.link_selected_to)
+            menu.exec(event.globalPos())
+            return
         if item is None:
             super().contextMenuEvent(event)
             return
@@ -289,6 +325,12 @@ class StrategyMap(QWidget):
         # The map scrolls and its labels wrap: the pane must not widen the window past a
         # small screen (the splitter honours an explicit minimum over the labels' hints).
         self.view.setMinimumSize(40, 120)
+        # Keyboard linking: Ctrl+L on the selected box asks for the effect from a list.
+        self.link_to_action = QAction(LINK_TO_TEXT, self)
+        self.link_to_action.setShortcut(LINK_TO_SHORTCUT)
+        self.link_to_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.link_to_action.triggered.connect(self.view.link_selected_to)
+        self.addAction(self.link_to_action)
         self.setMinimumWidth(40)
         layout_ = QVBoxLayout(self)
         layout_.setContentsMargins(4, 4, 4, 4)

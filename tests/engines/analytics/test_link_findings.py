@@ -117,7 +117,7 @@ def test_leading_kpis_without_a_supported_link_to_a_lagging_item_are_findings(
 def test_an_unsupported_link_is_a_finding_with_its_numbers(evidence: Evidence) -> None:
     (unsupported,) = [f for f in evidence.findings if f.code == "link_not_supported"]
     assert unsupported.item == "tickets"
-    assert "tickets → loyalty" in unsupported.message
+    assert "link 'Tickets' → 'Loyalty':" in unsupported.message  # names, not ids
     # its strongest positive r is at lag 2: Q1 against Q3, one pair per account
     assert "best lag 2" in unsupported.message
     assert unsupported.message.endswith("n = 20)")

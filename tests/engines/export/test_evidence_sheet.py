@@ -41,7 +41,7 @@ CARD = Scorecard(
             kpis=tuple(
                 Kpi(
                     kid,
-                    kid,
+                    kid.title(),
                     Measure(Aggregation.MEAN, source="src", column=kid),
                     TargetSet(TargetValues(baseline=0, target=10)),
                     indicator=ind,
@@ -87,7 +87,7 @@ def test_the_evidence_sheet_lists_health_at_risk_and_links(tmp_path: Path) -> No
     risky = [r[0] for r in rows if isinstance(r[0], str) and r[0][1:].isdigit() and r[5]]
     assert risky == ["A6", "A5", "A4", "A0"]
     assert by_first["A5"][4] == 600
-    link = by_first["usage → loyal (positive)"]
+    link = by_first["Usage → Loyal (positive)"]  # by name, as the PDF briefing lists it
     best = evidence.links[0].best
     assert best is not None
     assert link[1:3] == ["Supported", 0]

@@ -56,7 +56,7 @@ def test_an_export_before_the_evidence_is_ready_computes_it_in_the_background(
     assert threads[0] is not threading.main_thread()
     assert "Evidence" in sheets
     (link,) = _links_rows(sheets["Evidence"])
-    assert "usage → loyalty" in str(link[0])
+    assert "Usage → Loyalty" in str(link[0])  # by name
     assert "Supported" in [str(c) for c in link]
 
 
@@ -86,3 +86,34 @@ def test_a_design_without_evidence_settings_gets_no_evidence_sheet(
 
     window.workspace.open_card(replace(CARD, analytics=Analytics()), _tables())
     assert "Evidence" not in _export(window, qtbot)
+
+
+def test_the_windows_pdf_briefing_ends_with_the_evidence_it_already_has(
+    window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from scorecard_studio.qt import report_pdf
+
+    source = window.workspace.evidence
+    with qtbot.waitSignal(source.evidenceReady, timeout=30_000):
+        window.workspace.open_card(CARD, _tables())
+    ready = source.current()
+    assert ready is not None
+    called: list[object] = []
+    monkeypatch.setattr(exports, "compute_evidence", lambda *a: called.append(a))
+    given: list[object] = []
+    write = report_pdf.write_briefing_pdf
+
+    def spy(ctx, path):  # type: ignore[no-untyped-def]
+        given.append(ctx.evidence)
+        return write(ctx, path)
+
+    monkeypatch.setattr(report_pdf, "write_briefing_pdf", spy)
+    target = tmp_path / "brief.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(target), ""))
+    messages: list[str] = []
+    window.statusBar().messageChanged.connect(messages.append)
+    window.workspace.exports.export_briefing_pdf()
+    qtbot.waitUntil(lambda: any(m.startswith("Briefing written") for m in messages), timeout=60_000)
+    assert called == []  # current: not computed again
+    assert given == [ready]
+    assert target.stat().st_size > 0

@@ -118,6 +118,24 @@ def test_first_start_opens_the_bundled_sample_with_its_history(
     assert float(result.rollup.headline_coverage[-1]) == 1.0
     assert not window.document.loading
     assert window.results.headline.text().startswith("<b>Headline")
+    # The sample shows its strategy map: the template's ten links, nine of them supported.
+    assert len(window.strategy_map.view.links) == 10
+    evidence = window.workspace.evidence
+    qtbot.waitUntil(lambda: evidence.current() is not None and not evidence.busy, timeout=60000)
+    assert window.strategy_map.state.text().startswith("Evidence: 9 of 10 links supported")
+    # ... and the findings panel names the one the data does not support
+    window.findings.refresh()
+    codes = sorted(f.code for f in window.findings.evidence_findings)
+    assert codes.count("link_not_supported") == 1
+    assert "leading_without_support" in codes
+    texts = [window.findings.list.item(i).text() for i in range(window.findings.list.count())]
+    assert any(
+        t.startswith(
+            "Evidence: the data does not support the link 'Time to value' → 'Keep customers':"
+            " best lag 4, r = -0.01"
+        )
+        for t in texts
+    )
 
 
 def test_first_start_scores_the_sample_before_the_store_is_open(

@@ -221,6 +221,7 @@ def test_each_arrow_shows_its_evidence_once_computed(qtbot: QtBot) -> None:
     assert good.pen().color().name() == SUPPORTED
     assert good.pen().style() == Qt.PenStyle.SolidLine
     tip = good.toolTip()
+    assert tip.startswith("Usage → Loyalty (positive: more cause, more effect)")  # names
     assert f"best lag {lag}: Spearman r = {r:.2f}" in tip
     assert f"95% CI {low:.2f} … {high:.2f}, n = {n:,}" in tip
     bad = m.view.links[("usage", "tickets")]
@@ -244,3 +245,109 @@ def test_the_design_workspace_shows_the_map_beside_the_tree(qtbot: QtBot, tmp_pa
     assert w.editor.selected == ("kpi", "usage")
     w.editor.select_item("keep")
     assert w.strategy_map.view.nodes["keep"].isSelected()
+
+
+def test_deleting_a_linked_kpi_takes_its_arrow_and_undo_brings_both_back(
+    shown: StrategyMap,
+) -> None:
+    from scorecard_studio.domain import edits
+
+    doc = shown.document
+    assert doc.edit("Delete Usage", edits.remove_item, "usage")
+    assert doc.card.analytics.links == ()
+    assert "usage" not in shown.view.nodes
+    assert shown.view.links == {}
+    assert doc.undo_stack.count() == 1  # one step: the KPI and its link
+    doc.undo_stack.undo()
+    assert doc.card == CARD
+    assert list(shown.view.links) == [("usage", "loyalty")]
+
+
+class _Ask:
+    """Stands in for the list dialog: records what it offered, answers ``answer``."""
+
+    def __init__(self, answer: str | None) -> None:
+        self.answer = answer
+        self.offered: list[str] = []
+
+    def __call__(self, _parent, _title, _label, items, _current=0, _editable=True):  # type: ignore[no-untyped-def]
+        self.offered = list(items)
+        return (self.answer or "", self.answer is not None)
+
+
+def test_ctrl_l_on_a_selected_box_links_it_to_the_item_chosen_from_a_list(
+    shown: StrategyMap, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    ask = _Ask("Keep customers (objective, Customer)")
+    monkeypatch.setattr(QInputDialog, "getItem", ask)
+    doc, v = shown.document, shown.view
+    v.setFocus()
+    v.select_item("tickets")
+    QTest.keyClick(v, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    # every other KPI and objective, in design order, with its kind and perspective
+    assert ask.offered == [
+        "Keep customers (objective, Customer)",
+        "Loyalty (KPI, Customer)",
+        "Usage (KPI, Process)",
+    ]
+    assert doc.card.analytics.links == (
+        StrategyLink("usage", "loyalty"),
+        StrategyLink("tickets", "keep", LinkSign.POSITIVE),
+    )
+    assert doc.undo_stack.undoText() == "Link tickets → keep"
+    assert ("tickets", "keep") in v.links
+    doc.undo_stack.undo()
+    assert doc.card.analytics.links == (StrategyLink("usage", "loyalty"),)
+    # usage already points to loyalty: the list leaves it out; cancelling adds nothing
+    ask.answer = None
+    v.select_item("usage")
+    QTest.keyClick(v, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert ask.offered == ["Keep customers (objective, Customer)", "Tickets (KPI, Process)"]
+    assert doc.undo_stack.count() == 1  # only the undone link: nothing new
+
+
+def test_link_to_in_the_tree_adds_the_link_through_the_undo_stack(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    from scorecard_studio.qt.widgets.scorecard_editor import ScorecardEditor
+
+    doc = ScorecardDocument()
+    doc.load(CARD, {})
+    editor = ScorecardEditor(doc)
+    qtbot.addWidget(editor)
+    editor.show()
+    qtbot.waitExposed(editor)
+    monkeypatch.setattr(QInputDialog, "getItem", _Ask("Tickets (KPI, Process)"))
+    editor.select_item("cust")
+    assert not editor.link_to_action.isEnabled()  # a perspective is not linked
+    editor.select_item("usage")
+    assert editor.link_to_action.isEnabled()
+    editor.activateWindow()
+    editor.view.setFocus()
+    qtbot.waitUntil(editor.view.hasFocus)
+    QTest.keyClick(editor.view, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert doc.card.analytics.links[-1] == StrategyLink("usage", "tickets")
+    assert doc.undo_stack.undoText() == "Link usage → tickets"
+    doc.undo_stack.undo()
+    assert doc.card == CARD
+
+
+def test_names_break_between_words_and_frames_fit_their_titles() -> None:
+    from scorecard_studio.qt.widgets.map_items import BOX_W, PAD, layout, two_lines
+
+    def seven(text: str) -> int:  # 7 units a character
+        return 7 * len(text)
+
+    assert two_lines("Churn rate", 100, seven) == ["Churn rate"]  # 70: one line
+    assert two_lines("Net Promoter Score", 100, seven) == ["Net Promoter", "Score"]
+    assert two_lines("Customer lifetime value", 100, seven) == ["Customer", "lifetime value"]
+    assert two_lines("Onboarding", 50, seven) == ["Onboarding"]  # one word: elided by the caller
+    # "Keep customers" (one KPI) measured at 200: its frame widens to hold it, not cut
+    _bands, nodes = layout(CARD, lambda _title: 200.0)
+    keep = next(n for n in nodes if n.id == "keep")
+    assert keep.rect.width() == 200 + 2 * PAD + 4
+    assert next(n for n in layout(CARD)[1] if n.id == "keep").rect.width() == BOX_W + 2 * PAD
