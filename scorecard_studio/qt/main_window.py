@@ -99,7 +99,12 @@ class MainWindow(WindowActions):
         self.history = HistoryPanel(self.workspace)
         self.governance = GovernancePanel(self.workspace)
         exports = self.workspace.exports
-        self.report = ReportPreview(self.document, exports.provenance, exports.stored_governance)
+        self.report = ReportPreview(
+            self.document,
+            exports.provenance,
+            exports.stored_governance,
+            evidence=self.workspace.evidence,
+        )
         self.workspace.historyChanged.connect(self.governance.refresh)
         self.workspace.documentOpened.connect(self.governance.refresh)
         self.document.designChanged.connect(self.governance.ownership.fill)

@@ -57,9 +57,13 @@ class ReportPreview(QWidget):
         provenance: Callable[[], dict[str, Any]] | None = None,
         governance: Callable[[str | None, int | None], GovernanceView | None] | None = None,
         parent: QWidget | None = None,
+        evidence: Any = None,
     ) -> None:
         super().__init__(parent)
         self.document = document
+        #: The window's evidence (an EvidenceSource): its current evidence fills the
+        #: briefing's evidence page as the exported PDF has it; new evidence redraws.
+        self._evidence = evidence
         self._provenance = provenance or dict
         self._governance_reader = governance
         #: The stored version the governance below was read for, and that governance.
@@ -111,6 +115,8 @@ class ReportPreview(QWidget):
         self._timer.timeout.connect(self.refresh)
         document.resultChanged.connect(self._schedule)
         document.loadingChanged.connect(self._schedule)
+        if evidence is not None:
+            evidence.evidenceReady.connect(self._schedule)
         self._show_message(self._waiting_text())
 
     def reload_governance(self) -> None:
@@ -182,11 +188,14 @@ class ReportPreview(QWidget):
             return
 
         governance = self.governance()
+        evidence = self._evidence.current() if self._evidence is not None else None
 
         def work(
             progress: Callable[[float], None], cancel: threading.Event
         ) -> tuple[Any, list[QImage]]:
-            ctx = report_context(result, provenance=provenance, governance=governance)
+            ctx = report_context(
+                result, provenance=provenance, governance=governance, evidence=evidence
+            )
             pages = BriefingPages(ctx)
             images = []
             for n in range(len(pages)):

@@ -94,3 +94,24 @@ def test_states_before_there_are_scores(qtbot: QtBot, tmp_path: Path) -> None:
     assert report.images == []
     w.document.end_loading()
     qtbot.waitUntil(lambda: report.message.text() == EMPTY_TEXT)
+
+
+def test_the_sample_preview_ends_with_the_evidence_page_the_pdf_has(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    w = make_window(qtbot, tmp_path)
+    w.workspace.start([])
+    qtbot.waitUntil(lambda: w.document.base_version == 3, timeout=60000)
+    qtbot.waitUntil(lambda: w.workspace.evidence.current() is not None, timeout=60000)
+    w.show_workspace("report")
+    qtbot.waitUntil(
+        lambda: (
+            w.report.task is None
+            and w.report.context is not None
+            and w.report.context.evidence is not None
+        ),
+        timeout=60000,
+    )
+    pdf = tmp_path / "briefing.pdf"
+    pages = write_briefing_pdf(w.report.context, pdf)
+    assert len(w.report.images) == pages
