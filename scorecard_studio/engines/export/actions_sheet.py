@@ -10,7 +10,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from scorecard_studio.domain.governance import Action, ActionStatus, GovernanceView
 from scorecard_studio.domain.model import Kpi
-from scorecard_studio.engines.export.cells import put_number, put_text
+from scorecard_studio.engines.export.cells import merge_new, put_number, put_text
 from scorecard_studio.engines.export.context import ReportContext
 from scorecard_studio.engines.export.layout import PrintPlan, fit_row_height, fit_wrapped_rows
 from scorecard_studio.engines.export.overview_sheets import header_row, title
@@ -62,7 +62,7 @@ def write_actions(ws: Worksheet, ctx: ReportContext) -> PrintPlan:
         for (start, end), text in zip(spans, texts, strict=True):
             put_text(ws, row, start, text).alignment = WRAP
             if end != start:
-                ws.merge_cells(start_row=row, start_column=start, end_row=row, end_column=end)
+                merge_new(ws, row, start, end)
         fit_row_height(
             ws,
             row,

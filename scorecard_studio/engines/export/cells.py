@@ -15,6 +15,8 @@ from typing import Any, cast
 
 from openpyxl.cell.cell import Cell
 from openpyxl.styles.cell_style import StyleArray
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from scorecard_studio.domain.units import Unit, UnitKind
@@ -88,6 +90,19 @@ def _cell(ws: Worksheet, row: int, column: int) -> Cell:
         cells[(row, column)] = cell
         ws._current_row = max(ws._current_row, row)  # type: ignore[attr-defined]
     return cast(Cell, cell)
+
+
+def merge_new(ws: Worksheet, row: int, first_column: int, last_column: int) -> None:
+    """Merge cells of one row that no merged range touches yet (rows the caller just wrote).
+
+    openpyxl's ``merge_cells`` compares a new range with every range merged before it, so a
+    sheet with a merge per row (a RACI table of a thousand KPIs) takes seconds; the caller
+    here knows the range is new, so it is added as ``merge_cells`` would add it, unchecked.
+    """
+    span = f"{get_column_letter(first_column)}{row}:{get_column_letter(last_column)}{row}"
+    merged = MergedCellRange(ws, span)
+    ws.merged_cells.ranges.add(merged)
+    ws._clean_merge_range(merged)  # type: ignore[attr-defined]
 
 
 def put_text(ws: Worksheet, row: int, column: int, value: str) -> Cell:

@@ -21,7 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from scorecard_studio.domain.model import STATUS_BY_CODE, Status
 from scorecard_studio.engines.export.actions_sheet import accountable_text, open_actions_text
-from scorecard_studio.engines.export.cells import put_number, put_text
+from scorecard_studio.engines.export.cells import merge_new, put_number, put_text
 from scorecard_studio.engines.export.context import ReportContext
 from scorecard_studio.engines.export.layout import (
     TITLE_HEIGHT,
@@ -208,9 +208,7 @@ def _dashboard(ws: Worksheet, ctx: ReportContext, row: int) -> int:
                 at = row + n
                 put_text(ws, at, name_col, shown.kpi.name).alignment = WRAP
                 if last_name_col != name_col:
-                    ws.merge_cells(
-                        start_row=at, start_column=name_col, end_row=at, end_column=last_name_col
-                    )
+                    merge_new(ws, at, name_col, last_name_col)
                 fmt = ctx.value_format(shown.kpi)
                 put_number(ws, at, first_value_col, shown.actual, fmt)
                 put_number(ws, at, first_value_col + 1, shown.target, fmt)
