@@ -17,7 +17,9 @@ from scorecard_studio.engines.export.overview_sheets import header_row, title
 from scorecard_studio.engines.export.styles import BOLD, SUBTITLE_FONT, WRAP
 
 NONE_RECORDED = "— (none recorded)"
-_WIDTHS = (22, 8, 34, 10, 12, 24, 16, 34)
+#: Column widths: 128 units, one page width of Letter at the sheet's 80 % (A4 has more).
+_WIDTHS = (20, 7, 30, 9, 11, 20, 13, 18)
+_SCALE = 80
 
 
 def accountable_text(kpi: Kpi) -> str:
@@ -44,12 +46,14 @@ def write_actions(ws: Worksheet, ctx: ReportContext) -> PrintPlan:
     row = 4
     put_text(ws, row, 1, "Ownership (RACI)").font = BOLD
     row += 1
-    header_row(ws, row, ["KPI", "", "Accountable", "", "Responsible", "Consulted", "Informed"])
-    # The KPI and the accountable person each take two columns (the Id and Status columns
-    # of the actions below), so a name wraps only when it is longer than both.
-    spans = ((1, 2), (3, 4), (5, 5), (6, 6), (7, 7))
-    for start, end in spans[:2]:
-        ws.merge_cells(start_row=row, start_column=start, end_row=row, end_column=end)
+    header_row(ws, row, ["KPI", "", "Accountable", "", "Responsible", "", "Consulted", "Informed"])
+    # The RACI table spans the eight columns of the actions below: the KPI over the owner
+    # and id, the accountable person (named in the QBR) and the responsible people over
+    # two columns each, so a name wraps only when it is longer than both.
+    spans = ((1, 2), (3, 4), (5, 6), (7, 7), (8, 8))
+    for start, end in spans:
+        if end != start:
+            merge_new(ws, row, start, end)
     for kpi in ctx.card.all_kpis():
         row += 1
         texts = (
@@ -102,4 +106,4 @@ def write_actions(ws: Worksheet, ctx: ReportContext) -> PrintPlan:
             row += 1
             put_text(ws, row, 1, status.value)
             put_number(ws, row, 2, float(len(view.by_status()[status])), "0")
-    return PrintPlan(scale=85)
+    return PrintPlan(scale=_SCALE)

@@ -333,7 +333,14 @@ def write_definitions(ws: Worksheet, ctx: ReportContext) -> PrintPlan:
         put_text(ws, row, 3, value)
         row += 1
     ws.freeze_panes = "B5"
-    return PrintPlan(scale=75, title_rows=(4, 4), title_columns=(1, 1))
+    # Without a single note the Notes column would print as a page of KPI names alone.
+    noted = any(kpi.notes for kpi in ctx.result.kpis)
+    return PrintPlan(
+        scale=75,
+        title_rows=(4, 4),
+        title_columns=(1, 1),
+        print_columns=None if noted else len(widths) - 1,
+    )
 
 
 def _scoring_text(kpi: Kpi) -> str:

@@ -47,7 +47,9 @@ def write_provenance(ws: Worksheet, ctx: ReportContext) -> PrintPlan:
         row += 1
         put_text(ws, row, 1, label).font = BOLD
         put_text(ws, row, 2, value).alignment = WRAP
+    # Both columns on one page width of Letter (the narrower paper) at the sheet's scale:
+    # 30 + 78 units, hashes (64 characters) whole, longer values wrapped.
     ws.column_dimensions["A"].width = 30
-    ws.column_dimensions["B"].width = 90
+    ws.column_dimensions["B"].width = 78
     fit_wrapped_rows(ws, 5, row, [1, 2])
     return PrintPlan(scale=90, title_rows=(4, 4))

@@ -136,7 +136,7 @@ def export_report(
     )
     plans["Summary"] = summary_plan(summary_layout.last_row, chart_breaks)
     layout = write_whatif(sheets["What-if"], ctx)
-    plans["What-if"] = whatif_plan()
+    plans["What-if"] = whatif_plan(sheets["What-if"], ctx)
     plans["Actions"] = write_actions(sheets["Actions"], ctx)
     plans["Definitions"] = write_definitions(sheets["Definitions"], ctx)
     plans["Provenance"] = write_provenance(sheets["Provenance"], ctx)

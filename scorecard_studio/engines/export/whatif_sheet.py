@@ -23,6 +23,7 @@ from scorecard_studio.engines.export.layout import (
     TITLE_HEIGHT,
     ColumnWidths,
     PrintPlan,
+    group_breaks,
     max_number_width,
 )
 from scorecard_studio.engines.export.overview_sheets import header_row
@@ -233,9 +234,22 @@ def write_whatif(ws: Worksheet, ctx: ReportContext) -> WhatIfLayout:
     return WhatIfLayout(top + 1, tier_score_row, headline, tuple(score_columns))
 
 
-def whatif_plan() -> PrintPlan:
-    """Tier names and column titles repeat down the pages, the KPI's names across them."""
-    return PrintPlan(scale=75, title_rows=(7, 8), title_columns=(1, 3))
+#: The What-if sheet prints at this scale (a wide sheet: five columns per tier).
+WHATIF_SCALE = 75
+
+
+def whatif_plan(ws: Worksheet, ctx: ReportContext) -> PrintPlan:
+    """Tier names and column titles repeat down the pages, the KPI's names across them.
+
+    Pages break between tiers, never inside one: a tier's actual, targets and score read
+    on one page under its name (the method and weight columns go with the first tier).
+    """
+    n_tiers = len(ctx.tiers()) - 1
+    groups = [4] + [_FIRST_BLOCK_COL + i * len(_BLOCK) for i in range(1, n_tiers)]
+    breaks = group_breaks(ws, ctx.paper, WHATIF_SCALE, 3, groups)
+    return PrintPlan(
+        scale=WHATIF_SCALE, title_rows=(7, 8), title_columns=(1, 3), column_breaks=breaks
+    )
 
 
 def _average(parts: list[tuple[str, str]], weights: list[str], zero: bool) -> str:

@@ -285,9 +285,9 @@ def test_raci_rows_are_as_tall_as_their_text(result, tmp_path: Path) -> None:  #
     heights = {ws.cell(r, 1).value: ws.row_dimensions[r].height for r in rows}
     # A short name and owner fit one line: the row keeps the default height.
     assert [h for name, h in heights.items() if name != kpi.name] == [None] * (len(heights) - 1)
-    # The long owner wraps in the 44 units of its two merged columns: two lines, no more.
-    assert wrapped_lines(long_name, 22 + 8) > 2  # what a single column would have needed
-    assert wrapped_lines(long_name, 34 + 10) == 2
+    # The long owner wraps in the 39 units of its two merged columns: two lines, no more.
+    assert wrapped_lines(long_name, 30) > 2  # what a single column would have needed
+    assert wrapped_lines(long_name, 30 + 9) == 2
     assert heights[kpi.name] == pytest.approx(2 * 15, abs=3)
 
 
@@ -313,3 +313,35 @@ def test_the_tier_matrix_breaks_between_whole_tiers(result, tmp_path: Path, pape
     assert all((column - 2) % 3 == 0 for column in breaks), breaks
     # Letter is narrower: it breaks after three tiers, A4 after four.
     assert breaks[0] == (11 if paper == "letter" else 14)
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_the_whatif_sheet_breaks_between_whole_tiers(result, tmp_path: Path, paper: str) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / f"{paper}.xlsx"
+    export_report(result, out, paper=paper)
+    ws = openpyxl.load_workbook(out)["What-if"]
+    breaks = [b.id for b in ws.col_breaks.brk]
+    assert breaks, "five columns per tier do not fit one page for every tier"
+    # A–C repeat, D–E (method, weight) go with the first tier; each tier has five columns
+    # from F on: a break only ever falls after a tier's last column (J, O, T…).
+    assert all(column >= 10 and (column - 5) % 5 == 0 for column in breaks), breaks
+
+
+def test_definitions_print_no_page_of_empty_notes(result, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from scorecard_studio.domain import edits
+
+    plain = result.card
+    for kpi in plain.all_kpis():
+        plain = edits.replace_kpi(plain, replace(kpi, notes=""))
+    out = tmp_path / "plain.xlsx"
+    export_report(score(plain, {"data": build_data()}), out)
+    ws = openpyxl.load_workbook(out)["Definitions"]
+    assert ws.cell(4, 9).value == "Notes"  # still in the workbook
+    assert str(ws.print_area).replace("$", "").split("!")[-1].startswith("A1:H")
+    kpi = plain.all_kpis()[0]
+    noted_card = edits.replace_kpi(plain, replace(kpi, notes="Source changed in May"))
+    noted = tmp_path / "noted.xlsx"
+    export_report(score(noted_card, {"data": build_data()}), noted)
+    assert not openpyxl.load_workbook(noted)["Definitions"].print_area  # every column

@@ -45,7 +45,7 @@ def test_red_kpi_rows_show_accountable_commentary_and_action(
     assert row[5] == "Lost a renewal Recommendation: Call the CFO (ana)"
     assert row[6] == "A1 Win back renewals (Ana, due 2026-09-30)"
     actions = _cells(book["Actions"])
-    raci = {r[0]: (r[2], r[4], r[6]) for r in actions if r[0] in ("Revenue", "Orders")}
+    raci = {r[0]: (r[2], r[4], r[7]) for r in actions if r[0] in ("Revenue", "Orders")}
     # Orders has no RACI: its owner is the accountable person.
     assert raci == {"Revenue": ("Ana", "Sales ops", "Board"), "Orders": ("Ben", None, None)}
     listed = [(r[0], r[1], r[3]) for r in actions if r[1] in ("A1", "A2")]
