@@ -101,7 +101,7 @@ class MainWindow(WindowActions):
         exports = self.workspace.exports
         self.report = ReportPreview(
             self.document,
-            exports.provenance,
+            exports.stored_provenance,
             exports.stored_governance,
             evidence=self.workspace.evidence,
         )
