@@ -4,6 +4,8 @@ The report is written in the background with progress; when the open design is a
 unmodified version, the report states that version's provenance so it can be produced again
 from the store. A design opened from the store also brings that version's governance
 (commentary, actions, escalations), read in the background as ``export --store`` reads it.
+The provenance is read there too: it checks the version out, and a team store is a network
+away; only which version it is for is decided on the UI thread, where the document lives.
 Sharing writes the scorecard's whole history as one portable file.
 """
 
@@ -24,6 +26,14 @@ from scorecard_studio.qt.settings import last_folder, remember_folder
 if TYPE_CHECKING:
     from scorecard_studio.domain.governance import GovernanceView
     from scorecard_studio.qt.evidence_source import EvidenceSource
+
+
+def provenance_version(document: ScorecardDocument) -> tuple[str | None, int | None]:
+    """The stored version a report of the open design states as its provenance: the one
+    shown, if saved and unmodified (an edited design is no version's); else none."""
+    if document.store_name is None or document.shown_version is None or document.is_modified():
+        return None, None
+    return document.store_name, document.shown_version
 
 
 class Exports:
@@ -52,7 +62,7 @@ class Exports:
         chosen = self._target("Export QBR report", "xlsx", "Excel workbook (*.xlsx)")
         if chosen is None:
             return
-        result, path, provenance = chosen
+        result, path, version = chosen
         card, tables = self.document.card, dict(self.document.tables)
         ready = self.evidence.current() if self.evidence is not None else None
         stored = self.stored_version()
@@ -70,7 +80,7 @@ class Exports:
             return export_report(
                 result,
                 path,
-                provenance=ReportProvenance.from_mapping(provenance),
+                provenance=ReportProvenance.from_mapping(self.stored_provenance(*version)),
                 evidence=evidence,
                 governance=governance,
             )
@@ -87,7 +97,7 @@ class Exports:
         chosen = self._target("Export QBR briefing", "pdf", "PDF document (*.pdf)")
         if chosen is None:
             return
-        result, path, provenance = chosen
+        result, path, version = chosen
         stored = self.stored_version()
         card, tables = self.document.card, dict(self.document.tables)
         ready = self.evidence.current() if self.evidence is not None else None
@@ -103,7 +113,7 @@ class Exports:
             progress(0.4)
             ctx = report_context(
                 result,
-                provenance=ReportProvenance.from_mapping(provenance),
+                provenance=ReportProvenance.from_mapping(self.stored_provenance(*version)),
                 governance=self.stored_governance(*stored),
                 evidence=evidence,
             )
@@ -120,9 +130,9 @@ class Exports:
 
     def _target(
         self, title: str, suffix: str, kinds: str
-    ) -> tuple[Any, str, dict[str, Any]] | None:
-        """The scores, the file the user chose and the provenance, or None (nothing to report,
-        or the dialog was cancelled)."""
+    ) -> tuple[Any, str, tuple[str | None, int | None]] | None:
+        """The scores, the file the user chose and the version whose provenance the report
+        states, or None (nothing to report, or the dialog was cancelled)."""
         result = self.document.result
         if result is None:
             self._warn(title, "There are no scores to report: import data first.")
@@ -132,15 +142,22 @@ class Exports:
         if not path:
             return None
         remember_folder("export", path)
-        return result, path, self.provenance()
+        return result, path, provenance_version(self.document)
 
     def provenance(self) -> dict[str, Any]:
-        """The open version's provenance when it is saved and unmodified; else nothing."""
-        doc = self.document
-        if doc.store_name is None or doc.shown_version is None or doc.is_modified():
+        """The open version's provenance when it is saved and unmodified; else nothing.
+
+        Reads the store where it is called; the window reads it through
+        :meth:`stored_provenance`, off the UI thread."""
+        return self.stored_provenance(*provenance_version(self.document))
+
+    def stored_provenance(self, name: str | None, number: int | None) -> dict[str, Any]:
+        """The provenance of stored version ``number`` of ``name`` (None: nothing to state).
+        Reads the store (it checks the version out): call it off the UI thread."""
+        if name is None or number is None:
             return {}
         try:
-            return dict(self._store().checkout(doc.store_name, doc.shown_version).provenance())
+            return dict(self._store().checkout(name, number).provenance())
         except ScorecardError:
             return {}
 

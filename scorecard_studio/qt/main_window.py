@@ -101,7 +101,7 @@ class MainWindow(WindowActions):
         exports = self.workspace.exports
         self.report = ReportPreview(
             self.document,
-            exports.provenance,
+            exports.stored_provenance,
             exports.stored_governance,
             evidence=self.workspace.evidence,
         )
@@ -208,9 +208,10 @@ class MainWindow(WindowActions):
         """Show a workspace by key ("design", "data", "targets", "dashboard", "history", …)."""
         self.rooms.show_workspace(key)
 
-    def _governance_view(self) -> GovernanceView | None:
-        """The governance of the stored version shown (None: not saved yet)."""
-        name, number = self.document.store_name, self.document.shown_version
+    def _governance_view(self, name: str | None, number: int | None) -> GovernanceView | None:
+        """The governance of stored version ``number`` of ``name`` (None: not saved yet, or
+        unreadable). Reads the store: the findings and the suggestions call it off the UI
+        thread, with the version they asked about when they asked."""
         if name is None or number is None:
             return None
         try:

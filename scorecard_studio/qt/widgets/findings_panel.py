@@ -8,7 +8,9 @@ Escalations follow the design's findings (spec section 7, ``domain/escalation.py
 red for the scorecard's escalation periods up to the reporting period with no open action,
 and an open action past its due date, each in words that name the KPI. They need the
 stored version's actions (:attr:`FindingsPanel.governance`, set by the window) and the
-scored result, and are worked out again when either changes.
+scored result, and are worked out again when either changes. The actions are read from the
+store off the UI thread (a team store is a network away); the newest read wins, and a read
+for a version no longer open is dropped.
 
 The evidence's findings come last (spec section 6): links the customer data does not
 support, leading KPIs with no supported link to a lagging item, redundant KPI pairs. They
@@ -30,6 +32,7 @@ from scorecard_studio.domain.findings import Finding, Severity
 from scorecard_studio.domain.governance import GovernanceView
 from scorecard_studio.domain.model import Scorecard
 from scorecard_studio.qt.document import ScorecardDocument
+from scorecard_studio.qt.store_reads import LatestRead
 
 if TYPE_CHECKING:
     from scorecard_studio.engines.analytics import Evidence
@@ -63,9 +66,11 @@ class FindingsPanel(QWidget):
         self.evidence = evidence
         #: The current evidence's findings, as listed (also for tests).
         self.evidence_findings: list[Finding] = []
-        #: Reads the governance of the stored version being edited (None: not stored).
-        self.governance: Callable[[], GovernanceView | None] | None = None
+        #: Reads the governance of a stored version (store name, number), off the UI
+        #: thread; None when there is no store to read.
+        self.governance: Callable[[str | None, int | None], GovernanceView | None] | None = None
         self._view: GovernanceView | None = None
+        self.reading = LatestRead(self)
         #: Escalation findings of the current result and governance (also for tests).
         self.escalations: list[Finding] = []
         self.title = QLabel("<b>Findings</b>")
@@ -89,9 +94,21 @@ class FindingsPanel(QWidget):
         self.refresh()
 
     def reload_governance(self) -> None:
-        """Read the stored version's actions again (opened, saved, or an action changed)."""
-        self._view = self.governance() if self.governance is not None else None
-        self.refresh()
+        """Read the stored version's actions again (opened, saved, or an action changed),
+        in the background; the escalations follow when they arrive."""
+        reader = self.governance
+        if reader is None:
+            self._view = None
+            self.refresh()
+            return
+        key = (self.document.store_name, self.document.shown_version)
+
+        def read(view: GovernanceView | None) -> None:
+            if key == (self.document.store_name, self.document.shown_version):
+                self._view = view
+                self.refresh()
+
+        self.reading.request(lambda: reader(*key), read)
 
     def _escalations(self) -> list[Finding]:
         result = self.document.result

@@ -6,6 +6,12 @@ by status), the review buttons with a comment, and the impact of this version ag
 one it replaces and every frozen one. Every change is a store operation (audited, chained);
 the panel only reads the store back. Errors the user can fix are shown in a line, never as
 a traceback.
+
+The store may be a team's PostgreSQL over a network, so the panel never reads it on the UI
+thread: the governance and the impact are read in the background ("Reading…" meanwhile),
+and only the newest read's answer is shown (another version may have been opened while
+one was in flight). A write (commentary, action, review) is one short statement, made
+under a busy cursor; the governance is then read back in the background.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from scorecard_studio.domain.errors import ScorecardError
 from scorecard_studio.domain.governance import GovernanceView, ReviewState
+from scorecard_studio.qt.store_reads import READING_TEXT, LatestRead, busy_cursor
 from scorecard_studio.qt.widgets.history_panel import HistoryHost
 from scorecard_studio.qt.widgets.ownership_view import OwnershipTree
 
@@ -47,6 +54,11 @@ class GovernancePanel(QWidget):
         self.setObjectName("governancePanel")
         self.workspace = workspace
         self.view: GovernanceView | None = None
+        #: The stored version :attr:`view` was read for.
+        self._view_key: tuple[str | None, int | None] = (None, None)
+        #: The governance read, and the impact read (the newest request of each wins).
+        self.reading = LatestRead(self)
+        self.impact_reading = LatestRead(self)
         self.kpi_id: str | None = None
         layout = QVBoxLayout(self)
         self.state_label = QLabel()
@@ -148,7 +160,8 @@ class GovernancePanel(QWidget):
         return self.workspace.document.shown_version
 
     def refresh(self) -> None:
-        """Read the version's governance from the store again."""
+        """Show the design's KPIs and periods now, and read the version's governance from
+        the store again, in the background."""
         card = self.workspace.document.card
         self.kpi_box.blockSignals(True)
         self.kpi_box.clear()
@@ -162,22 +175,56 @@ class GovernancePanel(QWidget):
         self.period_box.clear()
         self.period_box.addItems(list(reversed(labels)))
         self.period_box.blockSignals(False)
-        if self.name is None or self.number is None:
-            self.view = None
-            self.state_label.setText("Not saved yet: governance starts with a saved version.")
-        else:
-            try:
-                self.view = self.workspace.store().governance(self.name, self.number)
-            except ScorecardError as exc:
-                self.view = None
-                self.message.setText(str(exc))
-            else:
-                self.state_label.setText(f"v{self.number}: {self.view.review_state.value}")
-        enabled = self.view is not None
-        for button in (*self.buttons.values(), self.impact_button):
-            button.setEnabled(enabled)
+        self.reload()
         if self.kpi_id is not None:
             self.show_kpi(self.kpi_id)
+        self._show_comment()
+        self._fill_actions()
+
+    def reload(self) -> None:
+        """Read the version's governance again, in the background; shown when it arrives.
+
+        Until then the governance last read for this version stays on screen (a write's
+        effect follows a moment later); another version's is cleared for "Reading…".
+        """
+        name, number = key = (self.name, self.number)
+        if name is None or number is None:
+            self.reading.cancel()
+            self._show_view(key, None)
+            self.state_label.setText("Not saved yet: governance starts with a saved version.")
+            return
+        if self._view_key != key:  # another version: nothing of the last one is shown
+            self._show_view(key, None)
+        if self.view is None:
+            self.state_label.setText(f"v{number}: {READING_TEXT}")
+        store = self.workspace.store
+        self.reading.request(
+            lambda: store().governance(name, number),
+            lambda view: self._read(key, view),
+            lambda message: self._read_failed(key, message),
+        )
+
+    def _current(self, key: tuple[str | None, int | None]) -> bool:
+        return key == (self.name, self.number)
+
+    def _read(self, key: tuple[str | None, int | None], view: GovernanceView) -> None:
+        if not self._current(key):
+            return  # read for a version no longer shown; its own read follows
+        self._show_view(key, view)
+        self.state_label.setText(f"v{key[1]}: {view.review_state.value}")
+
+    def _read_failed(self, key: tuple[str | None, int | None], message: str) -> None:
+        if self._current(key):
+            self._show_view(key, None)
+            self.state_label.setText(f"v{key[1]}")
+            self.message.setText(message)
+
+    def _show_view(self, key: tuple[str | None, int | None], view: GovernanceView | None) -> None:
+        """Show ``view`` (None: nothing read) as the governance of version ``key``."""
+        self.view, self._view_key = view, key
+        for button in self.buttons.values():
+            button.setEnabled(view is not None)
+        self.impact_button.setEnabled(view is not None and not self.impact_reading.busy)
         self._show_comment()
         self._fill_actions()
 
@@ -231,16 +278,19 @@ class GovernancePanel(QWidget):
     # --- changes --------------------------------------------------------------------------
 
     def _store_call(self, what: str, call: Any) -> Any:
+        """A write: one short statement, under a busy cursor; then the governance is read
+        back in the background (the typed text stays on screen until it arrives)."""
         if self.name is None or self.number is None:
             self.message.setText("Save the scorecard as a version first.")
             return None
         try:
-            value = call(self.workspace.store())
+            with busy_cursor():
+                value = call(self.workspace.store())
         except ScorecardError as exc:
             self.message.setText(f"{what}: {exc}")
             return None
         self.message.setText("")
-        self.refresh()
+        self.reload()
         self.changed.emit()
         return value
 
@@ -252,30 +302,22 @@ class GovernancePanel(QWidget):
             self.message.setText("Choose a KPI first.")
             return False
         latest = None if self.view is None else self.view.latest_comment(kpi, period)
-        frozen = self._frozen(latest.version) if latest is not None else True
-        replaces = latest.id if latest is not None and not frozen else None
         name, number = self.name, self.number
-        done = self._store_call(
-            "Commentary",
-            lambda s: s.comment(
-                name,
-                number,
-                kpi,
-                period,
-                self.analysis.toPlainText(),
-                self.recommendation.toPlainText(),
-                replaces=replaces,
-            ),
-        )
+        analysis, recommendation = self.analysis.toPlainText(), self.recommendation.toPlainText()
+
+        def write(store: Any) -> Any:
+            # Whether the latest comment's version is frozen is asked with the write, so
+            # no separate read waits on the UI thread before it.
+            frozen = _frozen(store, name, latest.version) if latest is not None else True
+            replaces = latest.id if latest is not None and not frozen else None
+            return store.comment(
+                name, number, kpi, period, analysis, recommendation, replaces=replaces
+            )
+
+        done = self._store_call("Commentary", write)
         if done is not None:
             self.workspace.status("Commentary saved")
         return done is not None
-
-    def _frozen(self, number: int) -> bool:
-        try:
-            return bool(self.workspace.store().version_info(self.name, number).frozen_label)
-        except ScorecardError:
-            return True
 
     def add_action(
         self, title: str, owner: str = "", due: str | None = None, kpis: tuple[str, ...] = ()
@@ -322,11 +364,42 @@ class GovernancePanel(QWidget):
             self.review(state, comment)
 
     def show_impact(self) -> None:
+        """The impact of this version against the one it replaces and every frozen one,
+        worked out in the background (it scores several versions); the button waits."""
         name, number = self.name, self.number
-        runs = self._store_call("Impact", lambda s: s.impact(name, number))
-        if runs is None:
+        if name is None or number is None:
+            self.message.setText("Save the scorecard as a version first.")
             return
+        store = self.workspace.store
+        self.impact_button.setEnabled(False)
+        self.impact_text.setPlainText(READING_TEXT)
+        self.impact_reading.request(
+            lambda: store().impact(name, number),
+            lambda runs: self._impact_read((name, number), runs),
+            self._impact_failed,
+        )
+
+    def _impact_read(self, key: tuple[str, int], runs: Any) -> None:
+        self.impact_button.setEnabled(self.view is not None)
+        if not self._current(key):
+            self.impact_text.setPlainText("")  # about a version no longer shown
+            return
+        number = key[1]
+        self.message.setText("")
         lines = [line for run in runs for line in run.lines()]
         self.impact_text.setPlainText(
             "\n".join(lines) or f"v{number} has no earlier or frozen version to compare with."
         )
+
+    def _impact_failed(self, message: str) -> None:
+        self.impact_button.setEnabled(self.view is not None)
+        self.impact_text.setPlainText("")
+        self.message.setText(f"Impact: {message}")
+
+
+def _frozen(store: Any, name: str | None, number: int) -> bool:
+    """Whether version ``number`` is frozen (when in doubt it is: nothing is replaced)."""
+    try:
+        return bool(store.version_info(name, number).frozen_label)
+    except ScorecardError:
+        return True

@@ -4,6 +4,10 @@ Versions are listed newest first with message, author, time and frozen label. Se
 two versions (Ctrl+click) and "Compare" shows their readable diff; a single version is
 compared with the working design. Restore makes an old version the new head (a new
 version, nothing is rewritten); Freeze labels a version as the one used for a QBR.
+
+The store may be a team's PostgreSQL over a network, so the list and the diffs are read
+off the UI thread ("Reading…" while the list is empty), the newest read winning; Restore
+and Freeze are one short write each, made under a busy cursor.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from scorecard_studio.domain.errors import ScorecardError
 from scorecard_studio.qt.icons import icon
+from scorecard_studio.qt.store_reads import READING_TEXT, LatestRead, busy_cursor
 
 if TYPE_CHECKING:
     from scorecard_studio.qt.document import ScorecardDocument
@@ -127,6 +132,12 @@ class HistoryPanel(QWidget):
         layout.addWidget(self.tree)
         layout.addWidget(bar)
         self.versions: list[Any] = []
+        #: The scorecard whose versions are listed.
+        self._listed: str | None = None
+        #: The versions read, and the diff read (the newest request of each wins).
+        self.reading = LatestRead(self)
+        self.compare_reading = LatestRead(self)
+        self.compare_reading.busyChanged.connect(lambda _busy: self._update_actions())
         self._update_actions()
 
     # --- data ---------------------------------------------------------------------------
@@ -136,18 +147,32 @@ class HistoryPanel(QWidget):
         return self.workspace.document.store_name
 
     def refresh(self) -> None:
-        self.tree.clear()
-        self.versions = []
-        if self.name is None:
+        """Read the scorecard's versions again, in the background; listed when they arrive."""
+        name = self.name
+        if name is None:
+            self.reading.cancel()
+            self.tree.clear()
+            self.versions = []
             self.info.setText("Not saved yet: File › Save version (Ctrl+S) starts its history.")
             self._update_actions()
             return
-        try:
-            self.versions = list(self.workspace.store().log(self.name))
-        except ScorecardError as exc:
-            self.info.setText(str(exc))
+        if not self.versions or self._listed != name:
+            self.tree.clear()  # another scorecard's versions are never shown as this one's
+            self.versions = []
+            self.info.setText(READING_TEXT)
             self._update_actions()
-            return
+        store = self.workspace.store
+        self.reading.request(
+            lambda: list(store().log(name)),
+            lambda versions: self._read(name, versions),
+            lambda message: self._read_failed(name, message),
+        )
+
+    def _read(self, name: str, versions: list[Any]) -> None:
+        if name != self.name:
+            return  # read for a scorecard no longer open; its own read follows
+        self.tree.clear()
+        self.versions, self._listed = versions, name
         base = self.workspace.document.shown_version
         for v in reversed(self.versions):
             item = QTreeWidgetItem(
@@ -175,12 +200,19 @@ class HistoryPanel(QWidget):
         )
         self._update_actions()
 
+    def _read_failed(self, name: str, message: str) -> None:
+        if name == self.name:
+            self.tree.clear()
+            self.versions = []
+            self.info.setText(message)
+            self._update_actions()
+
     def selected_numbers(self) -> list[int]:
         return sorted(int(i.data(0, _NUMBER)) for i in self.tree.selectedItems())
 
     def _update_actions(self) -> None:
         chosen = self.selected_numbers()
-        self.diff_action.setEnabled(len(chosen) in (1, 2))
+        self.diff_action.setEnabled(len(chosen) in (1, 2) and not self.compare_reading.busy)
         self.restore_action.setEnabled(len(chosen) == 1)
         self.freeze_action.setEnabled(len(chosen) == 1)
         self.open_action.setEnabled(len(chosen) == 1)
@@ -188,28 +220,39 @@ class HistoryPanel(QWidget):
     # --- actions ------------------------------------------------------------------------
 
     def compare_selected(self) -> None:
+        """The selected versions' diff, read in the background (Compare waits meanwhile)."""
         chosen = self.selected_numbers()
-        if not chosen or self.name is None:
+        name = self.name
+        if not chosen or name is None:
             return
-        try:
-            title, diff = self.compare(*chosen)
-        except ScorecardError as exc:
-            QMessageBox.warning(self, "Compare versions", str(exc))
-            return
+        store, card = self.workspace.store, self.workspace.document.card
+        self.info.setText(f"{READING_TEXT} (comparing versions)")
+        self.compare_reading.request(
+            lambda: _compare(store(), name, card, *chosen), self._compared, self._compare_failed
+        )
+
+    def _compared(self, outcome: tuple[str, Any]) -> None:
+        self._restore_info()
+        title, diff = outcome
         DiffDialog(title, diff.to_text(), self).exec()
 
-    def compare(self, a: int, b: int | None = None) -> tuple[str, Any]:
-        """(title, diff) of two versions, or of one version and the working design."""
-        from scorecard_studio.domain.design_diff import diff_designs
+    def _compare_failed(self, message: str) -> None:
+        self._restore_info()
+        QMessageBox.warning(self, "Compare versions", message)
 
+    def _restore_info(self) -> None:
+        if self.versions and self.name is not None:
+            self.info.setText(
+                f"{_versions(len(self.versions))} of “{self.name}”; bold: the one being edited"
+            )
+
+    def compare(self, a: int, b: int | None = None) -> tuple[str, Any]:
+        """(title, diff) of two versions, or of one version and the working design.
+
+        Reads the store where it is called; the Compare action calls it off the UI thread.
+        """
         assert self.name is not None
-        store = self.workspace.store()
-        if b is not None:
-            return f"Changes from v{a} to v{b}", store.diff(self.name, a, b)
-        old = store.checkout(self.name, a).design
-        return f"Changes from v{a} to the working design", diff_designs(
-            old, self.workspace.document.card
-        )
+        return _compare(self.workspace.store(), self.name, self.workspace.document.card, a, b)
 
     def restore_selected(self) -> None:
         chosen = self.selected_numbers()
@@ -228,7 +271,8 @@ class HistoryPanel(QWidget):
         if not self.workspace.confirm_discard("restoring an older version"):
             return
         try:
-            info = self.workspace.store().restore(self.name, chosen[0])
+            with busy_cursor():
+                info = self.workspace.store().restore(self.name, chosen[0])
         except ScorecardError as exc:
             QMessageBox.warning(self, "Restore version", str(exc))
             return
@@ -252,7 +296,8 @@ class HistoryPanel(QWidget):
         """Freeze a version under a label; frozen versions can never change again."""
         assert self.name is not None
         try:
-            self.workspace.store().freeze(self.name, number, label)
+            with busy_cursor():
+                self.workspace.store().freeze(self.name, number, label)
         except ScorecardError as exc:
             QMessageBox.warning(self, "Freeze version", str(exc))
             return False
@@ -268,6 +313,16 @@ class HistoryPanel(QWidget):
             and self.workspace.confirm_discard("opening another version")
         ):
             self.workspace.open_from_store(self.name, chosen[0])
+
+
+def _compare(store: Any, name: str, card: Any, a: int, b: int | None = None) -> tuple[str, Any]:
+    """(title, diff) of versions ``a`` and ``b`` of ``name``, or of ``a`` and ``card``."""
+    from scorecard_studio.domain.design_diff import diff_designs
+
+    if b is not None:
+        return f"Changes from v{a} to v{b}", store.diff(name, a, b)
+    old = store.checkout(name, a).design
+    return f"Changes from v{a} to the working design", diff_designs(old, card)
 
 
 def _when(value: Any) -> str:

@@ -9,7 +9,8 @@ thread, a QImage anywhere), so the window stays responsive. A change of the desi
 cancels the drawing under way: its pages would be out of date before they were shown. A design
 from the store shows its version's governance (commentary and actions beside red KPIs, as the
 exported report has them); that is read from the store in the background, and the pages are
-drawn again when it arrives.
+drawn again when it arrives (the newest read wins). Its provenance is read from the store
+with the drawing, off the UI thread too.
 """
 
 from __future__ import annotations
@@ -31,9 +32,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from scorecard_studio.domain.errors import ScorecardError
 from scorecard_studio.domain.governance import GovernanceView
 from scorecard_studio.qt.document import ScorecardDocument
+from scorecard_studio.qt.exports import provenance_version
+from scorecard_studio.qt.store_reads import LatestRead
 from scorecard_studio.qt.tasks import BackgroundTask, TaskCancelled
 
 #: Width of a page thumbnail, in pixels: a landscape page is then legible at a glance.
@@ -54,7 +56,7 @@ class ReportPreview(QWidget):
     def __init__(
         self,
         document: ScorecardDocument,
-        provenance: Callable[[], dict[str, Any]] | None = None,
+        provenance: Callable[[str | None, int | None], dict[str, Any]] | None = None,
         governance: Callable[[str | None, int | None], GovernanceView | None] | None = None,
         parent: QWidget | None = None,
         evidence: Any = None,
@@ -64,14 +66,15 @@ class ReportPreview(QWidget):
         #: The window's evidence (an EvidenceSource): its current evidence fills the
         #: briefing's evidence page as the exported PDF has it; new evidence redraws.
         self._evidence = evidence
-        self._provenance = provenance or dict
+        #: Reads a stored version's provenance (off the UI thread, with the drawing).
+        self._provenance = provenance or (lambda _name, _number: {})
         self._governance_reader = governance
         #: The stored version the governance below was read for, and that governance.
         self._governance: tuple[tuple[str | None, int | None], GovernanceView | None] = (
             (None, None),
             None,
         )
-        self._governance_tasks: list[BackgroundTask] = []
+        self.governance_reading = LatestRead(self)
         #: What the pages were last drawn from (tests read it).
         self.context: Any = None
         self._dirty = True
@@ -125,20 +128,12 @@ class ReportPreview(QWidget):
             return
         reader = self._governance_reader
         key = (self.document.store_name, self.document.shown_version)
-        task = BackgroundTask(lambda _progress, _cancel: reader(*key), self)
 
         def read(view: object) -> None:
             self._governance = (key, view if isinstance(view, GovernanceView) else None)
             self._schedule()
 
-        def done() -> None:
-            self._governance_tasks.remove(task)
-            task.deleteLater()
-
-        task.succeeded.connect(read)
-        task.finished.connect(done)
-        self._governance_tasks.append(task)
-        task.start()
+        self.governance_reading.request(lambda: reader(*key), read)
 
     def governance(self) -> GovernanceView | None:
         """The governance the pages show: the last read, if it is the open version's."""
@@ -181,18 +176,15 @@ class ReportPreview(QWidget):
         from scorecard_studio.engines.export.report import report_context
         from scorecard_studio.qt.report_pdf import BriefingPages, render_page
 
-        try:
-            provenance = ReportProvenance.from_mapping(self._provenance())
-        except ScorecardError as exc:
-            self._show_message(f"The report cannot be drawn: {exc}")
-            return
-
+        read_provenance, version = self._provenance, provenance_version(doc)
         governance = self.governance()
         evidence = self._evidence.current() if self._evidence is not None else None
 
         def work(
             progress: Callable[[float], None], cancel: threading.Event
         ) -> tuple[Any, list[QImage]]:
+            # A ScorecardError here fails the drawing: "The report cannot be drawn: …".
+            provenance = ReportProvenance.from_mapping(read_provenance(*version))
             ctx = report_context(
                 result, provenance=provenance, governance=governance, evidence=evidence
             )

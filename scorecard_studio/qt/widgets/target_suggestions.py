@@ -10,7 +10,8 @@ every tier's, each as one undoable edit.
 The suggestions read the actuals the document has already computed (one KPI, a few
 periods per tier: microseconds), so no data is read here and nothing waits on a thread;
 the exceptions come from the store once per opened or saved version, through
-:attr:`TargetSuggestionsPanel.governance`.
+:attr:`TargetSuggestionsPanel.governance`, read off the UI thread (the newest read wins,
+and one for a version no longer open is dropped).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from scorecard_studio.domain.governance import GovernanceView
 from scorecard_studio.domain.model import Scorecard, TargetValues
 from scorecard_studio.domain.units import format_value, unit_of
 from scorecard_studio.qt.document import ScorecardDocument
+from scorecard_studio.qt.store_reads import LatestRead
 
 if TYPE_CHECKING:
     from scorecard_studio.domain.escalation import TargetSuggestion
@@ -68,10 +70,12 @@ class TargetSuggestionsPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("targetSuggestions")
         self.document = document
-        #: Reads the governance view of the version being edited (exceptions); set by the
-        #: window. None, or a source that returns None: no period is exceptional.
-        self.governance: Callable[[], GovernanceView | None] | None = None
+        #: Reads the governance view of a stored version (store name, number) for its
+        #: exceptions, off the UI thread; set by the window. None, or a source that returns
+        #: None: no period is exceptional.
+        self.governance: Callable[[str | None, int | None], GovernanceView | None] | None = None
         self._view: GovernanceView | None = None
+        self.reading = LatestRead(self)
         self.kpi_id: str | None = None
         self.suggestions: list[TargetSuggestion] = []
         self.title = QLabel("Suggestions")
@@ -100,9 +104,21 @@ class TargetSuggestionsPanel(QWidget):
     # --- what is shown --------------------------------------------------------------
 
     def reload_governance(self) -> None:
-        """Read the exceptions again (a version was opened or saved)."""
-        self._view = self.governance() if self.governance is not None else None
-        self.refresh()
+        """Read the exceptions again (a version was opened or saved), in the background;
+        the suggestions are worked out again when they arrive."""
+        reader = self.governance
+        if reader is None:
+            self._view = None
+            self.refresh()
+            return
+        key = (self.document.store_name, self.document.shown_version)
+
+        def read(view: GovernanceView | None) -> None:
+            if key == (self.document.store_name, self.document.shown_version):
+                self._view = view
+                self.refresh()
+
+        self.reading.request(lambda: reader(*key), read)
 
     def show_kpi(self, kpi_id: str | None) -> None:
         if kpi_id != self.kpi_id:

@@ -69,10 +69,13 @@ def _texts(panel: FindingsPanel) -> list[str]:
     return [panel.list.item(i).text() for i in range(panel.list.count())]
 
 
-def test_red_with_no_open_action_is_listed_with_the_kpi_name(panel: FindingsPanel) -> None:
+def test_red_with_no_open_action_is_listed_with_the_kpi_name(
+    panel: FindingsPanel, qtbot: QtBot
+) -> None:
     assert panel.escalations == []  # not stored: no actions to judge by
-    panel.governance = lambda: GovernanceView(version=1)
+    panel.governance = lambda *_version: GovernanceView(version=1)
     panel.reload_governance()
+    qtbot.waitUntil(lambda: not panel.reading.busy)  # read off the UI thread
     texts = _texts(panel)
     assert texts[-1] == (
         "Escalation: Net revenue has been red for 2 consecutive periods (2026-Q2 to 2026-Q3) "
@@ -83,18 +86,20 @@ def test_red_with_no_open_action_is_listed_with_the_kpi_name(panel: FindingsPane
 
 
 def test_an_open_action_answers_the_streak_and_an_overdue_one_is_listed(
-    panel: FindingsPanel,
+    panel: FindingsPanel, qtbot: QtBot
 ) -> None:
-    panel.governance = lambda: GovernanceView(
+    panel.governance = lambda *_version: GovernanceView(
         version=1, actions=(_action(ActionStatus.OPEN, "2020-01-31"),)
     )
     panel.reload_governance()
+    qtbot.waitUntil(lambda: not panel.reading.busy)  # read off the UI thread
     assert [f.code for f in panel.escalations] == ["escalation_overdue_action"]
     assert _texts(panel)[-1] == (
         "Escalation: action A1 'Win back' (Ana) on Net revenue was due 2020-01-31 and is still open"
     )
-    panel.governance = lambda: GovernanceView(
+    panel.governance = lambda *_version: GovernanceView(
         version=1, actions=(_action(ActionStatus.DONE, "2020-01-31"),)
     )
     panel.reload_governance()
+    qtbot.waitUntil(lambda: not panel.reading.busy)  # read off the UI thread
     assert [f.code for f in panel.escalations] == ["escalation_red_no_action"]

@@ -29,12 +29,14 @@ def test_restore_asks_before_it_replaces_the_design(
     doc.edit("weight", edits.set_weight, "revenue", 5.0)
     assert ws.commit_version("second")
     history = window.history
+    qtbot.waitUntil(lambda: not history.reading.busy)
     history.tree.topLevelItem(1).setSelected(True)  # version 1 (newest first)
     assert history.selected_numbers() == [1]
 
     history.restore_selected()  # the test's dialogs answer "Discard": not Yes
     assert no_modal_dialogs == [("question", "Restore version")]
     assert doc.card.kpi("revenue").weight == 5.0
+    qtbot.waitUntil(lambda: not history.reading.busy)
     assert [v.number for v in history.versions] == [1, 2]
 
     monkeypatch.setattr(QMessageBox, "question", lambda *_a: QMessageBox.StandardButton.Yes)

@@ -33,7 +33,7 @@ def test_workspaces_menus_and_start_page(window: MainWindow) -> None:
     assert window.windowTitle().startswith("Designer test")
 
 
-def test_save_edit_save_diff_freeze_restore(window: MainWindow) -> None:
+def test_save_edit_save_diff_freeze_restore(window: MainWindow, qtbot: QtBot) -> None:
     ws, doc = window.workspace, window.document
     ws.open_card(design(), tables())
     assert not doc.is_modified()
@@ -44,6 +44,7 @@ def test_save_edit_save_diff_freeze_restore(window: MainWindow) -> None:
     assert ws.commit_version("revenue counts more")
     assert not doc.is_modified()
     history = window.history
+    qtbot.waitUntil(lambda: not history.reading.busy)
     assert [v.number for v in history.versions] == [1, 2]
     assert history.tree.topLevelItem(0).text(1) == "revenue counts more"  # newest first
 
@@ -55,6 +56,7 @@ def test_save_edit_save_diff_freeze_restore(window: MainWindow) -> None:
     assert "5" in text
 
     assert history.freeze(1, "QBR 2026 Q1")
+    qtbot.waitUntil(lambda: not history.reading.busy)
     assert history.tree.topLevelItem(1).text(4) == "QBR 2026 Q1"
 
     info = ws.store().restore(doc.store_name, 1)
@@ -111,6 +113,7 @@ def test_first_start_opens_the_bundled_sample_with_its_history(
     assert window.document.base_version == 3
     assert not window.document.is_modified()
     window.history.refresh()
+    qtbot.waitUntil(lambda: not window.history.reading.busy)
     labels = {v.number: v.frozen_label for v in window.history.versions}
     assert labels == {1: None, 2: "QBR 2026 Q2", 3: None}
     result = window.document.result

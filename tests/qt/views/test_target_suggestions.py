@@ -70,7 +70,7 @@ def _tables() -> dict[str, pd.DataFrame]:
     }
 
 
-def _q4_exceptional() -> GovernanceView:
+def _q4_exceptional(*_version: object) -> GovernanceView:
     one_off = Exceptional("e1", 1, "2026-Q4", "revenue", "*", "one-off contract", "ana", "t")
     return GovernanceView(version=1, exceptions=(one_off,))
 
@@ -88,7 +88,9 @@ def _pairs(view: TargetsView) -> dict[str, tuple[float | None, float | None]]:
     return {s.tier: (s.baseline, s.target) for s in view.suggestions.suggestions}
 
 
-def test_suggestions_follow_the_row_and_leave_exceptional_periods_out(view: TargetsView) -> None:
+def test_suggestions_follow_the_row_and_leave_exceptional_periods_out(
+    view: TargetsView, qtbot: QtBot
+) -> None:
     panel = view.suggestions
     assert panel.suggestions == []  # nothing selected yet
     view.table.setCurrentIndex(view.model.index(0, 0))
@@ -99,6 +101,7 @@ def test_suggestions_follow_the_row_and_leave_exceptional_periods_out(view: Targ
     assert (baseline, target) == (120.0, pytest.approx(425.0))
     panel.governance = _q4_exceptional
     panel.reload_governance()
+    qtbot.waitUntil(lambda: not panel.reading.busy)  # read off the UI thread
     baseline, target = _pairs(view)["all"]
     assert (baseline, target) == (110.0, pytest.approx(140.0))
     assert "exceptional left out: 2026-Q4" in panel.note.text()
@@ -113,10 +116,11 @@ def test_suggestions_follow_the_row_and_leave_exceptional_periods_out(view: Targ
     assert (baseline, target) == (10.0, pytest.approx(10.5))
 
 
-def test_accept_one_tier_and_accept_all_are_undoable(view: TargetsView) -> None:
+def test_accept_one_tier_and_accept_all_are_undoable(view: TargetsView, qtbot: QtBot) -> None:
     panel = view.suggestions
     panel.governance = _q4_exceptional
     panel.reload_governance()
+    qtbot.waitUntil(lambda: not panel.reading.busy)  # read off the UI thread
     view.table.setCurrentIndex(view.model.index(0, 0))
     doc = view.document
     assert panel.accept("tier_1")
