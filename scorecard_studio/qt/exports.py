@@ -21,7 +21,7 @@ from scorecard_studio.domain.errors import ScorecardError
 from scorecard_studio.qt.document import ScorecardDocument
 from scorecard_studio.qt.evidence_source import compute_evidence
 from scorecard_studio.qt.recent import add_recent_file
-from scorecard_studio.qt.settings import last_folder, remember_folder
+from scorecard_studio.qt.settings import author_name, last_folder, remember_folder
 
 if TYPE_CHECKING:
     from scorecard_studio.domain.governance import GovernanceView
@@ -67,6 +67,8 @@ class Exports:
         ready = self.evidence.current() if self.evidence is not None else None
         stored = self.stored_version()
 
+        author = author_name() or None  # "Prepared by"; else the version's author
+
         def work(progress: Any, _cancel: Any) -> Any:
             from scorecard_studio.engines.export import export_report
             from scorecard_studio.engines.export.context import ReportProvenance
@@ -83,6 +85,7 @@ class Exports:
                 provenance=ReportProvenance.from_mapping(self.stored_provenance(*version)),
                 evidence=evidence,
                 governance=governance,
+                author=author,
             )
 
         self._run(
@@ -102,6 +105,8 @@ class Exports:
         card, tables = self.document.card, dict(self.document.tables)
         ready = self.evidence.current() if self.evidence is not None else None
 
+        author = author_name() or None  # "Prepared by"; else the version's author
+
         def work(progress: Any, _cancel: Any) -> Any:
             from scorecard_studio.engines.export.context import ReportProvenance
             from scorecard_studio.engines.export.report import report_context
@@ -116,6 +121,7 @@ class Exports:
                 provenance=ReportProvenance.from_mapping(self.stored_provenance(*version)),
                 governance=self.stored_governance(*stored),
                 evidence=evidence,
+                author=author,
             )
             return ctx.period_label, write_briefing_pdf(ctx, path)
 

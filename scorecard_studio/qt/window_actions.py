@@ -142,6 +142,7 @@ class WindowActions(QMainWindow):
             "&Check design", "check", self.show_findings, QKeySequence("F7")
         )
         self.rename_action = self._action("&Rename scorecard…", "", ws.rename_scorecard)
+        self.author_action = self._action("Your &name…", "", ws.ask_author_name)
         self.whatif_action = QAction("&What-if controls", self)
         self.whatif_action.setCheckable(True)
         self.whatif_action.setShortcut(QKeySequence("Ctrl+Shift+W"))
@@ -198,7 +199,7 @@ class WindowActions(QMainWindow):
         )
 
         card_menu = bar.addMenu("&Scorecard")
-        card_menu.addActions([self.rename_action, self.check_action])
+        card_menu.addActions([self.rename_action, self.author_action, self.check_action])
         card_menu.addSeparator()
         card_menu.addAction(self.freeze_action)
         card_menu.addAction(self.history.diff_action)

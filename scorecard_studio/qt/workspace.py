@@ -26,9 +26,12 @@ from scorecard_studio.qt.evidence_source import EvidenceSource
 from scorecard_studio.qt.exports import Exports
 from scorecard_studio.qt.recent import add_recent_file, add_recent_store, open_recent
 from scorecard_studio.qt.settings import (
+    author_name,
     last_folder,
     remember_folder,
+    set_author_name,
     settings,
+    suggested_author,
 )
 from scorecard_studio.qt.startup import StartUp, sample_data_dir
 from scorecard_studio.qt.store_recovery import StoreRecovery
@@ -345,7 +348,8 @@ class Workspace(QObject):
                 doc.card,
                 doc.tables,
                 message=message,
-                author=None,  # the store knows who saves (on a team store: the login)
+                # The name the user gave; a team store always records its login instead.
+                author=None if self.store().team else (author_name() or None),
                 parent=doc.base_version,
                 name=name,
             )
@@ -369,7 +373,9 @@ class Workspace(QObject):
         doc.undo_stack.setClean()
         self.drafts.discard()
         self.historyChanged.emit()
-        self.status(f"Saved version {info.number} of {name}")
+        unnamed = "" if author_name() or self.store().team else f" as {info.author}"
+        hint = " — give your name: Scorecard ▸ Your name…" if unnamed else ""
+        self.status(f"Saved version {info.number} of {name}{unnamed}{hint}")
         return True
 
     def save_design_as(self) -> None:
@@ -391,6 +397,19 @@ class Workspace(QObject):
         remember_folder("save", path)
         add_recent_file(path)
         self.status(f"Design written to {Path(path).name}")
+
+    def ask_author_name(self) -> None:
+        """The user's name for new versions and "Prepared by" (a local store; a team
+        store names its database login)."""
+        name, ok = QInputDialog.getText(
+            self.window,
+            "Your name",
+            "Your name, as versions and reports will name you:",
+            text=author_name() or suggested_author(),
+        )
+        if ok and name.strip():
+            set_author_name(name)
+            self.status(f"Versions and reports will name you “{author_name()}”")
 
     def rename_scorecard(self) -> None:
         name, ok = QInputDialog.getText(

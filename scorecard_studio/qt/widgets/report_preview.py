@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from scorecard_studio.domain.governance import GovernanceView
 from scorecard_studio.qt.document import ScorecardDocument
 from scorecard_studio.qt.exports import provenance_version
+from scorecard_studio.qt.settings import author_name
 from scorecard_studio.qt.store_reads import LatestRead
 from scorecard_studio.qt.tasks import BackgroundTask, TaskCancelled
 
@@ -179,6 +180,7 @@ class ReportPreview(QWidget):
         read_provenance, version = self._provenance, provenance_version(doc)
         governance = self.governance()
         evidence = self._evidence.current() if self._evidence is not None else None
+        author = author_name() or None  # "Prepared by", as the exported report says it
 
         def work(
             progress: Callable[[float], None], cancel: threading.Event
@@ -186,7 +188,11 @@ class ReportPreview(QWidget):
             # A ScorecardError here fails the drawing: "The report cannot be drawn: …".
             provenance = ReportProvenance.from_mapping(read_provenance(*version))
             ctx = report_context(
-                result, provenance=provenance, governance=governance, evidence=evidence
+                result,
+                provenance=provenance,
+                governance=governance,
+                evidence=evidence,
+                author=author,
             )
             pages = BriefingPages(ctx)
             images = []
