@@ -64,6 +64,8 @@ class ProfileBox(QGroupBox):
         #: folded value → (value as written, tier name); kept across tier columns, and
         #: a previous profile's entries stay even when this file lacks their values.
         self._chosen: dict[str, tuple[str, str]] = {}
+        self._chosen_under: dict[str, str | None] = {}
+        self._column: str | None = None
 
     def load(
         self,
@@ -80,6 +82,11 @@ class ProfileBox(QGroupBox):
         self._levels = {str(c.name): tuple(c.levels) for c in columns}
         self._tier_names = list(tier_names)
         self._chosen = {_key(k): (k, v) for k, v in (previous.tier_values if previous else ())}
+        # The tier column each value was mapped under in this wizard (the saved profile's
+        # mappings carry over whatever the column): choices made under a column the user
+        # then left are not saved.
+        self._chosen_under = {}
+        self._column = None
         scales = {u.column: u.scale.value for u in (previous.units if previous else ())}
         numeric = [str(c.name) for c in columns if c.type in ("number", "percent")]
         self.units.setRowCount(len(numeric))
@@ -95,14 +102,20 @@ class ProfileBox(QGroupBox):
         for row in range(self.tiers.rowCount()):
             item, box = self.tiers.item(row, 0), self.tiers.cellWidget(row, 1)
             if item is not None and isinstance(box, QComboBox):
+                key = _key(item.text())
                 if box.currentData():
-                    self._chosen[_key(item.text())] = (item.text(), str(box.currentData()))
+                    was = self._chosen.get(key)
+                    self._chosen[key] = (item.text(), str(box.currentData()))
+                    if was != self._chosen[key]:
+                        self._chosen_under[key] = self._column
                 else:
-                    self._chosen.pop(_key(item.text()), None)
+                    self._chosen.pop(key, None)
+                    self._chosen_under.pop(key, None)
 
     def show_tier_values(self, column: str | None) -> None:
         """List the distinct values of the chosen tier column, each with its tier."""
         self._remember()
+        self._column = column
         values = list(self._levels.get(column or "", ())) if column else []
         self.tiers.setRowCount(len(values))
         for row, value in enumerate(values):
@@ -132,7 +145,11 @@ class ProfileBox(QGroupBox):
     def profile(self) -> dict[str, Any]:
         """The fields for the data source: ``file_pattern``, ``tier_values``, ``units``."""
         self._remember()
-        tier_values = tuple(self._chosen.values())
+        tier_values = tuple(
+            value
+            for key, value in self._chosen.items()
+            if self._chosen_under.get(key, self._column) == self._column
+        )
         units = []
         for row in range(self.units.rowCount()):
             item, box = self.units.item(row, 0), self.units.cellWidget(row, 1)

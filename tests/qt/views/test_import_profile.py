@@ -156,3 +156,27 @@ def test_an_nps_suggestion_adds_an_nps_kpi_with_its_scale(qtbot: QtBot, tmp_path
     )
     after = add_kpis(card, (kpi,))
     assert [k.name for k in after.perspectives[1].kpis] == ["NPS"]
+
+
+def test_tier_choices_under_a_column_left_behind_are_not_saved(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    path = tmp_path / "accounts.csv"
+    path.write_text(
+        "customer,month,plan,segment,amount\n"
+        "C1,2025-06-01,Enterprise,Gold,100\n"
+        "C2,2025-06-02,SMB,Silver,20\n"
+    )
+    wizard = ImportWizard(Scorecard("Card"), path=str(path))
+    _to_roles(qtbot, wizard)
+    page = wizard.roles_page
+    box = page.roles["tier_column"]
+    box.setCurrentIndex(box.findData("plan"))
+    page.profile.set_tier("Enterprise", "Tier 1")
+    box.setCurrentIndex(box.findData("segment"))  # the user changes their mind
+    page.profile.set_tier("Gold", "Tier 2")
+    assert page.profile.profile()["tier_values"] == (("Gold", "Tier 2"),)
+    box.setCurrentIndex(box.findData("plan"))  # and back: the first choice is still shown
+    listed = page.profile.tiers
+    assert listed.cellWidget(0, 1).currentData() == "Tier 1"
+    assert page.profile.profile()["tier_values"] == (("Enterprise", "Tier 1"),)
