@@ -163,4 +163,4 @@ def open_store_entry(workspace: Any, location: str) -> None:
         )
         if not ok:
             return
-    workspace.open_from_store(name)
+    workspace.open_version(name)

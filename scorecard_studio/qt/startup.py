@@ -66,6 +66,10 @@ class StartHost(Protocol):
 
     def open_from_store(self, name: str, number: int | None = None) -> None: ...
 
+    def open_version(
+        self, name: str, number: int | None = None, *, quietly: bool = False
+    ) -> Any: ...
+
     def load_source_files(self, card: Scorecard, near: Path | None) -> None: ...
 
     def status(self, message: str, ms: int = 6000) -> None: ...
@@ -232,7 +236,7 @@ class StartUp:
             if drafts and self._host.drafts.offer_recovery(drafts[0]):
                 return
             if last and str(last) in names:
-                self._host.open_from_store(str(last))
+                self._host.open_version(str(last), quietly=True)
             elif not names or SAMPLE_NAME in names or not last:
                 self.attach_sample()
             else:

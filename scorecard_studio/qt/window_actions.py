@@ -13,11 +13,12 @@ from functools import partial
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox
+from PySide6.QtWidgets import QInputDialog, QMainWindow, QMenu, QMessageBox
 
 from scorecard_studio.qt.document import ScorecardDocument
 from scorecard_studio.qt.icons import Shortcut, icon
 from scorecard_studio.qt.modes import WorkspaceHost
+from scorecard_studio.qt.settings import author_name, set_author_name, suggested_author
 from scorecard_studio.qt.source_refresh import SourceRefresher
 from scorecard_studio.qt.widgets.data_panel import DataPanel
 from scorecard_studio.qt.widgets.history_panel import HistoryPanel
@@ -142,7 +143,7 @@ class WindowActions(QMainWindow):
             "&Check design", "check", self.show_findings, QKeySequence("F7")
         )
         self.rename_action = self._action("&Rename scorecard…", "", ws.rename_scorecard)
-        self.author_action = self._action("Your &name…", "", ws.ask_author_name)
+        self.author_action = self._action("Your &name…", "", self.ask_author_name)
         self.whatif_action = QAction("&What-if controls", self)
         self.whatif_action.setCheckable(True)
         self.whatif_action.setShortcut(QKeySequence("Ctrl+Shift+W"))
@@ -228,6 +229,19 @@ class WindowActions(QMainWindow):
         bar.addActions([self.undo_action, self.redo_action])
         bar.addSeparator()
         bar.addActions([self.export_action, self.freeze_action])
+
+    def ask_author_name(self) -> None:
+        """The user's name for new versions and "Prepared by" (a local store; a team
+        store names its database login)."""
+        name, ok = QInputDialog.getText(
+            self,
+            "Your name",
+            "Your name, as versions and reports will name you:",
+            text=author_name() or suggested_author(),
+        )
+        if ok and name.strip():
+            set_author_name(name)
+            self.workspace.status(f"Versions and reports will name you “{author_name()}”")
 
     def show_findings(self) -> None:
         from scorecard_studio.domain.checks import check_design

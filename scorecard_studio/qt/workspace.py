@@ -29,9 +29,7 @@ from scorecard_studio.qt.settings import (
     author_name,
     last_folder,
     remember_folder,
-    set_author_name,
     settings,
-    suggested_author,
 )
 from scorecard_studio.qt.startup import StartUp, sample_data_dir
 from scorecard_studio.qt.store_recovery import StoreRecovery
@@ -282,10 +280,36 @@ class Workspace(QObject):
         head, so opening history never forks it."""
         store = self.store()
         version = store.checkout(name, number)
-        head = store.head(name)
+        self._show_version(name, version, version.load_snapshots(), store.head(name), number)
+
+    def open_version(self, name: str, number: int | None = None, *, quietly: bool = False) -> Any:
+        """:meth:`open_from_store` with the store read off the UI thread (the menus, the
+        History panel and later starts use this: a version's data may be large, and a team
+        store far away). ``quietly`` shows no progress dialog (start-up)."""
+
+        def work(_progress: Any, _cancel: Any) -> Any:
+            store = self.store()
+            version = store.checkout(name, number)
+            return version, version.load_snapshots(), store.head(name)
+
+        def done(outcome: Any) -> None:
+            version, tables, head = outcome
+            self._show_version(name, version, tables, head, number)
+
+        title = "Cannot open the version"
+        if quietly:
+            task = self.run_quietly(work, done, title)
+        else:
+            task = self._run(f"Opening {name}…", work, done, title)
+        self.loading_while(task)
+        return task
+
+    def _show_version(
+        self, name: str, version: Any, tables: Any, head: int, number: int | None
+    ) -> None:
         self.open_card(
             version.design,
-            version.load_snapshots(),
+            tables,
             store_name=name,
             base_version=head,
             shown_version=version.number,
@@ -397,19 +421,6 @@ class Workspace(QObject):
         remember_folder("save", path)
         add_recent_file(path)
         self.status(f"Design written to {Path(path).name}")
-
-    def ask_author_name(self) -> None:
-        """The user's name for new versions and "Prepared by" (a local store; a team
-        store names its database login)."""
-        name, ok = QInputDialog.getText(
-            self.window,
-            "Your name",
-            "Your name, as versions and reports will name you:",
-            text=author_name() or suggested_author(),
-        )
-        if ok and name.strip():
-            set_author_name(name)
-            self.status(f"Versions and reports will name you “{author_name()}”")
 
     def rename_scorecard(self) -> None:
         name, ok = QInputDialog.getText(

@@ -61,6 +61,10 @@ class HistoryHost(Protocol):
         """Open a stored version as the document."""
         ...
 
+    def open_version(self, name: str, number: int | None = None, *, quietly: bool = False) -> Any:
+        """Open a stored version as the document, reading the store in the background."""
+        ...
+
     def status(self, message: str, ms: int = 6000) -> None:
         """Show ``message`` in the window's status bar."""
         ...
@@ -276,7 +280,7 @@ class HistoryPanel(QWidget):
         except ScorecardError as exc:
             QMessageBox.warning(self, "Restore version", str(exc))
             return
-        self.workspace.open_from_store(self.name, info.number)
+        self.workspace.open_version(self.name, info.number)
         self.workspace.status(f"Version {chosen[0]} restored as version {info.number}")
 
     def freeze_selected(self) -> None:
@@ -312,7 +316,7 @@ class HistoryPanel(QWidget):
             and self.name is not None
             and self.workspace.confirm_discard("opening another version")
         ):
-            self.workspace.open_from_store(self.name, chosen[0])
+            self.workspace.open_version(self.name, chosen[0])
 
 
 def _compare(store: Any, name: str, card: Any, a: int, b: int | None = None) -> tuple[str, Any]:

@@ -41,8 +41,9 @@ def test_restore_asks_before_it_replaces_the_design(
 
     monkeypatch.setattr(QMessageBox, "question", lambda *_a: QMessageBox.StandardButton.Yes)
     history.restore_selected()
+    # The restored version is read in the background, then shown.
+    qtbot.waitUntil(lambda: doc.base_version == 3, timeout=30000)
     assert doc.card.kpi("revenue").weight == 3.0
-    assert doc.base_version == 3
 
 
 def test_autosave_times_read_as_local_dates() -> None:

@@ -137,3 +137,21 @@ def test_impact_and_compare_wait_with_their_buttons(
     qtbot.waitUntil(panel.impact_button.isEnabled, timeout=10000)
     assert "against v1 (replaced)" in panel.impact_text.toPlainText()
     assert not [name for name, on_ui in slow.calls if on_ui]
+
+
+def test_opening_a_version_reads_the_store_off_the_ui_thread(
+    window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # History's "Open version" (and Recent, and a later start) read the version and its
+    # data in the background; the window is the user's meanwhile.
+    slow = _slow(window, monkeypatch)
+    timer, ticks = _ticking()
+    started = time.monotonic()
+    window.workspace.open_version("Governed", 1, quietly=True)
+    assert time.monotonic() - started < DELAY_S
+    qtbot.waitUntil(lambda: window.document.shown_version == 1, timeout=10000)
+    timer.stop()
+    assert _longest_gap(ticks) < DELAY_S / 2
+    assert {"checkout", "head"} <= {name for name, _ in slow.calls}
+    assert not [name for name, on_ui in slow.calls if on_ui]
+    assert (window.document.base_version, window.document.store_name) == (2, "Governed")
