@@ -104,3 +104,24 @@ def busy_cursor() -> Iterator[None]:
         yield
     finally:
         QGuiApplication.restoreOverrideCursor()
+
+
+def read_shown_governance(
+    document: Any,
+    reader: Callable[[str | None, int | None], Any] | None,
+    reading: LatestRead,
+    apply: Callable[[Any], None],
+) -> None:
+    """Read the governance of the version ``document`` shows, in the background, and give
+    it to ``apply`` if that version is still the one shown when it arrives (``None`` at once
+    when there is no reader). The findings and the target suggestions both follow it."""
+    if reader is None:
+        apply(None)
+        return
+    key = (document.store_name, document.shown_version)
+
+    def read(view: Any) -> None:
+        if key == (document.store_name, document.shown_version):
+            apply(view)
+
+    reading.request(lambda: reader(*key), read)

@@ -32,7 +32,7 @@ from scorecard_studio.domain.findings import Finding, Severity
 from scorecard_studio.domain.governance import GovernanceView
 from scorecard_studio.domain.model import Scorecard
 from scorecard_studio.qt.document import ScorecardDocument
-from scorecard_studio.qt.store_reads import LatestRead
+from scorecard_studio.qt.store_reads import LatestRead, read_shown_governance
 
 if TYPE_CHECKING:
     from scorecard_studio.engines.analytics import Evidence
@@ -96,19 +96,11 @@ class FindingsPanel(QWidget):
     def reload_governance(self) -> None:
         """Read the stored version's actions again (opened, saved, or an action changed),
         in the background; the escalations follow when they arrive."""
-        reader = self.governance
-        if reader is None:
-            self._view = None
-            self.refresh()
-            return
-        key = (self.document.store_name, self.document.shown_version)
+        read_shown_governance(self.document, self.governance, self.reading, self._governance_read)
 
-        def read(view: GovernanceView | None) -> None:
-            if key == (self.document.store_name, self.document.shown_version):
-                self._view = view
-                self.refresh()
-
-        self.reading.request(lambda: reader(*key), read)
+    def _governance_read(self, view: GovernanceView | None) -> None:
+        self._view = view
+        self.refresh()
 
     def _escalations(self) -> list[Finding]:
         result = self.document.result

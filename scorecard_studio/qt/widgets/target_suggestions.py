@@ -37,7 +37,7 @@ from scorecard_studio.domain.governance import GovernanceView
 from scorecard_studio.domain.model import Scorecard, TargetValues
 from scorecard_studio.domain.units import format_value, unit_of
 from scorecard_studio.qt.document import ScorecardDocument
-from scorecard_studio.qt.store_reads import LatestRead
+from scorecard_studio.qt.store_reads import LatestRead, read_shown_governance
 
 if TYPE_CHECKING:
     from scorecard_studio.domain.escalation import TargetSuggestion
@@ -106,19 +106,11 @@ class TargetSuggestionsPanel(QWidget):
     def reload_governance(self) -> None:
         """Read the exceptions again (a version was opened or saved), in the background;
         the suggestions are worked out again when they arrive."""
-        reader = self.governance
-        if reader is None:
-            self._view = None
-            self.refresh()
-            return
-        key = (self.document.store_name, self.document.shown_version)
+        read_shown_governance(self.document, self.governance, self.reading, self._governance_read)
 
-        def read(view: GovernanceView | None) -> None:
-            if key == (self.document.store_name, self.document.shown_version):
-                self._view = view
-                self.refresh()
-
-        self.reading.request(lambda: reader(*key), read)
+    def _governance_read(self, view: GovernanceView | None) -> None:
+        self._view = view
+        self.refresh()
 
     def show_kpi(self, kpi_id: str | None) -> None:
         if kpi_id != self.kpi_id:
