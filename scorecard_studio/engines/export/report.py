@@ -18,7 +18,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from openpyxl import Workbook
 from openpyxl.workbook.properties import CalcProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -46,6 +45,7 @@ from scorecard_studio.engines.export.layout import PrintPlan, set_up_printing
 from scorecard_studio.engines.export.overview_sheets import write_tier_matrix
 from scorecard_studio.engines.export.period_choice import default_period
 from scorecard_studio.engines.export.provenance_sheet import write_provenance
+from scorecard_studio.engines.export.sheet_writer import Workbook
 from scorecard_studio.engines.export.summary_sheet import summary_plan, write_summary
 from scorecard_studio.engines.export.whatif_sheet import WhatIfLayout, whatif_plan, write_whatif
 from scorecard_studio.engines.scoring import ScoreResult
