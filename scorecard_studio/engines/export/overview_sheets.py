@@ -11,7 +11,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from scorecard_studio.domain.model import STATUS_BY_CODE, IndicatorType
-from scorecard_studio.engines.export.cells import put_number, put_text, restyle
+from scorecard_studio.engines.export.cells import copy_style, put_number, put_text, restyle
 from scorecard_studio.engines.export.context import ReportContext
 from scorecard_studio.engines.export.layout import (
     TITLE_HEIGHT,
@@ -62,7 +62,7 @@ def _rag_style(ws: Worksheet, cell: Cell, key: tuple[str, str]) -> None:
     cache: dict[tuple[str, str], Any] = ws.__dict__.setdefault("_rag_style_cache", {})
     template = cache.get(key)
     if template is not None:
-        cell._style = StyleArray(template)  # type: ignore[attr-defined]
+        cell._style = copy_style(template)  # type: ignore[attr-defined]
         return
     status = key[1]
     cell.fill = RAG_FILLS[status]

@@ -151,7 +151,8 @@ class _RowCells:
             cell = cells[key]
             if fallback:
                 continue
-            if cell._comment is not None or cell.hyperlink is not None:
+            # (a merged range's inner cells have no hyperlink slot, and never a link)
+            if cell._comment is not None or getattr(cell, "_hyperlink", None) is not None:
                 fallback = True
                 continue
             value = cell._value
