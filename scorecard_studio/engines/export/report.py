@@ -7,12 +7,14 @@ building; warnings are listed in the report's Findings sheet.
 from __future__ import annotations
 
 import errno
+import gc
 import glob
 import os
 import re
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -113,49 +115,83 @@ def export_report(
         paper=paper,
         governance=governance,
     )
-    wb = Workbook()
-    names = [n for n in SHEETS if trends or n not in OPTIONAL_SHEETS]
-    titles: list[str] = []
-    sheets: dict[str, Worksheet] = {}
-    for name in names:
-        title = sheet_title(name, titles)
-        titles.append(title)
-        ws = wb.active if not sheets else wb.create_sheet()
-        assert ws is not None
-        ws.title = title
-        sheets[name] = ws
-    plans: dict[str, PrintPlan] = {}
-    summary_layout = write_summary(sheets["Summary"], ctx)
-    plans["Tier matrix"] = write_tier_matrix(sheets["Tier matrix"], ctx)
-    plans["KPI detail"] = write_kpi_detail(sheets["KPI detail"], ctx)
-    trend_rows: dict[int, int] = {}
-    if "Trends" in sheets:
-        plans["Trends"], trend_rows = write_trends(sheets["Trends"], ctx)
-    chart_breaks = add_chart_pages(
-        sheets["Summary"], ctx, summary_layout, sheets.get("Trends"), trend_rows
-    )
-    plans["Summary"] = summary_plan(summary_layout.last_row, chart_breaks)
-    layout = write_whatif(sheets["What-if"], ctx)
-    plans["What-if"] = whatif_plan()
-    plans["Actions"] = write_actions(sheets["Actions"], ctx)
-    plans["Definitions"] = write_definitions(sheets["Definitions"], ctx)
-    plans["Provenance"] = write_provenance(sheets["Provenance"], ctx)
-    if evidence is not None and evidence.panel.n_customers:
-        from scorecard_studio.engines.export.evidence_sheet import write_evidence
+    with cycle_collection_paused():  # see its docstring: a fifth of the time
+        wb = Workbook()
+        names = [n for n in SHEETS if trends or n not in OPTIONAL_SHEETS]
+        titles: list[str] = []
+        sheets: dict[str, Worksheet] = {}
+        for name in names:
+            title = sheet_title(name, titles)
+            titles.append(title)
+            ws = wb.active if not sheets else wb.create_sheet()
+            assert ws is not None
+            ws.title = title
+            sheets[name] = ws
+        plans: dict[str, PrintPlan] = {}
+        summary_layout = write_summary(sheets["Summary"], ctx)
+        plans["Tier matrix"] = write_tier_matrix(sheets["Tier matrix"], ctx)
+        plans["KPI detail"] = write_kpi_detail(sheets["KPI detail"], ctx)
+        trend_rows: dict[int, int] = {}
+        if "Trends" in sheets:
+            plans["Trends"], trend_rows = write_trends(sheets["Trends"], ctx)
+        chart_breaks = add_chart_pages(
+            sheets["Summary"], ctx, summary_layout, sheets.get("Trends"), trend_rows
+        )
+        plans["Summary"] = summary_plan(summary_layout.last_row, chart_breaks)
+        layout = write_whatif(sheets["What-if"], ctx)
+        plans["What-if"] = whatif_plan()
+        plans["Actions"] = write_actions(sheets["Actions"], ctx)
+        plans["Definitions"] = write_definitions(sheets["Definitions"], ctx)
+        plans["Provenance"] = write_provenance(sheets["Provenance"], ctx)
+        if evidence is not None and evidence.panel.n_customers:
+            from scorecard_studio.engines.export.evidence_sheet import write_evidence
 
-        sheets["Evidence"] = wb.create_sheet(sheet_title("Evidence", titles))
-        titles.append(sheets["Evidence"].title)
-        write_evidence(sheets["Evidence"], evidence, ctx.period_label)
-        plans["Evidence"] = PrintPlan(scale=85)
-    ctx.findings.extend(_cut_findings(sheets))
-    plans["Findings"] = write_findings(sheets["Findings"], ctx)
-    footer = ctx.compact_provenance()
-    for name, ws in sheets.items():
-        set_up_printing(ws, plans[name], ctx.paper, footer_left=footer)
-    _properties(wb, ctx)
-    target = Path(path)
-    _save_atomically(wb, target)
-    return ExportSummary(target, ctx.period_label, tuple(titles), layout)
+            sheets["Evidence"] = wb.create_sheet(sheet_title("Evidence", titles))
+            titles.append(sheets["Evidence"].title)
+            write_evidence(sheets["Evidence"], evidence, ctx.period_label)
+            plans["Evidence"] = PrintPlan(scale=85)
+        ctx.findings.extend(_cut_findings(sheets))
+        plans["Findings"] = write_findings(sheets["Findings"], ctx)
+        footer = ctx.compact_provenance()
+        for name, ws in sheets.items():
+            set_up_printing(ws, plans[name], ctx.paper, footer_left=footer)
+        _properties(wb, ctx)
+        target = Path(path)
+        try:
+            _save_atomically(wb, target)
+        finally:
+            _release(wb)
+        return ExportSummary(target, ctx.period_label, tuple(titles), layout)
+
+
+@contextmanager
+def cycle_collection_paused() -> Iterator[None]:
+    """Python's cycle collector off while the workbook is built and saved, then as it was.
+
+    A large report makes a million small objects (openpyxl's cells, their styles, the rows'
+    text) and keeps them all until it is saved, so every collection the allocations set
+    off walks an ever larger heap without finding garbage: a fifth of the export's time for
+    a thousand KPIs. Objects are still freed as their references go; cycles made meanwhile
+    wait until the collector is back on.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _release(wb: Workbook) -> None:
+    """Let the saved workbook's cells go now rather than at some later collection.
+
+    Each cell and its sheet refer to each other, so only the cycle collector would free
+    them, in one pause as long as the workbook is large; emptied sheets free their cells
+    as the references go.
+    """
+    for ws in wb.worksheets:
+        ws._cells.clear()
 
 
 def report_context(
