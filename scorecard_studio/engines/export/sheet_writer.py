@@ -114,7 +114,7 @@ def _encode(chunk: list[str]) -> bytes:
 
 
 _NO_ROW = 1 << 30  # after every row
-_UNSTYLED = bytes(36)  # openpyxl's StyleArray: nine zero 32-bit ids
+_UNSTYLED = StyleArray().tobytes()  # every id 0: no style attribute
 
 
 def _row_tag(row: int, dims: Any) -> str:
