@@ -1,7 +1,9 @@
-"""The report's faster save writes the very file openpyxl's own save writes."""
+"""The report's faster save writes the very file openpyxl's own save writes, and the export
+leaves the cycle collector as it found it."""
 
 from __future__ import annotations
 
+import gc
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -13,6 +15,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font
 from report_fixtures import HOSTILE, build_card, build_data
 
+from scorecard_studio.domain.errors import ScorecardError
 from scorecard_studio.engines.export import export_report, report
 from scorecard_studio.engines.export.cells import put_formula, put_number, put_text
 from scorecard_studio.engines.export.sheet_writer import Workbook
@@ -104,3 +107,35 @@ def test_a_read_only_workbook_is_refused_as_openpyxl_refuses_it(tmp_path: Path) 
     with pytest.raises(TypeError):
         wb.save(tmp_path / "x.xlsx")
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_an_export_leaves_the_cycle_collector_as_it_found_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[bool] = []
+    save = Workbook.save
+
+    def watched(wb: Workbook, filename: object) -> None:
+        seen.append(gc.isenabled())
+        save(wb, filename)
+
+    monkeypatch.setattr(Workbook, "save", watched)
+    result = score(build_card(), {"data": build_data()})
+    assert gc.isenabled()
+    export_report(result, tmp_path / "on.xlsx")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        export_report(result, tmp_path / "off.xlsx")
+        assert not gc.isenabled()  # a caller that turned it off keeps it off
+    finally:
+        gc.enable()
+
+    def full(_wb: Workbook, _filename: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Workbook, "save", full)
+    with pytest.raises(ScorecardError):
+        export_report(result, tmp_path / "full.xlsx")
+    assert gc.isenabled()  # back on after a failed save too
+    assert seen == [False, False]  # paused while saving
