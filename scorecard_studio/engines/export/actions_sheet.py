@@ -10,7 +10,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from scorecard_studio.domain.governance import Action, ActionStatus, GovernanceView
 from scorecard_studio.domain.model import Kpi
-from scorecard_studio.engines.export.cells import merge_new, put_number, put_text
+from scorecard_studio.engines.export.cells import merge_new, put_number, put_text, restyle
 from scorecard_studio.engines.export.context import ReportContext
 from scorecard_studio.engines.export.layout import PrintPlan, fit_row_height, fit_wrapped_rows
 from scorecard_studio.engines.export.overview_sheets import header_row, title
@@ -44,7 +44,7 @@ def write_actions(ws: Worksheet, ctx: ReportContext) -> PrintPlan:
     for col, width in enumerate(_WIDTHS, start=1):
         ws.column_dimensions[chr(64 + col)].width = width
     row = 4
-    put_text(ws, row, 1, "Ownership (RACI)").font = BOLD
+    restyle(put_text(ws, row, 1, "Ownership (RACI)"), font=BOLD)
     row += 1
     header_row(ws, row, ["KPI", "", "Accountable", "", "Responsible", "", "Consulted", "Informed"])
     # The RACI table spans the eight columns of the actions below: the KPI over the owner
@@ -64,7 +64,7 @@ def write_actions(ws: Worksheet, ctx: ReportContext) -> PrintPlan:
             ", ".join(kpi.raci.informed),
         )
         for (start, end), text in zip(spans, texts, strict=True):
-            put_text(ws, row, start, text).alignment = WRAP
+            restyle(put_text(ws, row, start, text), alignment=WRAP)
             if end != start:
                 merge_new(ws, row, start, end)
         fit_row_height(
@@ -78,9 +78,9 @@ def write_actions(ws: Worksheet, ctx: ReportContext) -> PrintPlan:
     row += 2
     view = ctx.governance
     actions = [] if view is None else list(view.actions)
-    put_text(ws, row, 1, f"Actions by owner ({len(actions)})").font = BOLD
+    restyle(put_text(ws, row, 1, f"Actions by owner ({len(actions)})"), font=BOLD)
     if view is None or not actions:
-        put_text(ws, row + 1, 1, "No action recorded.").font = SUBTITLE_FONT
+        restyle(put_text(ws, row + 1, 1, "No action recorded."), font=SUBTITLE_FONT)
         row += 1
     else:
         names = {k.id: k.name for k in ctx.card.all_kpis()}
@@ -91,17 +91,22 @@ def write_actions(ws: Worksheet, ctx: ReportContext) -> PrintPlan:
         for owner, owned in view.by_owner().items():
             for a in owned:
                 row += 1
-                put_text(ws, row, 1, owner or NONE_RECORDED).alignment = WRAP
+                restyle(put_text(ws, row, 1, owner or NONE_RECORDED), alignment=WRAP)
                 put_text(ws, row, 2, a.id)
-                put_text(ws, row, 3, a.title).alignment = WRAP
+                restyle(put_text(ws, row, 3, a.title), alignment=WRAP)
                 put_text(ws, row, 4, a.status.value)
                 put_text(ws, row, 5, a.due or "")
-                put_text(ws, row, 6, ", ".join(names.get(k, k) for k in a.kpis)).alignment = WRAP
-                put_text(ws, row, 7, ", ".join(tiers.get(t, t) for t in a.tiers)).alignment = WRAP
-                put_text(ws, row, 8, a.notes).alignment = WRAP
+                restyle(
+                    put_text(ws, row, 6, ", ".join(names.get(k, k) for k in a.kpis)), alignment=WRAP
+                )
+                restyle(
+                    put_text(ws, row, 7, ", ".join(tiers.get(t, t) for t in a.tiers)),
+                    alignment=WRAP,
+                )
+                restyle(put_text(ws, row, 8, a.notes), alignment=WRAP)
         fit_wrapped_rows(ws, first, row, [1, 3, 6, 7, 8])
         row += 2
-        put_text(ws, row, 1, "Actions by status").font = BOLD
+        restyle(put_text(ws, row, 1, "Actions by status"), font=BOLD)
         for status in ActionStatus:
             row += 1
             put_text(ws, row, 1, status.value)

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import math
 import re
+from array import array
 from collections.abc import Iterable
+from math import isnan
 from typing import Any, cast
 
 from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, Border, Font, PatternFill
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.merge import MergedCellRange
@@ -72,6 +75,7 @@ def cut_cells(ws: Worksheet) -> list[tuple[str, int]]:
 
 #: Excel's last row (openpyxl checks it on every lookup; here once per new cell).
 _MAX_ROW = 1_048_576
+_new_cell = Cell.__new__
 
 
 def _cell(ws: Worksheet, row: int, column: int) -> Cell:
@@ -79,16 +83,26 @@ def _cell(ws: Worksheet, row: int, column: int) -> Cell:
 
     The worksheet's own ``cell()`` checks the coordinates and looks the cell up twice on
     every call; a large report asks for hundreds of thousands of cells, each once, so the
-    cell is made here with the same checks, once.
+    cell is made here with the same checks, once, its slots set as ``Cell.__init__`` sets
+    them for an empty cell (a test compares the two).
     """
     cells = ws._cells
-    cell = cells.get((row, column))
+    cell: Any = cells.get((row, column))
     if cell is None:
         if not (0 < row <= _MAX_ROW and column > 0):
             raise ValueError(f"no cell at row {row}, column {column}")
-        cell = Cell(ws, row=row, column=column)
+        cell = _new_cell(Cell)  # its private slots are openpyxl's, hence Any
+        cell.parent = ws
+        cell._style = None
+        cell.row = row
+        cell.column = column
+        cell._value = None
+        cell._hyperlink = None
+        cell.data_type = "n"
+        cell._comment = None
         cells[(row, column)] = cell
-        ws._current_row = max(ws._current_row, row)  # type: ignore[attr-defined]
+        if row > ws._current_row:  # type: ignore[attr-defined]  # noqa: PLR1730 (max() costs a call)
+            ws._current_row = row  # type: ignore[attr-defined]
     return cast(Cell, cell)
 
 
@@ -136,6 +150,33 @@ def put_number(
     return cell
 
 
+def put_numbers(
+    ws: Worksheet, row: int, column: int, values: Iterable[float], number_format: str
+) -> None:
+    """:func:`put_number` for consecutive cells of a row from ``column`` on (a table's row).
+
+    The same cells, made in one loop: a trends table has a hundred thousand of them.
+    """
+    for offset, value in enumerate(values):
+        cell = _cell(ws, row, column + offset)
+        if not isnan(value):
+            cell._value = float(value)  # type: ignore[attr-defined]
+            cell.data_type = "n"
+            _apply_number_format(ws, cell, number_format)
+
+
+def copy_style(style: StyleArray) -> StyleArray:
+    """A copy of a cell's style (each cell has its own: openpyxl changes styles in place).
+
+    ``StyleArray(style)`` and its ``__copy__`` go through a Python ``__new__``; this is the
+    same array made in one C call, for the hundreds of thousands of cells of a report.
+    """
+    return cast(StyleArray, _new_array(StyleArray, "i", style))
+
+
+_new_array = array.__new__
+
+
 def _apply_number_format(ws: Worksheet, cell: Cell, number_format: str) -> None:
     """Set a number format, reusing the style of an earlier cell with the same format.
 
@@ -145,12 +186,53 @@ def _apply_number_format(ws: Worksheet, cell: Cell, number_format: str) -> None:
     """
     cache: dict[str, Any] = ws.__dict__.setdefault("_number_style_cache", {})
     template = cache.get(number_format)
+    if template is not None and cell._style is None:  # type: ignore[attr-defined]
+        cell._style = copy_style(template)  # type: ignore[attr-defined]
+        return
     if template is not None and not cell.has_style:
         cell._style = StyleArray(template)  # type: ignore[attr-defined]
         return
     cell.number_format = number_format
     if number_format not in cache and not _has_other_style(cell):
         cache[number_format] = StyleArray(cell._style)  # type: ignore[attr-defined]
+
+
+def restyle(
+    cell: Cell,
+    *,
+    font: Font | None = None,
+    fill: PatternFill | None = None,
+    border: Border | None = None,
+    alignment: Alignment | None = None,
+) -> Cell:
+    """Set a cell's font, fill, border or alignment as openpyxl's attributes set them.
+
+    Each such assignment hashes the style object against the workbook's registry, which
+    for a table of thousands of wrapped or filled cells is most of the time spent on it.
+    The resulting style is the cell's earlier style with the new ids, so it is resolved
+    once per (earlier style, objects) and copied after that. The cache keeps the objects
+    alive, so an id it is keyed by cannot be reused by another object.
+    """
+    wb: Any = cell.parent.parent
+    cache: dict[tuple[Any, ...], tuple[tuple[Any, ...], StyleArray]]
+    cache = wb.__dict__.setdefault("_restyle_cache", {})
+    style = cell._style  # type: ignore[attr-defined]
+    objects = (font, fill, border, alignment)
+    key = (None if style is None else style.tobytes(), *map(id, objects))
+    found = cache.get(key)
+    if found is not None:
+        cell._style = copy_style(found[1])  # type: ignore[attr-defined]
+        return cell
+    if font is not None:
+        cell.font = font
+    if fill is not None:
+        cell.fill = fill
+    if border is not None:
+        cell.border = border
+    if alignment is not None:
+        cell.alignment = alignment
+    cache[key] = (objects, StyleArray(cell._style))  # type: ignore[attr-defined]
+    return cell
 
 
 def _has_other_style(cell: Cell) -> bool:
@@ -166,7 +248,7 @@ def put_formula(
     cell = _cell(ws, row, column)
     cell.value = formula
     if number_format:
-        cell.number_format = number_format
+        _apply_number_format(ws, cell, number_format)
     return cell
 
 

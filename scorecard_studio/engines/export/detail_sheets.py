@@ -6,7 +6,7 @@ import numpy as np
 from openpyxl.worksheet.worksheet import Worksheet
 
 from scorecard_studio.domain.model import STATUS_BY_CODE, Aggregation, Kpi, Measure
-from scorecard_studio.engines.export.cells import put_number, put_text
+from scorecard_studio.engines.export.cells import put_number, put_numbers, put_text, restyle
 from scorecard_studio.engines.export.context import ReportContext
 from scorecard_studio.engines.export.layout import (
     ColumnWidths,
@@ -134,10 +134,10 @@ def write_kpi_detail(ws: Worksheet, ctx: ReportContext) -> PrintPlan:
                 before = float(r.actuals.value[k, t, prev])
                 put_number(ws, row, 7, before, fmt)
                 change = signed_change(actual - before, kpi)
-                put_text(ws, row, 8, change).alignment = RIGHT
+                restyle(put_text(ws, row, 8, change), alignment=RIGHT)
                 widths.note(col["Change"], len(change))
             trend = put_text(ws, row, 9, spark(r.actuals.value[k, t, first_trend : p + 1]))
-            trend.font = SPARK_FONT
+            restyle(trend, font=SPARK_FONT)
             put_text(ws, row, 10, kpi.accountable)
             put_number(ws, row, 11, float(r.targets.baseline[k, t, p]), fmt)
             put_number(ws, row, 12, float(r.targets.stretch[k, t, p]), fmt)
@@ -210,8 +210,7 @@ def write_trends(ws: Worksheet, ctx: ReportContext) -> tuple[PrintPlan, dict[int
                 put_text(ws, row, 1, kpi.name)
                 put_text(ws, row, 2, tier_name)
                 put_text(ws, row, 3, series)
-                for j in range(len(labels)):
-                    put_number(ws, row, 4 + j, float(values[k, t, first + j]), fmt)
+                put_numbers(ws, row, 4, values[k, t, first : first + len(labels)].tolist(), fmt)
     widths.apply(ws, maximum=36)
     ws.freeze_panes = "D4"
     plan = PrintPlan(scale=80, title_rows=(3, 3), title_columns=(1, 3))
@@ -311,7 +310,7 @@ def write_definitions(ws: Worksheet, ctx: ReportContext) -> PrintPlan:
             kpi.notes,
         ]
         for col, text in enumerate(values, start=1):
-            put_text(ws, row, col, text).alignment = WRAP
+            restyle(put_text(ws, row, col, text), alignment=WRAP)
     widths = [28, 16, 50, 30, 22, 8, 40, 36, 36]
     for col, width in enumerate(widths, start=1):
         ws.column_dimensions[_letter(col)].width = width
@@ -329,7 +328,7 @@ def write_definitions(ws: Worksheet, ctx: ReportContext) -> PrintPlan:
         ("Missing data", settings.missing_data.value),
         ("Minimum survey sample", str(settings.minimum_sample)),
     ):
-        put_text(ws, row, 1, label).font = BOLD
+        restyle(put_text(ws, row, 1, label), font=BOLD)
         put_text(ws, row, 3, value)
         row += 1
     ws.freeze_panes = "B5"
@@ -367,8 +366,8 @@ def write_findings(ws: Worksheet, ctx: ReportContext) -> PrintPlan:
         row += 1
         put_text(ws, row, 1, finding.severity.value)
         put_text(ws, row, 2, finding.code)
-        put_text(ws, row, 3, names.get(finding.item, finding.item)).alignment = WRAP
-        put_text(ws, row, 4, finding.message).alignment = WRAP
+        restyle(put_text(ws, row, 3, names.get(finding.item, finding.item)), alignment=WRAP)
+        restyle(put_text(ws, row, 4, finding.message), alignment=WRAP)
     if not ctx.findings:
         put_text(
             ws, 4, 1, "No findings: the design passed every check and the data every validation."

@@ -12,7 +12,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from scorecard_studio.domain.model import STATUS_LABELS
 from scorecard_studio.engines.analytics import Evidence
-from scorecard_studio.engines.export.cells import put_number, put_text
+from scorecard_studio.engines.export.cells import put_number, put_text, restyle
 from scorecard_studio.engines.export.evidence_rows import (
     at_risk_rows,
     evidence_period,
@@ -31,7 +31,7 @@ def write_evidence(ws: Worksheet, evidence: Evidence, period_label: str) -> int:
     """Fill the sheet; returns the period index it describes."""
     labels = evidence.period_labels
     period = evidence_period(evidence, period_label)
-    put_text(ws, 1, 1, f"Evidence — {labels[period]}").font = TITLE_FONT
+    restyle(put_text(ws, 1, 1, f"Evidence — {labels[period]}"), font=TITLE_FONT)
     row = _health(ws, evidence, period, 3)
     row = _calibration(ws, evidence, row + 1)
     row = _at_risk(ws, evidence, period, row + 1)
@@ -43,7 +43,7 @@ def write_evidence(ws: Worksheet, evidence: Evidence, period_label: str) -> int:
 
 
 def _section(ws: Worksheet, row: int, title: str) -> int:
-    put_text(ws, row, 1, title).font = BOLD
+    restyle(put_text(ws, row, 1, title), font=BOLD)
     return row + 1
 
 

@@ -11,7 +11,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from scorecard_studio.domain.model import STATUS_BY_CODE, IndicatorType
-from scorecard_studio.engines.export.cells import put_number, put_text
+from scorecard_studio.engines.export.cells import copy_style, put_number, put_text, restyle
 from scorecard_studio.engines.export.context import ReportContext
 from scorecard_studio.engines.export.layout import (
     TITLE_HEIGHT,
@@ -50,10 +50,7 @@ def header_row(ws: Worksheet, row: int, labels: list[str], start: int = 1) -> No
     """Column titles: white on the brand colour, wrapped (row heights are set to fit)."""
     for i, label in enumerate(labels):
         cell = put_text(ws, row, start + i, label)
-        cell.fill = HEADER_FILL
-        cell.font = HEADER_FONT
-        cell.alignment = HEADER_ALIGN
-        cell.border = BOX
+        restyle(cell, fill=HEADER_FILL, font=HEADER_FONT, alignment=HEADER_ALIGN, border=BOX)
 
 
 def _rag_style(ws: Worksheet, cell: Cell, key: tuple[str, str]) -> None:
@@ -65,7 +62,7 @@ def _rag_style(ws: Worksheet, cell: Cell, key: tuple[str, str]) -> None:
     cache: dict[tuple[str, str], Any] = ws.__dict__.setdefault("_rag_style_cache", {})
     template = cache.get(key)
     if template is not None:
-        cell._style = StyleArray(template)  # type: ignore[attr-defined]
+        cell._style = copy_style(template)  # type: ignore[attr-defined]
         return
     status = key[1]
     cell.fill = RAG_FILLS[status]
@@ -87,10 +84,10 @@ def score_cell(ws: Worksheet, row: int, column: int, score: float, status: str) 
 
 def title(ws: Worksheet, text: str, subtitle: str = "") -> None:
     """Row 1 a 16 pt title in a row tall enough for it; row 2 an optional subtitle."""
-    put_text(ws, 1, 1, text).font = TITLE_FONT
+    restyle(put_text(ws, 1, 1, text), font=TITLE_FONT)
     ws.row_dimensions[1].height = TITLE_HEIGHT
     if subtitle:
-        put_text(ws, 2, 1, subtitle).font = SUBTITLE_FONT
+        restyle(put_text(ws, 2, 1, subtitle), font=SUBTITLE_FONT)
 
 
 def _status(code: int) -> str:
@@ -134,11 +131,11 @@ def write_tier_matrix(ws: Worksheet, ctx: ReportContext) -> PrintPlan:
         row += 1
         for col in range(1, last_col + 1):
             ws.cell(row=row, column=col).fill = SUBHEADER_FILL
-        put_text(ws, row, 1, f"{block_title} ({len(block)})").font = BOLD
+        restyle(put_text(ws, row, 1, f"{block_title} ({len(block)})"), font=BOLD)
         for k in block:
             kpi = r.kpis[k]
             row += 1
-            put_text(ws, row, 1, kpi.name).alignment = WRAP
+            restyle(put_text(ws, row, 1, kpi.name), alignment=WRAP)
             put_text(ws, row, 2, kpi.unit)
             widths.note_texts(1, [kpi.name])
             widths.note_texts(2, [kpi.unit])

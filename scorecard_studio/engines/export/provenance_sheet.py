@@ -9,7 +9,7 @@ from __future__ import annotations
 from openpyxl.worksheet.worksheet import Worksheet
 
 from scorecard_studio import __version__
-from scorecard_studio.engines.export.cells import put_text
+from scorecard_studio.engines.export.cells import put_text, restyle
 from scorecard_studio.engines.export.context import ReportContext
 from scorecard_studio.engines.export.layout import PrintPlan, fit_wrapped_rows
 from scorecard_studio.engines.export.overview_sheets import header_row, title
@@ -45,8 +45,8 @@ def write_provenance(ws: Worksheet, ctx: ReportContext) -> PrintPlan:
     row = 4
     for label, value in provenance_facts(ctx):
         row += 1
-        put_text(ws, row, 1, label).font = BOLD
-        put_text(ws, row, 2, value).alignment = WRAP
+        restyle(put_text(ws, row, 1, label), font=BOLD)
+        restyle(put_text(ws, row, 2, value), alignment=WRAP)
     # Both columns on one page width of Letter (the narrower paper) at the sheet's scale:
     # 30 + 78 units, hashes (64 characters) whole, longer values wrapped.
     ws.column_dimensions["A"].width = 30

@@ -7,18 +7,19 @@ building; warnings are listed in the report's Findings sheet.
 from __future__ import annotations
 
 import errno
+import gc
 import glob
 import os
 import re
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from openpyxl import Workbook
 from openpyxl.workbook.properties import CalcProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -46,6 +47,7 @@ from scorecard_studio.engines.export.layout import PrintPlan, set_up_printing
 from scorecard_studio.engines.export.overview_sheets import write_tier_matrix
 from scorecard_studio.engines.export.period_choice import default_period
 from scorecard_studio.engines.export.provenance_sheet import write_provenance
+from scorecard_studio.engines.export.sheet_writer import Workbook
 from scorecard_studio.engines.export.summary_sheet import summary_plan, write_summary
 from scorecard_studio.engines.export.whatif_sheet import WhatIfLayout, whatif_plan, write_whatif
 from scorecard_studio.engines.scoring import ScoreResult
@@ -113,6 +115,14 @@ def export_report(
         paper=paper,
         governance=governance,
     )
+    with cycle_collection_paused():  # a fifth of a large report's time: see its docstring
+        return _write_report(ctx, Path(path), trends=trends, evidence=evidence)
+
+
+def _write_report(
+    ctx: ReportContext, target: Path, *, trends: bool, evidence: Evidence | None
+) -> ExportSummary:
+    """The sheets, their print setup and the properties, saved to ``target``."""
     wb = Workbook()
     names = [n for n in SHEETS if trends or n not in OPTIONAL_SHEETS]
     titles: list[str] = []
@@ -153,9 +163,41 @@ def export_report(
     for name, ws in sheets.items():
         set_up_printing(ws, plans[name], ctx.paper, footer_left=footer)
     _properties(wb, ctx)
-    target = Path(path)
-    _save_atomically(wb, target)
+    try:
+        _save_atomically(wb, target)
+    finally:
+        _release(wb)
     return ExportSummary(target, ctx.period_label, tuple(titles), layout)
+
+
+@contextmanager
+def cycle_collection_paused() -> Iterator[None]:
+    """Python's cycle collector off while the workbook is built and saved, then as it was.
+
+    A large report makes a million small objects (openpyxl's cells, their styles, the rows'
+    text) and keeps them all until it is saved, so every collection the allocations set
+    off walks an ever larger heap without finding garbage: a fifth of the export's time for
+    a thousand KPIs. Objects are still freed as their references go; cycles made meanwhile
+    wait until the collector is back on.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _release(wb: Workbook) -> None:
+    """Let the saved workbook's cells go now rather than at some later collection.
+
+    Each cell and its sheet refer to each other, so only the cycle collector would free
+    them, in one pause as long as the workbook is large; emptied sheets free their cells
+    as the references go.
+    """
+    for ws in wb.worksheets:
+        ws._cells.clear()
 
 
 def report_context(

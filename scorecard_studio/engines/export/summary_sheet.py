@@ -21,7 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from scorecard_studio.domain.model import STATUS_BY_CODE, Status
 from scorecard_studio.engines.export.actions_sheet import accountable_text, open_actions_text
-from scorecard_studio.engines.export.cells import merge_new, put_number, put_text
+from scorecard_studio.engines.export.cells import merge_new, put_number, put_text, restyle
 from scorecard_studio.engines.export.context import ReportContext
 from scorecard_studio.engines.export.layout import (
     TITLE_HEIGHT,
@@ -83,18 +83,18 @@ def section(ws: Worksheet, row: int, title: str) -> None:
     """A band across the grid naming the block below it."""
     for col in range(1, GRID_COLUMNS + 1):
         ws.cell(row=row, column=col).fill = SUBHEADER_FILL
-    put_text(ws, row, 1, title).font = SECTION_FONT
+    restyle(put_text(ws, row, 1, title), font=SECTION_FONT)
     ws.row_dimensions[row].height = 20
 
 
 def write_summary(ws: Worksheet, ctx: ReportContext) -> SummaryLayout:
     """Page 1; returns where the matrix is, for the chart pages."""
-    put_text(ws, 1, 1, ctx.card.name).font = TITLE_FONT
+    restyle(put_text(ws, 1, 1, ctx.card.name), font=TITLE_FONT)
     ws.row_dimensions[1].height = TITLE_HEIGHT
     subtitle = f"Quarterly business review — {ctx.period_label}"
     if ctx.author:
         subtitle += f" · prepared by {ctx.author}"
-    put_text(ws, 2, 1, subtitle).font = SUBTITLE_FONT
+    restyle(put_text(ws, 2, 1, subtitle), font=SUBTITLE_FONT)
     row = _headline(ws, ctx, 4)
     top, last_perspective, row = _matrix(ws, ctx, row + 1)
     row = _dashboard(ws, ctx, row + 1)
@@ -120,18 +120,18 @@ def _headline(ws: Worksheet, ctx: ReportContext, row: int) -> int:
     r = ctx.result
     p, prev = ctx.period_index, ctx.previous_index
     status = _status(r.headline_status[p])
-    put_text(ws, row, 1, "Headline score").font = BOLD
+    restyle(put_text(ws, row, 1, "Headline score"), font=BOLD)
     score_cell(ws, row, 2, float(r.rollup.headline[p]), status)
     rag_cell(ws, row, 3, status)
     if prev is not None:
-        put_text(ws, row, 4, f"Change since {ctx.previous_label}").font = BOLD
+        restyle(put_text(ws, row, 4, f"Change since {ctx.previous_label}"), font=BOLD)
         ws.merge_cells(start_row=row, start_column=4, end_row=row, end_column=5)
         change = float(r.rollup.headline[p]) - float(r.rollup.headline[prev])
-        put_number(ws, row, 6, _finite(change), CHANGE_FORMAT).font = BOLD
+        restyle(put_number(ws, row, 6, _finite(change), CHANGE_FORMAT), font=BOLD)
         put_text(ws, row, 7, f"was {_status_label(r.headline_status[prev])}")
-    put_text(ws, row + 1, 1, "Reporting period").font = BOLD
+    restyle(put_text(ws, row + 1, 1, "Reporting period"), font=BOLD)
     put_text(ws, row + 1, 2, ctx.period_label)
-    put_text(ws, row + 2, 1, "Headline coverage").font = BOLD
+    restyle(put_text(ws, row + 2, 1, "Headline coverage"), font=BOLD)
     put_number(ws, row + 2, 2, float(r.rollup.headline_coverage[p]), PERCENT_FORMAT)
     return row + 3
 
@@ -151,35 +151,35 @@ def _matrix(ws: Worksheet, ctx: ReportContext, row: int) -> tuple[int, int, int]
     fit_row_height(ws, row, [(name, CELL_WIDTH) for _, _, name in tiers])
     for i, persp in enumerate(ctx.card.perspectives):
         row += 1
-        put_text(ws, row, 1, persp.name).font = BOLD
+        restyle(put_text(ws, row, 1, persp.name), font=BOLD)
         put_number(ws, row, 2, persp.weight, "0.##")
         for col, (t, _, _) in enumerate(tiers, start=3):
             score = float(r.rollup.perspective_score[i, t, p])
             score_cell(ws, row, col, score, _status(r.perspective_status[i, t, p]))
     last_perspective = row
     row += 1
-    put_text(ws, row, 1, "Tier score").font = BOLD
+    restyle(put_text(ws, row, 1, "Tier score"), font=BOLD)
     for col, (t, _, _) in enumerate(tiers, start=3):
         score_cell(ws, row, col, float(r.rollup.tier_score[t, p]), _status(r.tier_status[t, p]))
     prev = ctx.previous_index
     if prev is not None:
         row += 1
-        put_text(ws, row, 1, f"Change since {ctx.previous_label}").font = BOLD
+        restyle(put_text(ws, row, 1, f"Change since {ctx.previous_label}"), font=BOLD)
         for col, (t, _, _) in enumerate(tiers, start=3):
             change = float(r.rollup.tier_score[t, p]) - float(r.rollup.tier_score[t, prev])
             put_number(ws, row, col, _finite(change), CHANGE_FORMAT)
     row += 1
-    put_text(ws, row, 1, "Coverage").font = BOLD
+    restyle(put_text(ws, row, 1, "Coverage"), font=BOLD)
     for col, (t, _, _) in enumerate(tiers, start=3):
         put_number(ws, row, col, float(r.rollup.tier_coverage[t, p]), PERCENT_FORMAT)
     row += 1
-    put_text(ws, row, 1, "Tier weight in the headline").font = BOLD
+    restyle(put_text(ws, row, 1, "Tier weight in the headline"), font=BOLD)
     weights = r.actuals.tier_weights[:, p]
     total = float(weights.sum())
     for col, (t, _, _) in enumerate(tiers[:-1], start=3):
         put_number(ws, row, col, float(weights[t]) / total if total else None, PERCENT_FORMAT)
     row += 1
-    put_text(ws, row, 1, f"Rows of data in {ctx.period_label}").font = BOLD
+    restyle(put_text(ws, row, 1, f"Rows of data in {ctx.period_label}"), font=BOLD)
     rows = r.actuals.period_rows
     for col, (t, _, _) in enumerate(tiers, start=3):
         count = float(rows[t, p]) if rows is not None else float(r.actuals.tier_rows[t])
@@ -199,14 +199,14 @@ def _dashboard(ws: Worksheet, ctx: ReportContext, row: int) -> int:
     ws.merge_cells(start_row=row, start_column=5, end_row=row, end_column=6)
     for tier in board.tiers:
         row += 1
-        put_text(ws, row, 1, tier.tier).font = BOLD
+        restyle(put_text(ws, row, 1, tier.tier), font=BOLD)
         for side, name_col, first_value_col, last_name_col in (
             (tier.leading, 1, 2, 1),
             (tier.lagging, 5, 7, 6),
         ):
             for n, shown in enumerate(side, start=1):
                 at = row + n
-                put_text(ws, at, name_col, shown.kpi.name).alignment = WRAP
+                restyle(put_text(ws, at, name_col, shown.kpi.name), alignment=WRAP)
                 if last_name_col != name_col:
                     merge_new(ws, at, name_col, last_name_col)
                 fmt = ctx.value_format(shown.kpi)
@@ -257,10 +257,10 @@ def _movers(ws: Worksheet, ctx: ReportContext, row: int) -> int:
         put_text(ws, row, 1, mover.kpi.name)
         put_number(ws, row, 2, mover.previous, fmt)
         put_number(ws, row, 3, mover.actual, fmt)
-        put_text(ws, row, 4, mover.change).alignment = RIGHT
+        restyle(put_text(ws, row, 4, mover.change), alignment=RIGHT)
         put_number(ws, row, 5, mover.previous_score, SCORE_FORMAT)
         put_number(ws, row, 6, mover.score, SCORE_FORMAT)
-        put_number(ws, row, 7, mover.score_change, CHANGE_FORMAT).font = BOLD
+        restyle(put_number(ws, row, 7, mover.score_change, CHANGE_FORMAT), font=BOLD)
         rag_cell(ws, row, 8, mover.status)
     return row + 1
 
@@ -290,11 +290,11 @@ def _red_kpis(ws: Worksheet, ctx: ReportContext, row: int) -> int:
         owner = accountable_text(kpi)
         commentary = commentary_text(ctx, kpi.id) or NONE_RECORDED
         action = open_actions_text(view, kpi.id) or NONE_RECORDED
-        put_text(ws, row, 1, kpi.name).alignment = WRAP
-        put_text(ws, row, 2, owner).alignment = WRAP
-        put_number(ws, row, 3, float(r.actuals.value[k, all_t, p]), fmt).alignment = TOP
-        put_number(ws, row, 4, float(r.targets.target[k, all_t, p]), fmt).alignment = TOP
-        put_text(ws, row, 5, red_in).alignment = WRAP_INDENTED
+        restyle(put_text(ws, row, 1, kpi.name), alignment=WRAP)
+        restyle(put_text(ws, row, 2, owner), alignment=WRAP)
+        restyle(put_number(ws, row, 3, float(r.actuals.value[k, all_t, p]), fmt), alignment=TOP)
+        restyle(put_number(ws, row, 4, float(r.targets.target[k, all_t, p]), fmt), alignment=TOP)
+        restyle(put_text(ws, row, 5, red_in), alignment=WRAP_INDENTED)
         for col, text in ((6, commentary), (7, action)):
             cell = put_text(ws, row, col, text)
             cell.alignment = WRAP

@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter as col_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from scorecard_studio.domain.model import Direction, MissingDataPolicy, ScoringMethod
-from scorecard_studio.engines.export.cells import put_formula, put_number, put_text
+from scorecard_studio.engines.export.cells import put_formula, put_number, put_text, restyle
 from scorecard_studio.engines.export.context import ReportContext
 from scorecard_studio.engines.export.layout import (
     TITLE_HEIGHT,
@@ -70,7 +70,7 @@ def write_whatif(ws: Worksheet, ctx: ReportContext) -> WhatIfLayout:
     card = ctx.card
     tiers = ctx.tiers()[:-1]  # the headline weighs the real tiers
     zero = card.settings.missing_data is MissingDataPolicy.ZERO
-    put_text(ws, 1, 1, f"What-if — {ctx.period_label}").font = TITLE_FONT
+    restyle(put_text(ws, 1, 1, f"What-if — {ctx.period_label}"), font=TITLE_FONT)
     ws.row_dimensions[1].height = TITLE_HEIGHT
     widths = ColumnWidths()
     put_text(
@@ -80,11 +80,11 @@ def write_whatif(ws: Worksheet, ctx: ReportContext) -> WhatIfLayout:
         "Change the yellow cells (targets, weights, cap): scores, roll-ups and the headline "
         "recalculate. Actuals are the period's data.",
     ).font = SUBTITLE_FONT
-    put_text(ws, 4, 1, "Score cap").font = BOLD
+    restyle(put_text(ws, 4, 1, "Score cap"), font=BOLD)
     cap_cell = put_number(ws, 4, 3, card.settings.cap, "0.00")
     cap_cell.fill = INPUT_FILL
     cap = _c(3, 4)
-    put_text(ws, 5, 1, "Missing data").font = BOLD
+    restyle(put_text(ws, 5, 1, "Missing data"), font=BOLD)
     put_text(ws, 5, 3, "counted as 0" if zero else "left out, weights renormalised")
 
     header = ["Perspective", "Objective", "KPI", "Method", "Weight"]
@@ -110,7 +110,7 @@ def write_whatif(ws: Worksheet, ctx: ReportContext) -> WhatIfLayout:
         put_text(ws, row, 2, obj.name if obj else "")
         put_text(ws, row, 3, kpi.name)
         put_text(ws, row, 4, kpi.method.value)
-        put_number(ws, row, 5, kpi.weight, "0.##").fill = INPUT_FILL
+        restyle(put_number(ws, row, 5, kpi.weight, "0.##"), fill=INPUT_FILL)
         fmt = ctx.value_format(kpi)
         widths.note_texts(3, [kpi.name])
         for i, (t, _, _) in enumerate(tiers):
@@ -123,7 +123,7 @@ def write_whatif(ws: Worksheet, ctx: ReportContext) -> WhatIfLayout:
             for j, values in enumerate(
                 (r.targets.baseline, r.targets.target, r.targets.stretch), 1
             ):
-                put_number(ws, row, start + j, _f(values[k, t, p]), fmt).fill = INPUT_FILL
+                restyle(put_number(ws, row, start + j, _f(values[k, t, p]), fmt), fill=INPUT_FILL)
             cells = [_c(start + j, row) for j in range(4)]
             formula = _score_formula(
                 kpi.method,
@@ -140,7 +140,7 @@ def write_whatif(ws: Worksheet, ctx: ReportContext) -> WhatIfLayout:
 
     # Objectives, then perspectives, each a weighted average of its children's scores.
     row += 2
-    put_text(ws, row, 1, "Roll-up").font = BOLD
+    restyle(put_text(ws, row, 1, "Roll-up"), font=BOLD)
     objective_rows: dict[str, int] = {}
     for persp in card.perspectives:
         for obj in persp.objectives:
@@ -149,7 +149,7 @@ def write_whatif(ws: Worksheet, ctx: ReportContext) -> WhatIfLayout:
             put_text(ws, row, 1, persp.name)
             put_text(ws, row, 2, obj.name)
             put_text(ws, row, 4, "objective")
-            put_number(ws, row, 5, obj.weight, "0.##").fill = INPUT_FILL
+            restyle(put_number(ws, row, 5, obj.weight, "0.##"), fill=INPUT_FILL)
             if obj.kpis:
                 first, last = kpi_rows[obj.kpis[0].id], kpi_rows[obj.kpis[-1].id]
                 for i in range(len(tiers)):
@@ -161,9 +161,9 @@ def write_whatif(ws: Worksheet, ctx: ReportContext) -> WhatIfLayout:
     for persp in card.perspectives:
         row += 1
         perspective_rows.append(row)
-        put_text(ws, row, 1, persp.name).font = BOLD
+        restyle(put_text(ws, row, 1, persp.name), font=BOLD)
         put_text(ws, row, 4, "perspective")
-        put_number(ws, row, 5, persp.weight, "0.##").fill = INPUT_FILL
+        restyle(put_number(ws, row, 5, persp.weight, "0.##"), fill=INPUT_FILL)
         for i in range(len(tiers)):
             score_col = _FIRST_BLOCK_COL + i * len(_BLOCK) + 4
             parts: list[tuple[str, str]] = []
@@ -181,7 +181,7 @@ def write_whatif(ws: Worksheet, ctx: ReportContext) -> WhatIfLayout:
                 put_formula(ws, row, score_col, _average(parts, weights, zero), SCORE_FORMAT)
     row += 1
     tier_score_row = row
-    put_text(ws, row, 1, "Tier score").font = BOLD
+    restyle(put_text(ws, row, 1, "Tier score"), font=BOLD)
     score_columns = []
     for i in range(len(tiers)):
         score_col = _FIRST_BLOCK_COL + i * len(_BLOCK) + 4
@@ -210,7 +210,7 @@ def write_whatif(ws: Worksheet, ctx: ReportContext) -> WhatIfLayout:
         put_formula(ws, row, 3, f'=IF(ISNUMBER({ref}),{ref},"")', SCORE_FORMAT)
     last_tier_row = row
     row += 1
-    put_text(ws, row, 1, "Headline score").font = BOLD
+    restyle(put_text(ws, row, 1, "Headline score"), font=BOLD)
     parts = [
         _weighted(_rng(2, first_tier_row, last_tier_row), _rng(3, first_tier_row, last_tier_row))
     ]
