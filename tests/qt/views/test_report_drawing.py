@@ -73,9 +73,10 @@ def test_the_event_loop_keeps_running_while_pages_are_drawn(
     # The drawing took pages × 150 ms, and the UI thread ticked all along.
     assert sum(gaps) >= (pages - 1) * PAGE_SECONDS * 1000
     assert len(gaps) > 10
-    # Aimed at 50 ms; the bound leaves room for a loaded machine, and is still well below
-    # the 150 ms a page drawn on the UI thread would stall it.
-    assert max(gaps) < 120, sorted(gaps)[-5:]
+    # Pages drawn on the UI thread would stall every tick by 150 ms; here the typical tick
+    # comes on time. (The median, not the longest: a loaded machine may pause any thread
+    # once in a while, which says nothing of where the pages are drawn.)
+    assert sorted(gaps)[len(gaps) // 2] < 100, sorted(gaps)
 
 
 def test_a_design_change_cancels_the_drawing_under_way(
