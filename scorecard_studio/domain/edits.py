@@ -200,20 +200,22 @@ def insert_kpi(card: Scorecard, kpi: Kpi, parent_id: str, index: int | None = No
 
 
 def remove_item(card: Scorecard, item_id: str) -> Scorecard:
-    """Remove a perspective, objective or KPI (with everything under it), and its links.
+    """Remove a perspective, objective or KPI (with everything under it), and what reads it.
 
-    A strategy-map link with an end that is gone would only be reported as a link to an
-    unknown item, so the links touching anything removed go in the same edit (an undo
-    brings the design back whole, links and all).
+    A strategy-map link with an end that is gone, an at-risk rule reading a KPI that is
+    gone, or an account value taken from it would only be reported as pointing at an
+    unknown item, so they go in the same edit (an undo brings the design back whole).
     """
     before = all_ids(card)
     card = _take_out(card, item_id)
     gone = before - all_ids(card)
-    links = card.analytics.links
-    kept = tuple(k for k in links if k.cause not in gone and k.effect not in gone)
-    if len(kept) == len(links):
+    a = card.analytics
+    links = tuple(k for k in a.links if k.cause not in gone and k.effect not in gone)
+    rules = tuple(r for r in a.risk_rules if r.kpi not in gone)
+    value = replace(a.value, kpi=None) if a.value.kpi in gone else a.value
+    if (links, rules, value) == (a.links, a.risk_rules, a.value):
         return card
-    return replace(card, analytics=replace(card.analytics, links=kept))
+    return replace(card, analytics=replace(a, links=links, risk_rules=rules, value=value))
 
 
 def _take_out(card: Scorecard, item_id: str) -> Scorecard:

@@ -140,3 +140,27 @@ def test_retiring_a_kpi_removes_its_links() -> None:
     card = retire_kpi(LINKED, "rev", "replaced by net revenue retention", "2026-10-01")
     assert card.analytics.links == (StrategyLink("usage", "nps"), StrategyLink("nps", "grow"))
     assert card.retired[0].kpi.id == "rev"
+
+
+def test_removing_a_kpi_removes_the_rules_and_the_account_value_that_read_it() -> None:
+    from scorecard_studio.domain.analytics import AccountValue, RiskRule, RuleKind
+
+    kind = next(iter(RuleKind))
+    rules = (
+        RiskRule("r1", "NPS low", kind, 0.0, kpi="nps"),
+        RiskRule("r2", "Health low", kind, 0.5),  # reads the health score: no KPI
+        RiskRule("r3", "Usage falls", kind, 0.2, kpi="usage"),
+    )
+    card = dataclasses.replace(
+        LINKED,
+        analytics=dataclasses.replace(
+            LINKED.analytics, risk_rules=rules, value=AccountValue(kpi="nps")
+        ),
+    )
+    after = edits.remove_item(card, "nps")
+    assert [r.id for r in after.analytics.risk_rules] == ["r2", "r3"]
+    assert after.analytics.value == AccountValue()
+    assert not [f for f in check_design(after) if f.code in ("unknown_rule_kpi", "bad_value")]
+    kept = edits.remove_item(card, "rev")  # nothing reads rev: rules and value unchanged
+    assert kept.analytics.risk_rules == rules
+    assert kept.analytics.value == AccountValue(kpi="nps")
