@@ -188,3 +188,21 @@ def test_an_older_version_opened_reports_its_own_provenance_and_saves_on_the_hea
     assert window.workspace.commit_version("on top of the head")
     assert (doc.base_version, doc.shown_version) == (4, 4)
     assert window.workspace.store().version_info(name, 4).parent == 3
+
+
+def test_a_later_start_reopens_the_scorecard_used_last_in_the_background(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    from scorecard_studio.qt.settings import settings
+
+    ws = window.workspace
+    ws.open_card(design(), tables())
+    assert ws.commit_version("first")
+    name = window.document.store_name
+    ws.open_card(design(), tables())  # something else on screen, as after a restart
+    settings().setValue("last/store_name", name)
+    ws.start([])
+    qtbot.waitUntil(lambda: window.document.store_name == name, timeout=60000)
+    assert (window.document.base_version, window.document.shown_version) == (1, 1)
+    names = {s.name for s in ws.store().list_scorecards()}
+    assert "Customer-centric scorecard (sample)" not in names  # the sample was not brought in
