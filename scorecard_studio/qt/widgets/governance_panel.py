@@ -112,7 +112,7 @@ class GovernancePanel(QWidget):
         form.addRow("", save)
         layout.addWidget(comment_box)
 
-        actions_box = QGroupBox("Actions")
+        actions_box = QWidget()  # the tab names it
         actions_layout = QVBoxLayout(actions_box)
         bar = QHBoxLayout()
         self.group_box = QComboBox()
