@@ -79,6 +79,10 @@ __all__ = [
 
 #: Bytes of XML inflated and scanned at a time.
 SLICE_BYTES = 4 * 1024**2
+#: The first slice of a part: small, so scanning starts while the rest is inflated (a
+#: sheet of a few megabytes would otherwise be inflated whole before any scan); each
+#: next slice doubles, up to :data:`SLICE_BYTES`, so large parts keep few slices.
+FIRST_SLICE_BYTES = 256 * 1024
 #: Slices between returns of free memory to the system: each return costs page faults
 #: when the memory is used again, so it is done now and then, not after every slice.
 TRIM_EVERY = 16
@@ -128,10 +132,11 @@ def _slices(
 
     With ``tail``, up to :data:`MAX_TAIL_BYTES` of what follows the element are kept in it.
     """
+    sizes = _slice_sizes()
     with zf.open(part) as fh:
         head = b""
         while True:
-            block = fh.read(SLICE_BYTES)
+            block = fh.read(next(sizes))
             if not block:
                 if b":" + opening[1:] in head:
                     raise UnsupportedXmlError("namespace-prefixed elements")
@@ -145,7 +150,7 @@ def _slices(
             head = head[-len(opening) :]
         close = head.find(b">", at)
         while close < 0:
-            block = fh.read(SLICE_BYTES)
+            block = fh.read(next(sizes))
             if not block:
                 return
             head += block
@@ -162,7 +167,7 @@ def _slices(
                     after = rest[end + len(closing) :]
                     tail.append(after + fh.read(max(MAX_TAIL_BYTES - len(after), 0)))
                 return
-            block = fh.read(SLICE_BYTES)
+            block = fh.read(next(sizes))
             if not block:
                 raise UnsupportedXmlError("the part ends inside its data")
             buf = rest + block
@@ -177,6 +182,14 @@ def _slices(
             at_cut += len(cut)
             yield buf[:at_cut]
             rest = buf[at_cut:]
+
+
+def _slice_sizes() -> Iterator[int]:
+    """How much to read each time: :data:`FIRST_SLICE_BYTES`, doubling to :data:`SLICE_BYTES`."""
+    size = min(FIRST_SLICE_BYTES, SLICE_BYTES)
+    while True:
+        yield size
+        size = min(2 * size, SLICE_BYTES)
 
 
 def _prefetched(items: Iterator[bytes]) -> Iterator[bytes]:

@@ -155,10 +155,25 @@ ROWS = [
 ]
 
 
-@pytest.fixture(params=[1 << 22, 160], ids=["one-slice", "slice-per-row"])
+@pytest.fixture(
+    params=[(1 << 22, 1 << 22), (160, 160), (100, 400)],
+    ids=["one-slice", "slice-per-row", "growing-slices"],
+)
 def slices(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> int:
-    monkeypatch.setattr(stream, "SLICE_BYTES", request.param)
-    return int(request.param)
+    first, most = request.param
+    monkeypatch.setattr(stream, "FIRST_SLICE_BYTES", first)
+    monkeypatch.setattr(stream, "SLICE_BYTES", most)
+    return int(most)
+
+
+def test_slices_start_small_and_double_to_their_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(stream, "FIRST_SLICE_BYTES", 100)
+    monkeypatch.setattr(stream, "SLICE_BYTES", 700)
+    sizes = stream._slice_sizes()
+    assert [next(sizes) for _ in range(6)] == [100, 200, 400, 700, 700, 700]
+    monkeypatch.setattr(stream, "SLICE_BYTES", 50)  # never more than a slice
+    sizes = stream._slice_sizes()
+    assert [next(sizes) for _ in range(2)] == [50, 50]
 
 
 def test_a_hand_written_sheet_reads_as_computed_by_hand(tmp_path: Path, slices: int) -> None:
