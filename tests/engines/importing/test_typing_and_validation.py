@@ -357,3 +357,28 @@ def test_a_duplicated_numeric_key_is_reported_as_written(tmp_path: Path) -> None
     result = import_table(path, DataSource("a", "Accounts", key_column="account"))
     issues = [i for i in result.report.to_json_dict()["row_issues"] if i["issue"] == "duplicated"]
     assert [i["value"] for i in issues] == ["1001", "1001"]
+
+
+@pytest.mark.parametrize("dtype", ["str", "object"], ids=["arrow-text", "python-objects"])
+def test_a_text_columns_levels_are_its_distinct_stripped_values_sorted(dtype: str) -> None:
+    from scorecard_studio.engines.importing.api import _levels
+    from scorecard_studio.engines.importing.columns.column_types import TypedColumn
+
+    values = pd.Series(
+        [" Gold", "Gold", "Silver ", None, "   ", "\u00a0Bronze", "Bronze"], dtype=dtype
+    )
+    col = TypedColumn("tier", ColumnType.TEXT, values)
+    assert _levels(col, values) == ("Bronze", "Gold", "Silver")
+    many = pd.Series([f"id{i}" for i in range(31)], dtype=dtype)  # past the 30 levels listed
+    assert _levels(TypedColumn("id", ColumnType.TEXT, many), many) == ()
+
+
+def test_the_sample_shares_count_each_occurrence_of_a_repeated_word() -> None:
+    from collections import Counter
+
+    from scorecard_studio.engines.importing.columns import column_types
+
+    words = Counter(["12", "12", "12", "abc"])  # 3 of 4 look like numbers
+    assert column_types._share(words, column_types._NUMBER_LIKE) == 0.75
+    assert column_types._bool_share(Counter(["Yes", "no", "maybe", "maybe"])) == 0.5
+    assert column_types._share(Counter(), column_types._NUMBER_LIKE) == 0.0

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -264,8 +265,19 @@ _NUMBER_LIKE = re.compile(
 _DATE_LIKE = re.compile(r"^[+-]?\d|(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
 
 
-def _share(words: list[str], pattern: re.Pattern[str]) -> float:
-    return sum(1 for w in words if pattern.search(w)) / len(words) if words else 0.0
+def _share(words: Counter[str], pattern: re.Pattern[str]) -> float:
+    """The share of ``words`` (each counted as often as it occurs) that ``pattern`` finds.
+
+    Each distinct word is searched once: a column of a few categories costs a few searches.
+    """
+    total = words.total()
+    return sum(n for w, n in words.items() if pattern.search(w)) / total if total else 0.0
+
+
+def _bool_share(words: Counter[str]) -> float:
+    """The share of ``words`` that are yes/no words (see :data:`_BOOL_WORDS`)."""
+    total = words.total()
+    return sum(n for w, n in words.items() if w.lower() in _BOOL_WORDS) / total if total else 0.0
 
 
 def _candidates(
@@ -282,7 +294,7 @@ def _candidates(
     sample = texts.iloc[filled_at]  # strings where usable
     # Parsing is tried on the sample only for the readings a cheap look at its text
     # allows: a column of ids or names costs no number or date parse at all.
-    seen = [str(v) for v in sample.tolist()]
+    seen = Counter(str(v) for v in sample.tolist())
     could = {
         "number": _share(seen, _NUMBER_LIKE) >= MIN_SHARE,
         "date": _share(seen, _DATE_LIKE) >= MIN_SHARE,
@@ -290,7 +302,7 @@ def _candidates(
     quick = {
         "number": _parse_numbers(sample)[0].notna().mean() if could["number"] else 0.0,
         "date": parse_dates(sample, order)[0].notna().mean() if could["date"] else 0.0,
-        "bool": sum(w.lower() in _BOOL_WORDS for w in seen) / len(seen) if seen else 0.0,
+        "bool": _bool_share(seen),
     }
     native_share = sum(int(m.sum()) for m in natives.values()) / filled
     out: list[Candidate] = []
