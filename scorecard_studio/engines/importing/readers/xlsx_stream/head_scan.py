@@ -172,6 +172,14 @@ def _value(kind: int, value: object) -> object:
     if kind == SHARED:
         return value  # already the string
     assert isinstance(value, bytes)
+    if kind == NUMBER:
+        # The usual number: its ASCII bytes read as they are. Whatever float() refuses
+        # here (a reference, an escape, bytes that are not UTF-8) takes the full way below,
+        # which gives the same float for everything accepted here.
+        try:
+            return float(value)
+        except ValueError:
+            pass
     try:
         text = _text(value)
     except UnicodeDecodeError:
