@@ -106,6 +106,9 @@ def load_many(
     try:
         for i, (sheet, header_row) in enumerate(wanted):
             share = _share(progress, i, len(wanted))
+            following = wanted[i + 1][0] if i + 1 < len(wanted) else None
+            if book is not None and STREAM_XLSX and following is not None:
+                book.inflate_ahead(following)  # inflated while this sheet is read
             raw = _read_in_process(path, report, book, sheet, header_row, share, cancel)
             if raw is not None:
                 table, raw.table = raw.table, None

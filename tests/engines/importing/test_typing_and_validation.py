@@ -382,3 +382,16 @@ def test_the_sample_shares_count_each_occurrence_of_a_repeated_word() -> None:
     assert column_types._share(words, column_types._NUMBER_LIKE) == 0.75
     assert column_types._bool_share(Counter(["Yes", "no", "maybe", "maybe"])) == 0.5
     assert column_types._share(Counter(), column_types._NUMBER_LIKE) == 0.0
+
+
+def test_sample_values_are_the_first_five_filled_wherever_they_are() -> None:
+    from scorecard_studio.engines.importing.api import _samples
+
+    early = pd.Series([1.0, np.nan, 2.5, 3.0, np.nan, 4.0, 5.0, 6.0] + [7.0] * 100)
+    assert _samples(early) == (1.0, 2.5, 3.0, 4.0, 5.0)
+    late = pd.Series([np.nan] * 70 + [1.0, np.nan] * 50 + [9.0] * 3)  # 50 ones past row 64
+    assert _samples(late) == (1.0,) * 5
+    sparse = pd.Series([np.nan] * 63 + [2.0] + [np.nan] * 10 + [3.0])  # too few in the head
+    assert _samples(sparse) == (2.0, 3.0)
+    dates = pd.Series(pd.to_datetime(["2024-01-02", None, "2024-01-03 10:30"], format="ISO8601"))
+    assert _samples(dates) == ("2024-01-02", "2024-01-03T10:30:00")

@@ -66,10 +66,30 @@ class XlsxBook:
             raise NotASpreadsheetError(f"{file.name}: damaged workbook part ({exc})") from None
         self._names = set(self.zf.namelist())
         self._sizes: dict[str, tuple[int, int]] = {}  # sheet name -> (rows, columns)
+        self._ahead: dict[str, stream.SheetData] = {}  # part -> its data being inflated
 
     def close(self) -> None:
+        for ahead in self._ahead.values():
+            ahead.slices.close()
+        self._ahead.clear()
         if self._own:
             self.zf.close()
+
+    # --- inflating a sheet read next ------------------------------------------------------
+
+    def inflate_ahead(self, name: str) -> None:
+        """Start inflating the data of sheet ``name``, to be read after the current one.
+
+        zlib lets go of the interpreter while it inflates, so the next sheet's XML is
+        ready when its read starts instead of its first slice being waited for.
+        """
+        part = next((p.part for p in self.parts if p.name == name), None)
+        if part is not None and part in self._names and part not in self._ahead:
+            self._ahead[part] = stream.inflate_ahead(self.zf, part)
+
+    def take_ahead(self, part: str) -> stream.SheetData | None:
+        """The data of ``part`` inflated ahead (see :meth:`inflate_ahead`), at most once."""
+        return self._ahead.pop(part, None)
 
     def __enter__(self) -> XlsxBook:
         return self

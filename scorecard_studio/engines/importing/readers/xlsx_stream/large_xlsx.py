@@ -73,7 +73,7 @@ def _stream(
     again for the table they show. Data cells inside a merge take its value.
     """
 
-    def read(spec: TableSpec) -> stream.StreamedSheet:
+    def read(spec: TableSpec, ahead: stream.SheetData | None = None) -> stream.StreamedSheet:
         return stream.read_sheet(
             book.zf,
             plan.part,
@@ -86,9 +86,10 @@ def _stream(
             on_slice=on_slice,
             max_bytes=max_bytes,
             watch_from=watch_from,
+            ahead=ahead,
         )
 
-    sheet = read(plan.spec)
+    sheet = read(plan.spec, book.take_ahead(plan.part))
     findings: list[tuple[str, str, str]] = []
     if not sheet.merges:
         return plan, sheet, findings

@@ -68,9 +68,11 @@ from scorecard_studio.engines.importing.safety.guard import column_number
 from scorecard_studio.engines.importing.safety.memory import release_free_memory
 
 __all__ = [
+    "SheetData",
     "SheetFormat",
     "StreamedSheet",
     "UnsupportedXmlError",
+    "inflate_ahead",
     "read_sheet",
     "shared_strings",
     "sheet_format",
@@ -192,38 +194,75 @@ def _slice_sizes() -> Iterator[int]:
         size = min(2 * size, SLICE_BYTES)
 
 
-def _prefetched(items: Iterator[bytes]) -> Iterator[bytes]:
-    """``items`` produced on a second thread, so inflating overlaps scanning."""
-    box: queue.Queue[object] = queue.Queue(maxsize=2)
-    stop = threading.Event()
-    done = object()
+class Inflating:
+    """``items`` produced on a second thread from the moment this is made.
 
-    def produce() -> None:
+    Inflating overlaps scanning; made before a sheet is read (:func:`inflate_ahead`), it
+    also overlaps the work on the sheet before it. Iterate once; :meth:`close` stops it.
+    """
+
+    def __init__(self, items: Iterator[bytes]) -> None:
+        self._box: queue.Queue[object] = queue.Queue(maxsize=2)
+        self._stop = threading.Event()
+        self._done = object()
+        self._worker = threading.Thread(
+            target=self._produce, args=(items,), name="xlsx-inflate", daemon=True
+        )
+        self._worker.start()
+
+    def _produce(self, items: Iterator[bytes]) -> None:
         try:
             for item in items:
-                if stop.is_set():
+                if self._stop.is_set():
                     return
-                box.put(item)
-            box.put(done)
+                self._box.put(item)
+            self._box.put(self._done)
         except BaseException as exc:  # handed to the consumer, raised there
-            box.put(exc)
+            self._box.put(exc)
 
-    worker = threading.Thread(target=produce, name="xlsx-inflate", daemon=True)
-    worker.start()
-    try:
-        while True:
-            item = box.get()
-            if item is done:
-                return
-            if isinstance(item, BaseException):
-                raise item
-            assert isinstance(item, bytes)
-            yield item
-    finally:
-        stop.set()
-        while worker.is_alive():
+    def __iter__(self) -> Iterator[bytes]:
+        try:
+            while True:
+                item = self._box.get()
+                if item is self._done:
+                    return
+                if isinstance(item, BaseException):
+                    raise item
+                assert isinstance(item, bytes)
+                yield item
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop producing and wait for the thread (what it holds is let go)."""
+        self._stop.set()
+        while self._worker.is_alive():
             with contextlib.suppress(queue.Empty):
-                box.get(timeout=0.05)
+                self._box.get(timeout=0.05)
+
+
+def _prefetched(items: Iterator[bytes]) -> Iterator[bytes]:
+    """``items`` produced on a second thread once iterated, so inflating overlaps scanning."""
+    yield from Inflating(items)
+
+
+@dataclass(slots=True)
+class SheetData:
+    """The data slices of a sheet part being inflated ahead of its read."""
+
+    part: str
+    slices: Inflating
+    tail: list[bytes]  # what follows the data (its merged cells), once all is inflated
+
+
+def _sheet_slices(zf: zipfile.ZipFile, part: str, tail: list[bytes]) -> Iterator[bytes]:
+    return _slices(zf, part, b"<sheetData", b"</row>", b"</sheetData>", tail)
+
+
+def inflate_ahead(zf: zipfile.ZipFile, part: str) -> SheetData:
+    """Start inflating the data of ``part`` now, for a :func:`read_sheet` to come."""
+    tail: list[bytes] = []
+    return SheetData(part, Inflating(_sheet_slices(zf, part, tail)), tail)
 
 
 def shared_strings(zf: zipfile.ZipFile, part: str | None) -> pa.Array:
@@ -284,6 +323,7 @@ def read_sheet(
     on_slice: Callable[[float], None] | None = None,
     max_bytes: int | None = None,
     watch_from: int | None = None,
+    ahead: SheetData | None = None,
 ) -> StreamedSheet:
     """Rows ``first_row``..``end_row`` and columns ``first_col``..``last_col`` (0-based).
 
@@ -292,7 +332,8 @@ def read_sheet(
     the sheet read so far (it may raise to stop the read); a table growing past
     ``max_bytes`` stops it with :class:`~...errors.FileTooLargeError`. With ``watch_from``
     (a 0-based sheet row), ``outside`` tells whether a cell of that row or a later one
-    holds a value in a column outside the ones read.
+    holds a value in a column outside the ones read. ``ahead`` is the part's data already
+    being inflated (:func:`inflate_ahead`).
     """
     width = last_col - first_col + 1
     columns = [Column() for _ in range(width)]
@@ -304,9 +345,14 @@ def read_sheet(
     seen = held = 0
     n_slices = 0
     tail: list[bytes] = []
+    slices: Iterator[bytes]
+    if ahead is not None and ahead.part == part:
+        tail, slices = ahead.tail, iter(ahead.slices)
+    else:
+        slices = _prefetched(_sheet_slices(zf, part, tail))
     outside = False
     displays: dict[int, tuple[str, str]] = {}
-    for raw in _prefetched(_slices(zf, part, b"<sheetData", b"</row>", b"</sheetData>", tail)):
+    for raw in slices:
         n_slices += 1
         seen += len(raw)
         if on_slice is not None:

@@ -639,3 +639,39 @@ def test_several_sheets_of_one_workbook_import_as_each_alone(tmp_path: Path) -> 
     assert together[1].frame["amount"].tolist() == [12.5, 7.5]
     sizes = {s.name: (s.rows, s.columns) for s in together[0].inspection.sheets}
     assert sizes == {"Accounts": (2, 2), "Billing": (4, 2)}
+
+
+def test_a_sheet_inflated_ahead_reads_as_one_inflated_at_its_read(
+    tmp_path: Path, slices: int
+) -> None:
+    after = '<mergeCells count="1"><mergeCell ref="A2:B2"/></mergeCells>'
+    path = write_workbook(tmp_path / "ahead.xlsx", ROWS, SHARED, after=after)
+    with zipfile.ZipFile(path) as zf:
+        workbook, shared = stream.workbook_parts(zf)
+        fmt = stream.sheet_format(zf, workbook)
+        strings = stream.shared_strings(zf, shared)
+        part = next(n for n in zf.namelist() if n.startswith("xl/worksheets/sheet"))
+        kwargs: dict[str, Any] = {"first_row": 1, "end_row": None, "first_col": 0, "last_col": 5}
+        plain = stream.read_sheet(zf, part, fmt, strings, **kwargs)
+        ahead = stream.inflate_ahead(zf, part)
+        early = stream.read_sheet(zf, part, fmt, strings, ahead=ahead, **kwargs)
+    assert early.table.equals(plain.table)
+    assert early.errors == plain.errors == [(1, 4, "#N/A"), (2, 4, "#DIV/0!")]
+    assert early.merges == plain.merges == [(1, 0, 1, 1)]
+
+
+def test_a_workbook_closed_stops_what_it_inflated_ahead_and_never_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from scorecard_studio.engines.importing.readers.xlsx_stream.book import XlsxBook
+
+    # more slices than the queue holds: the thread waits until the book stops it
+    monkeypatch.setattr(stream, "FIRST_SLICE_BYTES", 160)
+    monkeypatch.setattr(stream, "SLICE_BYTES", 160)
+    path = write_workbook(tmp_path / "unread.xlsx", ROWS, SHARED)
+    before = {t for t in threading.enumerate() if t.name == "xlsx-inflate"}
+    book = XlsxBook(path)
+    book.inflate_ahead(book.parts[0].name)
+    book.inflate_ahead("no such sheet")  # nothing to inflate: no error
+    book.close()
+    assert {t for t in threading.enumerate() if t.name == "xlsx-inflate"} <= before
