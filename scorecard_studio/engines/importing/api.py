@@ -204,10 +204,12 @@ def _levels(col: TypedColumn, values: pd.Series) -> tuple[str, ...]:
 def _range(col: TypedColumn, values: pd.Series) -> tuple[float | None, float | None, bool]:
     if col.type is not ColumnType.NUMBER:
         return None, None, False
-    filled = values.dropna().astype("float64")
-    if filled.empty:
+    # numpy on the column's values: the same figures without a pandas copy per step
+    arr = values.to_numpy(dtype="float64", na_value=np.nan)
+    filled = arr[~np.isnan(arr)]
+    if not len(filled):
         return None, None, False
-    return float(filled.min()), float(filled.max()), bool((filled == filled.round()).all())
+    return float(filled.min()), float(filled.max()), bool((filled == np.round(filled)).all())
 
 
 def _samples(values: pd.Series) -> tuple[Any, ...]:

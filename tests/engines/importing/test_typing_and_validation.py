@@ -395,3 +395,18 @@ def test_sample_values_are_the_first_five_filled_wherever_they_are() -> None:
     assert _samples(sparse) == (2.0, 3.0)
     dates = pd.Series(pd.to_datetime(["2024-01-02", None, "2024-01-03 10:30"], format="ISO8601"))
     assert _samples(dates) == ("2024-01-02", "2024-01-03T10:30:00")
+
+
+def test_a_number_columns_range_and_wholeness_ignore_missing_values() -> None:
+    from scorecard_studio.engines.importing.api import _range
+    from scorecard_studio.engines.importing.columns.column_types import TypedColumn
+
+    def of(values: pd.Series) -> tuple[float | None, float | None, bool]:
+        return _range(TypedColumn("x", ColumnType.NUMBER, values), values)
+
+    assert of(pd.Series([3.0, np.nan, -2.0, 7.0])) == (-2.0, 7.0, True)
+    assert of(pd.Series([1.0, 2.5, np.nan])) == (1.0, 2.5, False)
+    assert of(pd.Series([1.0, None, 4.0], dtype="Float64")) == (1.0, 4.0, True)
+    assert of(pd.Series([np.nan, np.nan])) == (None, None, False)
+    text = pd.Series(["a"], dtype="str")
+    assert _range(TypedColumn("t", ColumnType.TEXT, text), text) == (None, None, False)
