@@ -62,31 +62,13 @@ class Exports:
         chosen = self._target("Export QBR report", "xlsx", "Excel workbook (*.xlsx)")
         if chosen is None:
             return
-        result, path, version = chosen
-        card, tables = self.document.card, dict(self.document.tables)
-        ready = self.evidence.current() if self.evidence is not None else None
-        stored = self.stored_version()
-
-        author = author_name() or None  # "Prepared by"; else the version's author
+        result, path = chosen
+        stated = self._report_facts()
 
         def work(progress: Any, _cancel: Any) -> Any:
             from scorecard_studio.engines.export import export_report
-            from scorecard_studio.engines.export.context import ReportProvenance
 
-            progress(0.1)
-            # The Evidence sheet, as the CLI writes it: the evidence the window already has
-            # for this design and data, else computed here, off the UI thread.
-            evidence = ready if ready is not None else compute_evidence(card, tables)
-            progress(0.4)
-            governance = self.stored_governance(*stored)
-            return export_report(
-                result,
-                path,
-                provenance=ReportProvenance.from_mapping(self.stored_provenance(*version)),
-                evidence=evidence,
-                governance=governance,
-                author=author,
-            )
+            return export_report(result, path, **stated(progress))
 
         self._run(
             "Writing the QBR report…",
@@ -100,29 +82,14 @@ class Exports:
         chosen = self._target("Export QBR briefing", "pdf", "PDF document (*.pdf)")
         if chosen is None:
             return
-        result, path, version = chosen
-        stored = self.stored_version()
-        card, tables = self.document.card, dict(self.document.tables)
-        ready = self.evidence.current() if self.evidence is not None else None
-
-        author = author_name() or None  # "Prepared by"; else the version's author
+        result, path = chosen
+        stated = self._report_facts()
 
         def work(progress: Any, _cancel: Any) -> Any:
-            from scorecard_studio.engines.export.context import ReportProvenance
             from scorecard_studio.engines.export.report import report_context
             from scorecard_studio.qt.report_pdf import write_briefing_pdf
 
-            progress(0.1)
-            # The evidence page, from the same evidence as the workbook's Evidence sheet.
-            evidence = ready if ready is not None else compute_evidence(card, tables)
-            progress(0.4)
-            ctx = report_context(
-                result,
-                provenance=ReportProvenance.from_mapping(self.stored_provenance(*version)),
-                governance=self.stored_governance(*stored),
-                evidence=evidence,
-                author=author,
-            )
+            ctx = report_context(result, **stated(progress))
             return ctx.period_label, write_briefing_pdf(ctx, path)
 
         self._run(
@@ -134,11 +101,37 @@ class Exports:
             failure_title="Cannot export the briefing",
         )
 
-    def _target(
-        self, title: str, suffix: str, kinds: str
-    ) -> tuple[Any, str, tuple[str | None, int | None]] | None:
-        """The scores, the file the user chose and the version whose provenance the report
-        states, or None (nothing to report, or the dialog was cancelled)."""
+    def _report_facts(self) -> Callable[[Callable[[float], None]], dict[str, Any]]:
+        """What a report states beside the scores: provenance, governance, evidence, author.
+
+        Which version, design and data they are for is taken here, on the UI thread where
+        the document lives; the returned function reads the store and computes the
+        evidence (unless the window's is current) in the export's background work.
+        """
+        version = provenance_version(self.document)
+        stored = self.stored_version()
+        card, tables = self.document.card, dict(self.document.tables)
+        ready = self.evidence.current() if self.evidence is not None else None
+        author = author_name() or None  # "Prepared by"; else the version's author
+
+        def read(progress: Callable[[float], None]) -> dict[str, Any]:
+            from scorecard_studio.engines.export.context import ReportProvenance
+
+            progress(0.1)
+            evidence = ready if ready is not None else compute_evidence(card, tables)
+            progress(0.4)
+            return {
+                "provenance": ReportProvenance.from_mapping(self.stored_provenance(*version)),
+                "governance": self.stored_governance(*stored),
+                "evidence": evidence,
+                "author": author,
+            }
+
+        return read
+
+    def _target(self, title: str, suffix: str, kinds: str) -> tuple[Any, str] | None:
+        """The scores and the file the user chose, or None (nothing to report, or the
+        dialog was cancelled)."""
         result = self.document.result
         if result is None:
             self._warn(title, "There are no scores to report: import data first.")
@@ -148,7 +141,7 @@ class Exports:
         if not path:
             return None
         remember_folder("export", path)
-        return result, path, provenance_version(self.document)
+        return result, path
 
     def provenance(self) -> dict[str, Any]:
         """The open version's provenance when it is saved and unmodified; else nothing.
