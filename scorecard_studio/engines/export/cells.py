@@ -143,11 +143,15 @@ def put_number(
     """Write a number; missing (None or NaN) stays an empty cell, never 0."""
     cell = _cell(ws, row, column)
     if value is not None and not (isinstance(value, float) and math.isnan(value)):
-        cell._value = float(value)  # type: ignore[attr-defined]  # a number: no type to infer
-        cell.data_type = "n"
-        if number_format:
-            _apply_number_format(ws, cell, number_format)
+        _store_number(ws, cell, value, number_format)
     return cell
+
+
+def _store_number(ws: Worksheet, cell: Cell, value: float, number_format: str | None) -> None:
+    cell._value = float(value)  # type: ignore[attr-defined]  # a number: no type to infer
+    cell.data_type = "n"
+    if number_format:
+        _apply_number_format(ws, cell, number_format)
 
 
 def put_numbers(
@@ -160,9 +164,7 @@ def put_numbers(
     for offset, value in enumerate(values):
         cell = _cell(ws, row, column + offset)
         if not isnan(value):
-            cell._value = float(value)  # type: ignore[attr-defined]
-            cell.data_type = "n"
-            _apply_number_format(ws, cell, number_format)
+            _store_number(ws, cell, value, number_format)
 
 
 def copy_style(style: StyleArray) -> StyleArray:
@@ -186,11 +188,9 @@ def _apply_number_format(ws: Worksheet, cell: Cell, number_format: str) -> None:
     """
     cache: dict[str, Any] = ws.__dict__.setdefault("_number_style_cache", {})
     template = cache.get(number_format)
-    if template is not None and cell._style is None:  # type: ignore[attr-defined]
+    # ``_style is None`` (a new cell) answers has_style without the property call
+    if template is not None and (cell._style is None or not cell.has_style):  # type: ignore[attr-defined]
         cell._style = copy_style(template)  # type: ignore[attr-defined]
-        return
-    if template is not None and not cell.has_style:
-        cell._style = StyleArray(template)  # type: ignore[attr-defined]
         return
     cell.number_format = number_format
     if number_format not in cache and not _has_other_style(cell):
