@@ -29,12 +29,12 @@ from PySide6.QtGui import (
 )
 
 from scorecard_studio.domain.errors import ScorecardError
-from scorecard_studio.domain.model import STATUS_BY_CODE, STATUS_LABELS, IndicatorType, Status
+from scorecard_studio.domain.model import STATUS_LABELS, IndicatorType
 from scorecard_studio.domain.units import format_value, unit_of
 from scorecard_studio.engines.export.actions_sheet import accountable_text, open_actions_text
 from scorecard_studio.engines.export.context import ReportContext
 from scorecard_studio.engines.export.report import current_umask
-from scorecard_studio.engines.export.summary_data import signed_change
+from scorecard_studio.engines.export.summary_data import red_kpis, signed_change
 from scorecard_studio.engines.export.summary_sheet import NONE_RECORDED, commentary_text
 from scorecard_studio.qt.briefing_dashboard import dashboard_pages
 from scorecard_studio.qt.briefing_evidence import evidence_pages
@@ -93,14 +93,14 @@ def _summary_page(ctx: ReportContext) -> Page:
         ]
         y = table.row(p, x, y, cells) + 12
         all_t = len(r.tier_ids) - 1
-        red_code = STATUS_BY_CODE.index(Status.RED)
-        red = [k for k in range(len(r.kpis)) if (r.status[k, :, pi] == red_code).any()]
+        red = red_kpis(ctx)
         draw_text(p, QRectF(x, y, area.width(), 16), f"Red KPIs ({len(red)})", 11, bold=True)
         y += 18
-        red_table = Table([190, 120, 80, 80, 150, 110], right={2, 3})
-        y = red_table.header(p, x, y, ["KPI", "Owner", "Actual", "Target", "Commentary", "Action"])
+        red_table = Table([160, 110, 70, 70, 90, 140, 110], right={2, 3})
+        labels = ["KPI", "Owner", "Actual (all)", "Target (all)", "Red in", "Commentary", "Action"]
+        y = red_table.header(p, x, y, labels)
         room = int((area.bottom() - y) // ROW) - 1
-        for k in red[: max(room, 0)]:
+        for k, red_in in red[: max(room, 0)]:
             kpi = r.kpis[k]
             unit = unit_of(kpi)
             y = red_table.row(
@@ -112,6 +112,7 @@ def _summary_page(ctx: ReportContext) -> Page:
                     accountable_text(kpi),
                     format_value(float(r.actuals.value[k, all_t, pi]), unit),
                     format_value(float(r.targets.target[k, all_t, pi]), unit),
+                    red_in,
                     commentary_text(ctx, kpi.id) or NONE_RECORDED,
                     open_actions_text(ctx.governance, kpi.id) or NONE_RECORDED,
                 ],

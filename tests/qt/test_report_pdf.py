@@ -125,3 +125,28 @@ def test_briefing_has_the_excel_summarys_movers_and_dashboard(qapp, tmp_path: Pa
     first = board.tiers[0]
     row = next(line for line in page.splitlines() if first.leading[0].kpi.name in line)
     assert first.lagging[0].kpi.name in row  # side by side on one line
+
+
+@needs_poppler
+def test_briefing_red_kpis_name_the_tiers_they_are_red_in(qapp, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from scorecard_studio.domain.model import STATUS_BY_CODE, Status
+    from scorecard_studio.engines.export.summary_data import red_kpis
+    from scorecard_studio.qt.report_pdf import write_briefing_pdf
+
+    result = score(build_card(), {"data": build_data()})
+    ctx = report_context(result)
+    red = red_kpis(ctx)
+    assert red, "the fixture has red KPIs"
+    # Computed by hand from the statuses: the tiers whose status is red this period.
+    red_code = STATUS_BY_CODE.index(Status.RED)
+    p = ctx.period_index
+    for k, red_in in red:
+        names = [n for t, _, n in ctx.tiers() if result.status[k, t, p] == red_code]
+        assert red_in == ", ".join(names)
+    out = tmp_path / "brief.pdf"
+    write_briefing_pdf(ctx, out)
+    first = _pdf_text(out)[0]
+    assert "Red in" in first
+    k, red_in = red[0]
+    row = next(line for line in first.splitlines() if line.strip().startswith(result.kpis[k].name))
+    assert red_in.split(", ")[0] in row

@@ -1,4 +1,4 @@
-"""What the summary pages say, as data: the top movers and the leading/lagging dashboard.
+"""What the summary pages say, as data: red KPIs, top movers, the leading/lagging dashboard.
 
 The Excel Summary sheet (:mod:`.summary_sheet`) and the PDF briefing
 (:mod:`scorecard_studio.qt.report_pdf`) both show which KPIs moved most since the previous
@@ -13,12 +13,24 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scorecard_studio.domain.model import STATUS_BY_CODE, IndicatorType, Kpi
+from scorecard_studio.domain.model import STATUS_BY_CODE, IndicatorType, Kpi, Status
 from scorecard_studio.domain.units import format_value, unit_of
 from scorecard_studio.engines.export.context import ReportContext
 
 TOP_MOVERS = 5
 DASHBOARD_KPIS = 4  # per tier and side; the Tier matrix sheet has them all
+
+
+def red_kpis(ctx: ReportContext) -> list[tuple[int, str]]:
+    """(KPI index, the tiers it is red in, by name) of every KPI red in a tier this period."""
+    r, p = ctx.result, ctx.period_index
+    red_code = STATUS_BY_CODE.index(Status.RED)
+    tiers = ctx.tiers()
+    return [
+        (k, ", ".join(name for t, _, name in tiers if r.status[k, t, p] == red_code))
+        for k in range(len(r.kpis))
+        if (r.status[k, :, p] == red_code).any()
+    ]
 
 
 def signed_change(change: float, kpi: Kpi) -> str:

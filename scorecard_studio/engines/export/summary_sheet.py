@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from openpyxl.worksheet.worksheet import Worksheet
 
-from scorecard_studio.domain.model import STATUS_BY_CODE, Status
+from scorecard_studio.domain.model import STATUS_BY_CODE
 from scorecard_studio.engines.export.actions_sheet import accountable_text, open_actions_text
 from scorecard_studio.engines.export.cells import merge_new, put_number, put_text, restyle
 from scorecard_studio.engines.export.context import ReportContext
@@ -51,6 +51,7 @@ from scorecard_studio.engines.export.styles import (
 from scorecard_studio.engines.export.summary_data import (
     DASHBOARD_KPIS,
     dashboard,
+    red_kpis,
     top_movers,
 )
 
@@ -269,9 +270,7 @@ def _red_kpis(ws: Worksheet, ctx: ReportContext, row: int) -> int:
     """Every KPI red in any tier, its owner, and what is said and done about it."""
     r = ctx.result
     p = ctx.period_index
-    tiers = ctx.tiers()
-    red_code = STATUS_BY_CODE.index(Status.RED)
-    red = [k for k in range(len(r.kpis)) if (r.status[k, :, p] == red_code).any()]
+    red = red_kpis(ctx)
     section(ws, row, f"Red KPIs ({len(red)})")
     if not red:
         put_text(ws, row + 1, 1, "No KPI is red in any tier.")
@@ -282,11 +281,10 @@ def _red_kpis(ws: Worksheet, ctx: ReportContext, row: int) -> int:
     fit_row_height(ws, row, [(text, CELL_WIDTH) for text in labels[1:]])
     all_t = len(r.tier_ids) - 1
     view = ctx.governance
-    for k in red:  # no merged cells: a merge checks every earlier one, slow for many rows
+    for k, red_in in red:  # no merged cells: a merge checks every earlier one
         row += 1
         kpi = r.kpis[k]
         fmt = ctx.value_format(kpi)
-        red_in = ", ".join(name for t, _, name in tiers if r.status[k, t, p] == red_code)
         owner = accountable_text(kpi)
         commentary = commentary_text(ctx, kpi.id) or NONE_RECORDED
         action = open_actions_text(view, kpi.id) or NONE_RECORDED
